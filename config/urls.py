@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+urlpatterns = [
+    path("", include("couples.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("healthz/", views.healthz, name="healthz"),
+    path("dev/mail/", views.dev_mail, name="dev_mail"),
+    path("dev/mail/<str:name>/", views.dev_mail_message, name="dev_mail_message"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,68 @@
+"""The one way into couple-owned data. Every view resolves the member's couple here, and every
+couple-owned object is loaded through `get_for_couple`, so another couple's object is a 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+
+from couples.models import Couple, Membership
+
+if TYPE_CHECKING:
+    from couples.models import User
+
+M = TypeVar("M", bound=models.Model)
+View = Callable[..., HttpResponse]
+
+_CACHE_ATTR = "_hearth_couple"
+
+
+def member_couple(request: HttpRequest) -> Couple | None:
+    """The signed-in person's couple, or None. Looked up once per request."""
+    if not request.user.is_authenticated:
+        return None
+    if not hasattr(request, _CACHE_ATTR):
+        membership = (
+            Membership.objects.select_related("couple").filter(user_id=request.user.pk).first()
+        )
+        setattr(request, _CACHE_ATTR, membership.couple if membership else None)
+    couple: Couple | None = getattr(request, _CACHE_ATTR)
+    return couple
+
+
+def current_couple(request: HttpRequest) -> Couple:
+    """The couple of a view wrapped in `couple_required`."""
+    couple = member_couple(request)
+    if couple is None:
+        raise Http404
+    return couple
+
+
+def couple_required(view: View) -> View:
+    """Sign-in required; a signed-in person without a couple is sent to create or join one."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if member_couple(request) is None:
+            messages.info(request, _("Create your shared space first, or open your invitation link."))
+            return redirect("home")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def get_for_couple(queryset: models.QuerySet[M], couple: Couple, **lookup: Any) -> M:
+    return get_object_or_404(queryset, couple=couple, **lookup)
+
+
+def partners(couple: Couple) -> list[User]:
+    """Both members, oldest first (the first is whoever made the space or joined first)."""
+    return [m.user for m in couple.memberships.select_related("user").order_by("joined_at", "id")]

@@ -1,0 +1,24 @@
+"""Every email Hearth sends is built here from three templates in templates/emails/:
+NAME-subject.txt, NAME-body.txt and NAME-body.html. Subjects never carry relationship content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+def make_message(name: str, to: str, ctx: dict[str, Any]) -> EmailMultiAlternatives:
+    ctx = {"site_url": settings.SITE_URL, **ctx}
+    subject = render_to_string(f"emails/{name}-subject.txt", ctx).strip()
+    text = render_to_string(f"emails/{name}-body.txt", ctx)
+    html = render_to_string(f"emails/{name}-body.html", ctx)
+    message = EmailMultiAlternatives(subject, text, to=[to])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def send(name: str, to: str, ctx: dict[str, Any]) -> None:
+    make_message(name, to, ctx).send()

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from couples.models import Couple, User, time_zone_choices
+
+
+class TimeZoneSelect(forms.Select):
+    """A time zone list that static/js/timezone.js preselects from the browser when untouched."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"data-browser-time-zone": ""})
+
+
+class SignupForm(forms.Form):
+    """allauth adds email and password; this adds what Hearth needs to greet and remind you."""
+
+    display_name = forms.CharField(
+        label=_("What should your partner see as your name?"), max_length=60
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone"), choices=time_zone_choices, initial="UTC", widget=TimeZoneSelect
+    )
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        user.display_name = self.cleaned_data["display_name"]
+        user.time_zone = self.cleaned_data["time_zone"]
+        user.save(update_fields=["display_name", "time_zone"])
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Your time zone"), choices=time_zone_choices)
+
+    class Meta:
+        model = User
+        fields = ("display_name", "time_zone")
+
+
+class CoupleForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Home time zone"),
+        choices=time_zone_choices,
+        initial="UTC",
+        widget=TimeZoneSelect,
+        help_text=_("Your weeks and scheduled conversations follow this zone."),
+    )
+
+    class Meta:
+        model = Couple
+        fields = ("name", "time_zone")
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your partner's email (optional)"),
+        required=False,
+        help_text=_("Leave it empty to just copy the link and send it yourself."),
+    )

@@ -1,0 +1,137 @@
+"""Writes that span several couple models or send something."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from couples.models import (
+    INVITATION_LIFETIME,
+    ActivityEntry,
+    Couple,
+    Invitation,
+    Membership,
+    User,
+    hash_token,
+)
+from couples.tasks import send_invitation
+
+
+class RefusedError(Exception):
+    """A request the rules refuse; the message is shown to the person as it is."""
+
+
+def log(*, couple: Couple, actor: User | None, message: str) -> ActivityEntry:
+    return ActivityEntry.objects.create(couple=couple, actor=actor, message=message)
+
+
+@transaction.atomic
+def create_couple(*, user: User, name: str, time_zone: str) -> Couple:
+    if Membership.objects.filter(user=user).exists():
+        raise RefusedError(_("You already share a space. Leave it first to start a new one."))
+    couple = Couple.objects.create(name=name, time_zone=time_zone)
+    Membership.objects.create(couple=couple, user=user)
+    log(couple=couple, actor=user, message=_("created the space"))
+    return couple
+
+
+@transaction.atomic
+def invite_partner(*, couple: Couple, inviter: User, email: str = "") -> tuple[Invitation, str]:
+    """Make a new invitation, replacing any open one, and email it when an address is given.
+    Returns the invitation and its token (the only time the token exists in clear)."""
+    couple = Couple.objects.select_for_update().get(pk=couple.pk)
+    if couple.memberships.count() >= Membership.MAX_MEMBERS:
+        raise RefusedError(_("Your space already has two people, so there is no one to invite."))
+    now = timezone.now()
+    couple.invitations.open(now).update(revoked_at=now)
+    token = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        couple=couple,
+        invited_by=inviter,
+        email=email,
+        token_hash=hash_token(token),
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    log(couple=couple, actor=inviter, message=_("created an invitation link"))
+    if email:
+        send_invitation.delay_on_commit(invitation.pk, token)
+    return invitation, token
+
+
+def revoke_invitation(*, invitation: Invitation, by: User) -> None:
+    updated = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    if updated:
+        log(couple=invitation.couple, actor=by, message=_("withdrew the invitation"))
+
+
+def find_invitation(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("couple", "invited_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def refusal(invitation: Invitation, user: User) -> str:
+    """Why `user` cannot accept `invitation`, or "" when they can."""
+    if problem := invitation.problem(timezone.now()):
+        return problem
+    if invitation.invited_by_id == user.pk:
+        return _(
+            "This is the invitation you created. Send the link to your partner so they can join."
+        )
+    membership = Membership.objects.filter(user=user).select_related("couple").first()
+    if membership is not None:
+        if membership.couple_id == invitation.couple_id:
+            return _("You are already part of this space.")
+        return _(
+            "You already share a space with someone. A person can be in one space at a time; "
+            "leave your current space first if you want to join this one."
+        )
+    if invitation.couple.memberships.count() >= Membership.MAX_MEMBERS:
+        return _("This space already has two people. An invitation can't add a third.")
+    return ""
+
+
+def accept_invitation(*, token: str, user: User) -> Couple:
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("couple", "invited_by")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
+        if invitation is None:
+            raise RefusedError(_("This invitation link isn't valid. Check that it was copied whole."))
+        # Lock the couple so two people accepting at once cannot both become the second member.
+        Couple.objects.select_for_update().filter(pk=invitation.couple_id).get()
+        if reason := refusal(invitation, user):
+            raise RefusedError(reason)
+        now = timezone.now()
+        Membership.objects.create(couple=invitation.couple, user=user, joined_at=now)
+        invitation.accepted_at = now
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        log(couple=invitation.couple, actor=user, message=_("joined the space"))
+    return invitation.couple
+
+
+@transaction.atomic
+def leave_couple(*, user: User) -> None:
+    """Leave at once, without anyone's consent. What the person wrote stays with the partner,
+    shown as written by a former partner. A space left empty is deleted."""
+    membership = Membership.objects.select_related("couple").filter(user=user).first()
+    if membership is None:
+        return
+    couple = membership.couple
+    membership.delete()
+    if not couple.memberships.exists():
+        couple.delete()
+        return
+    now = timezone.now()
+    couple.invitations.open(now).update(revoked_at=now)
+    log(couple=couple, actor=user, message=_("left the space"))

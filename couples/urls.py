@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from couples import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("couple/", views.couple_settings, name="couple"),
+    path("couple/new/", views.couple_new, name="couple_new"),
+    path("couple/invite/", views.invite, name="invite"),
+    path("couple/invitations/<int:pk>/revoke/", views.revoke_invitation, name="revoke_invitation"),
+    path("couple/leave/", views.leave, name="leave"),
+    path("join/<str:token>/", views.join, name="join"),
+    path("settings/", views.personal_settings, name="settings"),
+]

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from allauth.account.models import EmailAddress
+from couples import access, services
+from couples.forms import CoupleForm, InviteForm, ProfileForm
+from couples.models import Invitation, User
+
+PENDING_INVITE = "pending_invitation_token"
+NEW_INVITE_LINK = "new_invitation_link"
+
+
+@require_http_methods(["GET"])
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "couples/landing.html")
+    couple = access.member_couple(request)
+    if couple is None:
+        if token := request.session.get(PENDING_INVITE):
+            return redirect("join", token=token)
+        return render(request, "couples/onboarding.html")
+    return render(request, "couples/home.html", {"couple": couple, "partners": access.partners(couple)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def couple_new(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    if access.member_couple(request) is not None:
+        messages.info(request, _("You already share a space; here it is."))
+        return redirect("couple")
+    form = CoupleForm(request.POST or None, initial={"time_zone": request.user.time_zone})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_couple(user=request.user, **form.cleaned_data)
+        except services.RefusedError as e:
+            messages.error(request, str(e))
+            return redirect("home")
+        messages.success(request, _("Your space is ready. Invite your partner when you're ready."))
+        return redirect("couple")
+    return render(request, "couples/couple_new.html", {"form": form})
+
+
+@access.couple_required
+@require_http_methods(["GET", "POST"])
+def couple_settings(request: HttpRequest) -> HttpResponse:
+    couple = access.current_couple(request)
+    form = CoupleForm(request.POST or None, instance=couple)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        assert isinstance(request.user, User)
+        services.log(couple=couple, actor=request.user, message=_("updated the space's name or time zone"))
+        messages.success(request, _("Saved."))
+        return redirect("couple")
+    partners = access.partners(couple)
+    member_ids = {p.pk for p in partners}
+    activity = couple.activity.select_related("actor")[:20]
+    ctx = {
+        "couple": couple,
+        "form": form,
+        "partners": partners,
+        "member_ids": member_ids,
+        "activity": activity,
+        "invitation": couple.invitations.open(timezone.now()).first(),
+        "invite_form": InviteForm(),
+        "new_link": request.session.pop(NEW_INVITE_LINK, None),
+    }
+    return render(request, "couples/couple.html", ctx)
+
+
+@access.couple_required
+@require_POST
+def invite(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    couple = access.current_couple(request)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That email address doesn't look right. Please check it."))
+        return redirect("couple")
+    try:
+        invitation, token = services.invite_partner(
+            couple=couple, inviter=request.user, email=form.cleaned_data["email"]
+        )
+    except services.RefusedError as e:
+        messages.error(request, str(e))
+        return redirect("couple")
+    request.session[NEW_INVITE_LINK] = request.build_absolute_uri(f"/join/{token}/")
+    if invitation.email:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+    return redirect("couple")
+
+
+@access.couple_required
+@require_POST
+def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    assert isinstance(request.user, User)
+    couple = access.current_couple(request)
+    invitation = access.get_for_couple(Invitation.objects.all(), couple, pk=pk)
+    services.revoke_invitation(invitation=invitation, by=request.user)
+    messages.success(request, _("The invitation link no longer works."))
+    return redirect("couple")
+
+
+@access.couple_required
+@require_http_methods(["GET", "POST"])
+def leave(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    couple = access.current_couple(request)
+    if request.method == "POST":
+        services.leave_couple(user=request.user)
+        messages.success(request, _("You have left %(name)s.") % {"name": couple.name})
+        return redirect("home")
+    return render(request, "couples/leave.html", {"couple": couple})
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        request.session.pop(PENDING_INVITE, None)
+        problem = _("This invitation link isn't valid. Check that it was copied whole.")
+        return render(request, "couples/join.html", {"problem": problem}, status=404)
+    if not request.user.is_authenticated:
+        # Remembered across sign-up and email confirmation; the home page brings them back here.
+        request.session[PENDING_INVITE] = token
+        return render(request, "couples/join.html", {"invitation": invitation})
+    assert isinstance(request.user, User)
+    problem = services.refusal(invitation, request.user)
+    if not problem and not EmailAddress.objects.filter(user=request.user, verified=True).exists():
+        problem = _("Please confirm your email address first, then open this link again.")
+    if problem:
+        request.session.pop(PENDING_INVITE, None)
+        return render(
+            request, "couples/join.html", {"invitation": invitation, "problem": problem}, status=409
+        )
+    if request.method == "POST":
+        try:
+            couple = services.accept_invitation(token=token, user=request.user)
+        except services.RefusedError as e:
+            return render(
+                request, "couples/join.html", {"invitation": invitation, "problem": str(e)}, status=409
+            )
+        request.session.pop(PENDING_INVITE, None)
+        messages.success(request, _("Welcome to %(name)s.") % {"name": couple.name})
+        return redirect("home")
+    return render(request, "couples/join.html", {"invitation": invitation, "can_accept": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def personal_settings(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("settings")
+    return render(request, "couples/settings.html", {"form": form})

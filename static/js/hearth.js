@@ -1,0 +1,32 @@
+// Small progressive enhancements; every page works without them.
+(() => {
+  "use strict";
+
+  function enhance(root) {
+    // Preselect the browser's time zone in a time zone list nobody has touched yet.
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    root.querySelectorAll("select[data-browser-time-zone]").forEach((select) => {
+      const untouched = select.value === "UTC" && !select.dataset.touched;
+      if (zone && untouched && [...select.options].some((o) => o.value === zone)) {
+        select.value = zone;
+      }
+    });
+
+    root.querySelectorAll("[data-copy]").forEach((button) => {
+      const source = document.querySelector(button.dataset.copy);
+      if (!source || !navigator.clipboard) return;
+      button.hidden = false;
+      button.addEventListener("click", async () => {
+        await navigator.clipboard.writeText(source.value);
+        button.textContent = "Copied";
+      });
+    });
+
+    root.querySelectorAll("[data-select-on-focus]").forEach((input) => {
+      input.addEventListener("focus", () => input.select());
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => enhance(document));
+  document.addEventListener("htmx:load", (event) => enhance(event.target));
+})();
