@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +19,6 @@ from couples.models import Couple, Membership
 if TYPE_CHECKING:
     from couples.models import User
 
-M = TypeVar("M", bound=models.Model)
 View = Callable[..., HttpResponse]
 
 _CACHE_ATTR = "_hearth_couple"
@@ -52,14 +51,18 @@ def couple_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if member_couple(request) is None:
-            messages.info(request, _("Create your shared space first, or open your invitation link."))
+            messages.info(
+                request, _("Create your shared space first, or open your invitation link.")
+            )
             return redirect("home")
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
 
 
-def get_for_couple(queryset: models.QuerySet[M], couple: Couple, **lookup: Any) -> M:
+def get_for_couple[M: models.Model](
+    queryset: models.QuerySet[M], couple: Couple, **lookup: Any
+) -> M:
     return get_object_or_404(queryset, couple=couple, **lookup)
 
 

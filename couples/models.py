@@ -95,9 +95,7 @@ class Membership(models.Model):
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def open(self, now: datetime) -> InvitationQuerySet:
-        return self.filter(
-            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-        )
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
 
 
 def hash_token(token: str) -> str:
@@ -144,7 +142,9 @@ class ActivityEntry(models.Model):
     """What changed in the couple space, readable by both partners. Plain facts, no scoring."""
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="activity")
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     message = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

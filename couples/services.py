@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,7 +58,7 @@ def invite_partner(*, couple: Couple, inviter: User, email: str = "") -> tuple[I
     )
     log(couple=couple, actor=inviter, message=_("created an invitation link"))
     if email:
-        send_invitation.delay_on_commit(invitation.pk, token)
+        transaction.on_commit(partial(send_invitation.delay, invitation.pk, token))
     return invitation, token
 
 
@@ -106,7 +108,9 @@ def accept_invitation(*, token: str, user: User) -> Couple:
             .first()
         )
         if invitation is None:
-            raise RefusedError(_("This invitation link isn't valid. Check that it was copied whole."))
+            raise RefusedError(
+                _("This invitation link isn't valid. Check that it was copied whole.")
+            )
         # Lock the couple so two people accepting at once cannot both become the second member.
         Couple.objects.select_for_update().filter(pk=invitation.couple_id).get()
         if reason := refusal(invitation, user):

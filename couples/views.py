@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -8,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from allauth.account.models import EmailAddress
 from couples import access, services
 from couples.forms import CoupleForm, InviteForm, ProfileForm
 from couples.models import Invitation, User
@@ -26,7 +26,9 @@ def home(request: HttpRequest) -> HttpResponse:
         if token := request.session.get(PENDING_INVITE):
             return redirect("join", token=token)
         return render(request, "couples/onboarding.html")
-    return render(request, "couples/home.html", {"couple": couple, "partners": access.partners(couple)})
+    return render(
+        request, "couples/home.html", {"couple": couple, "partners": access.partners(couple)}
+    )
 
 
 @login_required
@@ -56,7 +58,9 @@ def couple_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         assert isinstance(request.user, User)
-        services.log(couple=couple, actor=request.user, message=_("updated the space's name or time zone"))
+        services.log(
+            couple=couple, actor=request.user, message=_("updated the space's name or time zone")
+        )
         messages.success(request, _("Saved."))
         return redirect("couple")
     partners = access.partners(couple)
@@ -145,7 +149,10 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             couple = services.accept_invitation(token=token, user=request.user)
         except services.RefusedError as e:
             return render(
-                request, "couples/join.html", {"invitation": invitation, "problem": str(e)}, status=409
+                request,
+                "couples/join.html",
+                {"invitation": invitation, "problem": str(e)},
+                status=409,
             )
         request.session.pop(PENDING_INVITE, None)
         messages.success(request, _("Welcome to %(name)s.") % {"name": couple.name})

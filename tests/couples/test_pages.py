@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from couples import services
+from couples.models import Couple, User
+
+
+def test_home_greets_both_partners(couple: Couple, alice_client: Client) -> None:
+    page = alice_client.get("/").content.decode()
+    assert "Welcome home, Alice and Bob." in page
+    assert "Weekly check-in" in page
+
+
+def test_home_for_someone_alone_invites_the_partner(alice: User) -> None:
+    services.create_couple(user=alice, name="Waiting room", time_zone="UTC")
+    client = Client()
+    client.force_login(alice)
+    assert "invite them" in client.get("/").content.decode()
+
+
+def test_the_landing_page_is_public() -> None:
+    page = Client().get("/").content.decode()
+    assert "Create an account" in page
+
+
+def test_settings_change_name_and_time_zone(alice: User) -> None:
+    client = Client()
+    client.force_login(alice)
+    client.post("/settings/", {"display_name": "Ally", "time_zone": "Asia/Tokyo"})
+    alice.refresh_from_db()
+    assert (alice.display_name, alice.time_zone) == ("Ally", "Asia/Tokyo")
+
+
+def test_settings_refuse_an_unknown_time_zone_and_keep_the_name(alice: User) -> None:
+    client = Client()
+    client.force_login(alice)
+    response = client.post("/settings/", {"display_name": "Ally", "time_zone": "Moon/Base"})
+    assert 'value="Ally"' in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice"
+
+
+def test_couple_settings_rename_the_space_and_log_it(couple: Couple, alice_client: Client) -> None:
+    alice_client.post("/couple/", {"name": "Our hearth", "time_zone": "Europe/Paris"})
+    couple.refresh_from_db()
+    assert (couple.name, couple.time_zone) == ("Our hearth", "Europe/Paris")
+    page = " ".join(alice_client.get("/couple/").content.decode().split())
+    assert "Alice updated the space" in page
+
+
+@pytest.mark.parametrize("entries", [1, 20])
+def test_page_queries_do_not_grow_with_activity(
+    couple: Couple, alice: User, alice_client: Client, django_assert_num_queries, entries: int
+) -> None:
+    for _ in range(entries):
+        services.log(couple=couple, actor=alice, message="did something")
+    # user, couple, partners, open invitation, activity (the session comes from the cache)
+    with django_assert_num_queries(5):
+        assert alice_client.get("/couple/").status_code == 200
+    with django_assert_num_queries(3):
+        assert alice_client.get("/").status_code == 200

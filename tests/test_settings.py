@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
+        ({"DATABASE_URL": "mysql://db/hearth"}, "DATABASE_URL must be a URL"),
+        ({"REDIS_URL": "http://cache"}, "REDIS_URL must be a URL"),
+        ({"SMTP_HOST": "mail", "SMTP_PORT": "twenty-five"}, "SMTP_PORT must be a whole number"),
+        ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE must be an IANA time zone"),
+        ({"DEBUG": "false", "SECRET_KEY": ""}, "SECRET_KEY must be set when DEBUG is off"),
+    ],
+)
+def test_a_bad_environment_value_stops_start_up_naming_the_variable(
+    env: dict[str, str], named: str
+) -> None:
+    result = start(env)
+    assert result.returncode != 0
+    assert named in result.stderr
+
+
+def test_the_embedded_defaults_start() -> None:
+    result = start({"DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
