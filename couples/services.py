@@ -17,6 +17,7 @@ from couples.models import (
     User,
     hash_token,
 )
+from couples.signals import couple_created
 from couples.tasks import send_invitation
 
 
@@ -35,6 +36,7 @@ def create_couple(*, user: User, name: str, time_zone: str) -> Couple:
     couple = Couple.objects.create(name=name, time_zone=time_zone)
     Membership.objects.create(couple=couple, user=user)
     log(couple=couple, actor=user, message=_("created the space"))
+    couple_created.send(sender=Couple, couple=couple, user=user)
     return couple
 
 
