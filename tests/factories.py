@@ -4,6 +4,7 @@ import factory
 from allauth.account.models import EmailAddress
 
 from couples.models import Couple, Membership, User
+from couples.signals import couple_created
 
 PASSWORD = "a calm evening walk"
 
@@ -34,7 +35,11 @@ class CoupleFactory(factory.django.DjangoModelFactory):
 
 
 def pair(*users: User, couple: Couple | None = None) -> Couple:
+    """Put `users` in `couple` (a new one by default), seeded as a newly created couple is."""
+    is_new = couple is None or not couple.memberships.exists()
     couple = couple or CoupleFactory()
     for user in users:
         Membership.objects.create(couple=couple, user=user)
+    if is_new and users:
+        couple_created.send(sender=Couple, couple=couple, user=users[0])
     return couple
