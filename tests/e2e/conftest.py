@@ -1,0 +1,103 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core import mail
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+NewContext = Callable[..., BrowserContext]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder drives Chromium, so `-m "not browser"` leaves them all out."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip("install Chromium: apt-get install -y chromium")
+    # Playwright's sync API keeps an event loop running in the test thread while it lives, and
+    # Django refuses database access (test database setup and teardown, queries in tests)
+    # from a thread with a running loop unless told this is on purpose.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_server: LiveServer) -> Iterator[NewContext]:
+    """Open independent browser contexts (separate cookies: one per person) on the live server.
+
+    No bypass_csp: Playwright evaluates scripts such as axe-core through the DevTools protocol,
+    which the page's Content-Security-Policy does not govern, so pages are tested under the
+    same strict CSP that people get."""
+    contexts: list[BrowserContext] = []
+
+    def make(**options: Any) -> BrowserContext:
+        context = browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: NewContext) -> Page:
+    return new_context().new_page()
+
+
+def assert_accessible(page: Page) -> None:
+    """Run axe-core on the page as it is now and fail with each WCAG 2.2 A/AA violation."""
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    violations = Axe().run(page, options=options).response["violations"]
+    if violations:
+        lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]
+        for violation in violations:
+            lines.append(f"- {violation['id']}: {violation['help']} ({violation['helpUrl']})")
+            lines.extend(f"    {node['target']}: {node['html']}" for node in violation["nodes"])
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+def link_in_email(to: str, pattern: str) -> str:
+    """The path of the first link matching `pattern` in the latest email sent to `to`.
+
+    Only the path is kept: links in Hearth's own emails start with SITE_URL, not the live
+    server's address."""
+    sent_to = [message for message in mail.outbox if to in message.to]
+    assert sent_to, f"no email was sent to {to}; sent: {[m.to for m in mail.outbox]}"
+    body = str(sent_to[-1].body)
+    match = re.search(rf"https?://[^/\s]+({pattern})", body)
+    assert match, f"no link matching {pattern!r} in the email to {to}:\n{body}"
+    return match.group(1)
