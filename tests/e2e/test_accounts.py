@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from couples.models import User
+from tests.e2e.conftest import assert_accessible
+from tests.factories import PASSWORD
+
+
+def log_in(page: Page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_account_pages_are_styled_and_accessible(page: Page, alice: User) -> None:
+    log_in(page, "alice@example.com")
+    for path, heading in [
+        ("/settings/", "Your settings"),
+        ("/accounts/email/", "Email Addresses"),
+        ("/accounts/password/change/", "Change Password"),
+        ("/accounts/sessions/", "Sessions"),
+        ("/accounts/2fa/", "Two-Factor Authentication"),
+    ]:
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        assert_accessible(page)
+
+    page.goto("/accounts/2fa/totp/activate/")
+    if page.get_by_label("Password").count():  # allauth asks to confirm the password first
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activate Authenticator App")
+    assert_accessible(page)
