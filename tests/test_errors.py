@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import path
+
+from tests.conftest import client_for
+
+
+def broken_view(request: object) -> None:
+    raise RuntimeError("secret internals")
+
+
+urlpatterns = [path("broken/", broken_view)]
+
+
+def test_an_unknown_page_is_a_kind_404(alice) -> None:
+    response = client_for(alice).get("/no/such/page/")
+    assert response.status_code == 404
+    assert "We couldn't find that page" in response.content.decode()
+
+
+@pytest.mark.urls("tests.test_errors")
+def test_a_server_error_never_shows_a_trace(db: None) -> None:
+    client = Client(raise_request_exception=False)
+    response = client.get("/broken/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong on our side" in page
+    assert "secret internals" not in page
+    assert "Traceback" not in page
