@@ -86,7 +86,6 @@ class PauseForm(forms.Form):
             )
             if problem:
                 self.add_error("minutes", problem)
-            data["returns_at"] = returns_at
         return data
 
 

@@ -77,11 +77,13 @@ def open_pause(couple: Couple, now: datetime) -> PauseSignal | None:
 
 
 def start_pause(
-    *, couple: Couple, sender: User, phrase: str, returns_at: datetime
+    *, couple: Couple, sender: User, phrase: str, minutes: int
 ) -> tuple[PauseSignal, bool]:
-    """Start a pause, or return the couple's open one (and False) when there already is one,
-    also when the partner asked at the same instant: the constraint lets only one in."""
+    """Start a pause of `minutes` from now, or return the couple's open one (and False) when
+    there already is one, also when the partner asked at the same instant: the constraint
+    lets only one in."""
     now = timezone.now()
+    returns_at = now + timedelta(minutes=minutes)
     if len(access.partners(couple)) < 2:
         raise RefusedError(_("A pause is for the two of you. Invite your partner first."))
     if problem := PauseSignal.return_time_problem(start=now, returns_at=returns_at, now=now):

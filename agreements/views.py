@@ -36,7 +36,7 @@ def pause(request: HttpRequest) -> HttpResponse:
                 couple=couple,
                 sender=request.user,
                 phrase=form.cleaned_data["text"],
-                returns_at=form.cleaned_data["returns_at"],
+                minutes=form.cleaned_data["minutes"],
             )
         except RefusedError as e:
             messages.error(request, str(e))
