@@ -109,7 +109,7 @@ def start_pause(
 
 
 def _locked(pause: PauseSignal, now: datetime) -> PauseSignal:
-    locked = PauseSignal.objects.select_for_update().select_related("sender").get(pk=pause.pk)
+    locked = PauseSignal.objects.select_for_update(of=("self",)).select_related("sender").get(pk=pause.pk)
     if not locked.is_active(now):
         raise RefusedError(_("This pause has already ended."))
     return locked

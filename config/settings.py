@@ -93,6 +93,9 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # A file, not shared-cache memory: there BEGIN IMMEDIATE fails at once ("table is
+            # locked") instead of waiting, so threads in tests could not serialise as here.
+            "TEST": {"NAME": str(VAR_DIR / "test-hearth.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
