@@ -53,7 +53,9 @@ class PauseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.now = now
         phrases = [(p, p) for p in defaults.signal_phrases]
-        self.fields["phrase"].choices = [*phrases, (OWN_WORDS, _("In my own words"))]
+        phrase = self.fields["phrase"]
+        assert isinstance(phrase, forms.ChoiceField)
+        phrase.choices = [*phrases, (OWN_WORDS, _("In my own words"))]
         self.fields["phrase"].initial = phrases[0][0] if phrases else OWN_WORDS
         durations = sorted({*DURATIONS, defaults.pause_minutes})
         self.fields["minutes"].widget = DurationSelect(durations)

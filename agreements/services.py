@@ -55,10 +55,9 @@ def _version_key(couple_id: int) -> str:
 
 
 def pause_version(couple_id: int) -> str:
-    version: str = cache.get_or_set(
-        _version_key(couple_id), partial(secrets.token_hex, 8), VERSION_TTL
+    return str(
+        cache.get_or_set(_version_key(couple_id), partial(secrets.token_hex, 8), VERSION_TTL)
     )
-    return version
 
 
 def _changed(couple_id: int) -> None:
@@ -95,7 +94,11 @@ def start_pause(
         try:
             with transaction.atomic():
                 pause = PauseSignal.objects.create(
-                    couple=couple, sender=sender, phrase=phrase, started_at=now, returns_at=returns_at
+                    couple=couple,
+                    sender=sender,
+                    phrase=phrase,
+                    started_at=now,
+                    returns_at=returns_at,
                 )
         except IntegrityError:
             existing = open_pause(couple, now)
@@ -109,7 +112,11 @@ def start_pause(
 
 
 def _locked(pause: PauseSignal, now: datetime) -> PauseSignal:
-    locked = PauseSignal.objects.select_for_update(of=("self",)).select_related("sender").get(pk=pause.pk)
+    locked = (
+        PauseSignal.objects.select_for_update(of=("self",))
+        .select_related("sender")
+        .get(pk=pause.pk)
+    )
     if not locked.is_active(now):
         raise RefusedError(_("This pause has already ended."))
     return locked
@@ -140,7 +147,9 @@ def extend_pause(*, pause: PauseSignal, by: User, minutes: int) -> PauseSignal:
         pause.returns_at = returns_at
         pause.extended_at = now
         pause.sender_ready_at = pause.partner_ready_at = None
-        pause.save(update_fields=["returns_at", "extended_at", "sender_ready_at", "partner_ready_at"])
+        pause.save(
+            update_fields=["returns_at", "extended_at", "sender_ready_at", "partner_ready_at"]
+        )
         log(couple=pause.couple, actor=by, message=_("extended the pause"))
         _changed(pause.couple_id)
     return pause
@@ -231,4 +240,3 @@ def send_pause_email(pause: PauseSignal) -> None:
 
 def set_pause_email(*, user: User, email_me: bool) -> None:
     PauseEmailPreference.objects.update_or_create(user=user, defaults={"email_me": email_me})
-

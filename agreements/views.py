@@ -47,7 +47,7 @@ def pause(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and current is not None:
         messages.info(request, _("A pause is already on. Here it is."))
         return redirect("pause")
-    ctx = {
+    ctx: dict[str, object] = {
         "couple": couple,
         "pause": current,
         "partners": partners,
@@ -148,7 +148,7 @@ def _pause_banner(request: HttpRequest) -> HttpResponse:
     # Read the stamp before the rows: a change in between makes the next poll look again.
     version = services.pause_version(couple.pk)
     current = services.open_pause(couple, timezone.now())
-    ctx = {
+    ctx: dict[str, object] = {
         "version": version,
         "pause": current,
         "just_ended": current is None and bool(request.GET.get("p")),

@@ -14,4 +14,7 @@ register = template.Library()
 def pause_email_setting(context: template.Context) -> dict[str, Any]:
     user = context["user"]
     email_me = PauseEmailPreference.objects.filter(user=user, email_me=True).exists()
-    return {"form": PauseEmailForm(initial={"email_me": email_me}), "csrf_token": context.get("csrf_token")}
+    return {
+        "form": PauseEmailForm(initial={"email_me": email_me}),
+        "csrf_token": context.get("csrf_token"),
+    }

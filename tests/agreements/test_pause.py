@@ -96,9 +96,7 @@ def test_the_layout_offers_a_pause_to_a_paired_member(alice_client: Client) -> N
     assert 'hx-get="/pause/banner/"' in page
 
 
-def test_starting_a_pause_shows_the_calm_page(
-    couple: Couple, alice_client: Client, start
-) -> None:
+def test_starting_a_pause_shows_the_calm_page(couple: Couple, alice_client: Client, start) -> None:
     page = text(start(alice_client, minutes=30, phrase=PHRASES[1]))
     assert "You're taking a pause" in page
     assert PHRASES[1] in page
@@ -419,7 +417,10 @@ def test_a_pause_nobody_closed_ends_at_24_hours_once_when_the_task_runs_twice(
     pause = the_pause()
     assert pause.ended_at == datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
     assert pause.end_reason == PauseSignal.EndReason.EXPIRED
-    assert messages_of(couple).count("Alice asked for a pause that ended on its own after 24 hours") == 1
+    assert (
+        messages_of(couple).count("Alice asked for a pause that ended on its own after 24 hours")
+        == 1
+    )
 
 
 def test_a_new_pause_can_start_after_an_unclosed_one_ran_out(
@@ -481,7 +482,7 @@ def test_the_pause_page_queries_do_not_grow_with_history(
 
 def test_home_has_a_pause_card(alice_client: Client) -> None:
     page = text(alice_client.get("/"))
-    assert '<h3>Pause</h3> <p>When a conversation gets to be too much' in page
+    assert "<h3>Pause</h3> <p>When a conversation gets to be too much" in page
     assert "Open the pause page" in page
 
 
