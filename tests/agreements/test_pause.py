@@ -512,3 +512,18 @@ def test_a_partner_who_asked_for_email_gets_a_neutral_subject(
 
     bob_client.post("/settings/pause-email/", {})
     assert not bob.pause_email.email_me
+
+
+def test_a_partner_left_alone_comes_back_without_waiting_for_the_one_who_left(
+    alice: User, bob_client: Client, alice_client: Client, start, act
+) -> None:
+    from couples.services import leave_couple
+
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
+        start(alice_client)
+        leave_couple(user=alice)
+        clock.shift(timedelta(minutes=20))
+        assert "A former partner asked for a pause" in text(bob_client.get("/pause/"))
+        page = text(act(bob_client, f"/pause/{the_pause().pk}/ready/"))
+    assert "The pause has ended. Welcome back." in page
+    assert the_pause().end_reason == PauseSignal.EndReason.READY
