@@ -93,6 +93,9 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # A file, not shared-cache memory: there BEGIN IMMEDIATE fails at once ("table is
+            # locked") instead of waiting, so threads in tests could not serialise as here.
+            "TEST": {"NAME": str(VAR_DIR / "test-hearth.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -135,7 +138,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # A pause nobody closed ends itself at 24 hours; at most a minute late.
+    "end-overdue-pauses": {"task": "agreements.tasks.end_overdue_pauses", "schedule": 60.0},
+}
 
 # Email: SMTP when SMTP_HOST is set, otherwise printed and kept in var/mail/ for /dev/mail/.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hearth <hearth@localhost>")

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from agreements.models import PauseSignal
 from couples.models import INVITATION_LIFETIME, Couple, Invitation, User, hash_token
 
 # Reachable without signing in, each for a reason.
@@ -39,10 +41,23 @@ class World:
             expires_at=timezone.now() + INVITATION_LIFETIME,
         ).pk
 
+    def pause_pk(self) -> int:
+        now = timezone.now()
+        return PauseSignal.objects.create(
+            couple=self.couple,
+            sender=self.alice,
+            phrase="I need a pause.",
+            started_at=now,
+            returns_at=now + timedelta(minutes=20),
+        ).pk
+
 
 # URL name -> the arguments naming one of alice's objects.
 OBJECT_ARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "revoke_invitation": lambda w: {"pk": w.invitation_pk()},
+    "pause_extend": lambda w: {"pk": w.pause_pk()},
+    "pause_end": lambda w: {"pk": w.pause_pk()},
+    "pause_ready": lambda w: {"pk": w.pause_pk()},
 }
 
 

@@ -1,0 +1,529 @@
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from agreements import services, tasks
+from agreements.models import PauseSignal
+from couples.models import ActivityEntry, Couple, User
+
+PHRASES = services.pause_defaults(None).signal_phrases  # type: ignore[arg-type]
+
+
+def text(response) -> str:
+    """The page as read: whitespace collapsed, entities decoded."""
+    return html.unescape(" ".join(response.content.decode().split()))
+
+
+@pytest.fixture
+def start(django_capture_on_commit_callbacks):
+    """Post the start form as a person would, running what happens after commit."""
+
+    def post(client: Client, minutes: int | str = 20, phrase: str = PHRASES[0], own: str = ""):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                "/pause/", {"phrase": phrase, "own_words": own, "minutes": minutes}, follow=True
+            )
+
+    return post
+
+
+@pytest.fixture
+def act(django_capture_on_commit_callbacks):
+    def post(client: Client, path: str, data: dict | None = None):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(path, data or {}, follow=True)
+
+    return post
+
+
+def without_tokens(response) -> str:
+    """The page without its per-response CSRF tokens and CSP nonces."""
+    return re.sub(r"[A-Za-z0-9_-]{20,}", "", text(response))
+
+
+def poll(client: Client, version: str = "", shown: str = ""):
+    return client.get("/pause/banner/", {"v": version, "p": shown} if version else {})
+
+
+def version_in(response) -> str:
+    match = re.search(r"\?v=([0-9a-f]+)", response.content.decode())
+    assert match, response.content.decode()
+    return match.group(1)
+
+
+def the_pause() -> PauseSignal:
+    """The latest pause."""
+    pause = PauseSignal.objects.order_by("-started_at").first()
+    assert pause is not None
+    return pause
+
+
+def make_past_pauses(couple: Couple, sender: User, count: int) -> None:
+    start = timezone.now() - timedelta(days=count + 1)
+    PauseSignal.objects.bulk_create(
+        PauseSignal(
+            couple=couple,
+            sender=sender,
+            phrase=f"Past pause {i}",
+            started_at=start + timedelta(days=i),
+            returns_at=start + timedelta(days=i, minutes=30),
+            ended_at=start + timedelta(days=i, minutes=35),
+            end_reason=PauseSignal.EndReason.READY,
+        )
+        for i in range(count)
+    )
+
+
+def messages_of(couple: Couple) -> list[str]:
+    return [f"{e.actor} {e.message}" for e in ActivityEntry.objects.filter(couple=couple)]
+
+
+# Starting
+
+
+def test_the_layout_offers_a_pause_to_a_paired_member(alice_client: Client) -> None:
+    page = alice_client.get("/").content.decode()
+    assert 'href="/pause/"' in page
+    assert "I need a pause" in page
+    assert 'hx-get="/pause/banner/"' in page
+
+
+def test_starting_a_pause_shows_the_calm_page(couple: Couple, alice_client: Client, start) -> None:
+    page = text(start(alice_client, minutes=30, phrase=PHRASES[1]))
+    assert "You're taking a pause" in page
+    assert PHRASES[1] in page
+    assert "Try not to rehearse the argument" in page
+    assert "breathe in for four counts" in page
+    pause = the_pause()
+    assert pause.returns_at - pause.started_at == timedelta(minutes=30)
+    assert pause.sender.display_name == "Alice"
+    assert "Alice asked for a pause" in messages_of(couple)
+
+
+def test_a_pause_in_ones_own_words_is_kept_as_written(alice_client: Client, start) -> None:
+    own = "I'm <overwhelmed> & need air"
+    page = start(alice_client, phrase="own", own=own).content.decode()
+    assert the_pause().phrase == own
+    assert "I&#x27;m &lt;overwhelmed&gt; &amp; need air" in page
+
+
+def test_own_words_left_empty_are_asked_for_and_the_choice_is_kept(
+    alice_client: Client, start
+) -> None:
+    page = text(start(alice_client, minutes=45, phrase="own", own=""))
+    assert "Write a few words, or pick one of the phrases." in page
+    assert '<option value="45" selected>' in page
+    assert not PauseSignal.objects.exists()
+
+
+def test_the_form_starts_from_the_default_length_and_shows_the_return_time(
+    alice_client: Client,
+) -> None:
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
+        page = text(alice_client.get("/pause/"))
+    assert '<option value="20" selected>20 minutes</option>' in page
+    # Alice lives in Berlin (UTC+1 in early March).
+    assert "You'll come back at <output" in page
+    assert ">Tue 13:20</output>" in page
+
+
+def test_asking_again_while_a_pause_is_on_shows_the_one_that_is_on(
+    alice_client: Client, bob_client: Client, start
+) -> None:
+    start(alice_client, phrase=PHRASES[0])
+    page = text(start(bob_client, phrase=PHRASES[2]))
+    assert "A pause is already on. Here it is." in page
+    assert "Alice asked for a pause" in page
+    assert PHRASES[0] in page
+    assert PauseSignal.objects.count() == 1
+
+
+def test_someone_alone_is_asked_to_invite_their_partner_first(alice: User) -> None:
+    from couples.services import create_couple
+
+    create_couple(user=alice, name="Waiting", time_zone="UTC")
+    client = Client()
+    client.force_login(alice)
+    assert "Invite your partner" in text(client.get("/pause/"))
+    response = client.post("/pause/", {"phrase": PHRASES[0], "minutes": 20}, follow=True)
+    assert "A pause is for the two of you." in text(response)
+    assert not PauseSignal.objects.exists()
+
+
+# The partner's banner
+
+
+def test_the_partner_sees_the_banner_and_an_unchanged_poll_is_empty(
+    alice_client: Client, bob_client: Client, start
+) -> None:
+    empty = poll(bob_client)
+    assert empty.status_code == 200
+    assert "asked for a pause" not in text(empty)
+    assert poll(bob_client, version_in(empty)).status_code == 204
+
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
+        start(alice_client, minutes=30)
+        banner = poll(bob_client, version_in(empty))
+        page = text(banner)
+        assert banner.status_code == 200
+        assert f"Alice asked for a pause: “{PHRASES[0]}”" in page
+        # Bob lives in New York: 12:30 UTC is 08:30 there (summer time began on 8 March).
+        assert "Back at <time" in page
+        assert ">Tue 08:30</time>, your time." in page
+        assert 'href="/pause/"' in page
+        assert poll(bob_client, version_in(banner), str(the_pause().pk)).status_code == 204
+
+
+def test_the_banner_says_welcome_back_once_the_shown_pause_ends(
+    alice_client: Client, bob_client: Client, start, act
+) -> None:
+    start(alice_client)
+    shown = poll(bob_client)
+    act(alice_client, f"/pause/{the_pause().pk}/end/")
+    after = poll(bob_client, version_in(shown), str(the_pause().pk))
+    assert after.status_code == 200
+    assert "The pause has ended. Welcome back." in text(after)
+    assert poll(bob_client, version_in(after)).status_code == 204
+
+
+def test_the_sender_sees_their_own_pause_in_the_banner(alice_client: Client, start) -> None:
+    start(alice_client)
+    assert "You asked for a pause." in text(poll(alice_client))
+
+
+def test_a_version_lost_from_the_cache_makes_the_page_look_again(
+    alice_client: Client, bob_client: Client, start
+) -> None:
+    from django.core.cache import cache
+
+    start(alice_client)
+    version = version_in(poll(bob_client))
+    cache.delete(f"pause-version:{the_pause().couple_id}")
+    assert "Alice asked for a pause" in text(poll(bob_client, version))
+
+
+def test_the_cheap_answer_is_not_given_to_another_couple(
+    alice_client: Client, charlie_client: Client, start
+) -> None:
+    start(alice_client)
+    version = version_in(poll(alice_client))
+    page = text(poll(charlie_client, version))
+    assert "Alice" not in page
+    assert PHRASES[0] not in page
+
+
+@pytest.mark.parametrize("past", [1, 50])
+def test_an_unchanged_poll_costs_one_query_whatever_the_history(
+    couple: Couple,
+    alice: User,
+    alice_client: Client,
+    bob_client: Client,
+    start,
+    past: int,
+    django_assert_num_queries,
+) -> None:
+    make_past_pauses(couple, alice, past)
+    start(alice_client)
+    shown = str(the_pause().pk)
+    # The full answer: user, couple, the open pause, partners (the session is cached).
+    with django_assert_num_queries(4):
+        version = version_in(poll(bob_client))
+    # Unchanged: only the person's couple.
+    with django_assert_num_queries(1):
+        assert poll(bob_client, version, shown).status_code == 204
+
+
+# Coming back
+
+
+def test_both_ready_ends_the_pause_at_the_return_time(
+    couple: Couple, alice_client: Client, bob_client: Client, start, act
+) -> None:
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
+        start(alice_client, minutes=20)
+        pk = the_pause().pk
+        assert "I'm ready to come back" in text(bob_client.get("/pause/"))
+        early = text(act(bob_client, f"/pause/{pk}/ready/"))
+        assert "It isn't time to come back yet: the pause runs until Tue 08:20." in early
+
+        clock.shift(timedelta(minutes=20))
+        page = text(bob_client.get("/pause/"))
+        assert "It's time to come back." in page
+        assert "data-shown-when-due hidden" not in page
+        page = text(act(bob_client, f"/pause/{pk}/ready/"))
+        assert "You're ready to come back. The pause ends when you both are." in page
+        assert the_pause().ended_at is None
+
+        page = text(act(alice_client, f"/pause/{pk}/ready/"))
+    assert "You're both ready. The pause has ended. Welcome back." in page
+    assert "Need a pause?" in page
+    pause = the_pause()
+    assert pause.end_reason == PauseSignal.EndReason.READY
+    assert "Alice came back from the pause, together" in messages_of(couple)
+
+
+def test_the_partner_does_not_see_whether_the_sender_is_ready(
+    alice_client: Client, bob_client: Client, start, act
+) -> None:
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
+        start(alice_client, minutes=20)
+        clock.shift(timedelta(minutes=21))
+        before = without_tokens(bob_client.get("/pause/"))
+        act(alice_client, f"/pause/{the_pause().pk}/ready/")
+        after = without_tokens(bob_client.get("/pause/"))
+    assert before == after
+
+
+def test_the_sender_ends_the_pause(
+    couple: Couple, alice_client: Client, bob_client: Client, start, act
+) -> None:
+    start(alice_client)
+    page = text(act(alice_client, f"/pause/{the_pause().pk}/end/"))
+    assert "The pause has ended. Welcome back." in page
+    assert the_pause().end_reason == PauseSignal.EndReason.SENDER
+    assert "Alice ended the pause" in messages_of(couple)
+    assert "asked for a pause" not in text(poll(bob_client))
+
+
+def test_the_partner_cannot_end_the_senders_pause(
+    alice_client: Client, bob_client: Client, start, act
+) -> None:
+    start(alice_client)
+    assert "End the pause now" not in text(bob_client.get("/pause/"))
+    page = text(act(bob_client, f"/pause/{the_pause().pk}/end/"))
+    assert "Only the person who asked for this pause can end it early." in page
+    assert the_pause().ended_at is None
+
+
+def test_ending_a_pause_that_already_ended_says_so(alice_client: Client, start, act) -> None:
+    start(alice_client)
+    pk = the_pause().pk
+    act(alice_client, f"/pause/{pk}/end/")
+    assert "This pause has already ended." in text(act(alice_client, f"/pause/{pk}/end/"))
+
+
+def test_another_couples_pause_is_not_found(
+    alice_client: Client, charlie_client: Client, start
+) -> None:
+    start(alice_client)
+    pk = the_pause().pk
+    for action in ("end", "ready", "extend"):
+        assert charlie_client.post(f"/pause/{pk}/{action}/", {"minutes": 20}).status_code == 404
+    assert the_pause().ended_at is None
+
+
+# Extending
+
+
+def test_the_sender_extends_once(
+    couple: Couple, alice_client: Client, bob_client: Client, start, act
+) -> None:
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
+        start(alice_client, minutes=20)
+        pk = the_pause().pk
+        page = text(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 30}))
+        assert "The pause now runs until Tue 13:50." in page
+        assert "Extend the pause" not in page
+        assert ">Tue 08:50</time>, your time." in text(poll(bob_client))
+        again = text(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 30}))
+    assert "already been extended once" in again
+    assert the_pause().returns_at == datetime(2026, 3, 10, 12, 50, tzinfo=UTC)
+    assert "Alice extended the pause" in messages_of(couple)
+
+
+def test_the_partner_cannot_extend(alice_client: Client, bob_client: Client, start, act) -> None:
+    start(alice_client)
+    page = text(act(bob_client, f"/pause/{the_pause().pk}/extend/", {"minutes": 30}))
+    assert "Only the person who asked for this pause can extend it." in page
+    assert the_pause().extended_at is None
+
+
+# The 20-minute and 24-hour bounds, sender in Berlin, partner in New York.
+
+
+@pytest.mark.parametrize(
+    ("minutes", "message"),
+    [
+        (19, "A pause lasts at least 20 minutes"),
+        (1441, "A pause lasts at most 24 hours"),
+        (0, "That return time has already passed."),
+        (-30, "That return time has already passed."),
+        ("soon", "Enter a whole number."),
+    ],
+)
+def test_a_return_time_outside_the_bounds_is_refused_with_a_reason(
+    alice_client: Client, start, minutes: int | str, message: str
+) -> None:
+    page = text(start(alice_client, minutes=minutes, phrase=PHRASES[2]))
+    assert message in page
+    assert 'id="id_phrase_2" checked' in page
+    assert not PauseSignal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("minutes", "berlin", "new_york"),
+    [(20, "Tue 13:20", "Tue 08:20"), (1440, "Wed 13:00", "Wed 08:00")],
+)
+def test_the_bounds_themselves_are_accepted_and_shown_in_each_persons_zone(
+    alice_client: Client, bob_client: Client, start, minutes: int, berlin: str, new_york: str
+) -> None:
+    # 10 March 2026: New York is already on summer time (UTC-4), Berlin not yet (UTC+1).
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
+        alice_page = text(start(alice_client, minutes=minutes))
+        bob_page = text(bob_client.get("/pause/"))
+    assert f">{berlin}</time>, your time." in alice_page
+    assert f">{new_york}</time>, your time." in bob_page
+    assert the_pause().returns_at - the_pause().started_at == timedelta(minutes=minutes)
+
+
+def test_an_extension_may_reach_24_hours_from_the_start_and_no_further(
+    alice_client: Client, start, act
+) -> None:
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
+        start(alice_client, minutes=23 * 60)
+        pk = the_pause().pk
+        refused = text(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 61}))
+        assert "so this one can run until Wed 13:00 at the latest" in refused
+        assert the_pause().extended_at is None
+        act(alice_client, f"/pause/{pk}/extend/", {"minutes": 60})
+    assert the_pause().returns_at == datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
+
+
+# Ending on its own
+
+
+def test_a_pause_nobody_closed_ends_at_24_hours_once_when_the_task_runs_twice(
+    couple: Couple, alice_client: Client, bob_client: Client, start
+) -> None:
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
+        start(alice_client, minutes=60)
+        clock.shift(timedelta(hours=23, minutes=59))
+        tasks.end_overdue_pauses.delay()
+        assert the_pause().ended_at is None
+
+        clock.shift(timedelta(minutes=2))
+        # Past 24 hours it is no longer shown, even before the task closes it.
+        assert "Need a pause?" in text(bob_client.get("/pause/"))
+        tasks.end_overdue_pauses.delay()
+        tasks.end_overdue_pauses.delay()
+    pause = the_pause()
+    assert pause.ended_at == datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
+    assert pause.end_reason == PauseSignal.EndReason.EXPIRED
+    assert (
+        messages_of(couple).count("Alice asked for a pause that ended on its own after 24 hours")
+        == 1
+    )
+
+
+def test_a_new_pause_can_start_after_an_unclosed_one_ran_out(
+    alice_client: Client, bob_client: Client, start
+) -> None:
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
+        start(alice_client)
+        clock.shift(timedelta(hours=25))
+        page = text(start(bob_client, phrase=PHRASES[1]))
+    assert "You're taking a pause" in page
+    assert PauseSignal.objects.filter(ended_at__isnull=True).count() == 1
+
+
+def test_the_beat_schedule_runs_the_task(settings) -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["end-overdue-pauses"]
+    assert entry["task"] == tasks.end_overdue_pauses.name
+
+
+# History, without ranking
+
+
+def test_past_pauses_are_listed_plainly(
+    couple: Couple, alice: User, bob_client: Client, start, act, alice_client: Client
+) -> None:
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
+        start(alice_client, phrase=PHRASES[1])
+        clock.shift(timedelta(minutes=45))
+        act(alice_client, f"/pause/{the_pause().pk}/end/")
+        page = text(bob_client.get("/pause/"))
+    assert f"Tue 10 Mar, 08:00</time> · “{PHRASES[1]}” · 45 min" in page
+    assert "Alice" not in page.split("Past pauses")[1]
+
+
+def test_the_check_in_can_ask_for_a_weeks_pauses(couple: Couple, alice: User) -> None:
+    make_past_pauses(couple, alice, 10)
+    now = timezone.now()
+    week = PauseSignal.objects.for_couple(couple).between(now - timedelta(days=6, hours=12), now)
+    assert [p.phrase for p in week] == [f"Past pause {i}" for i in range(5, 10)]
+
+
+@pytest.mark.parametrize("past", [1, 20])
+def test_the_pause_page_queries_do_not_grow_with_history(
+    couple: Couple,
+    alice: User,
+    alice_client: Client,
+    start,
+    past: int,
+    django_assert_num_queries,
+) -> None:
+    make_past_pauses(couple, alice, past)
+    # user, couple, partners, open pause, past pauses
+    with django_assert_num_queries(5):
+        assert alice_client.get("/pause/").status_code == 200
+    start(alice_client)
+    # user, couple, partners, open pause
+    with django_assert_num_queries(4):
+        assert alice_client.get("/pause/").status_code == 200
+
+
+def test_home_has_a_pause_card(alice_client: Client) -> None:
+    page = text(alice_client.get("/"))
+    assert "<h3>Pause</h3> <p>When a conversation gets to be too much" in page
+    assert "Open the pause page" in page
+
+
+# Email, only for those who ask for it
+
+
+def test_the_partner_gets_no_email_by_default(alice_client: Client, start) -> None:
+    start(alice_client)
+    assert not mail.outbox
+
+
+def test_a_partner_who_asked_for_email_gets_a_neutral_subject(
+    alice_client: Client, bob_client: Client, bob: User, start
+) -> None:
+    page = text(bob_client.get("/settings/"))
+    assert "Email me when my partner asks for a pause" in page
+    response = bob_client.post("/settings/pause-email/", {"email_me": "on"}, follow=True)
+    assert "Saved." in text(response)
+    assert 'id="id_email_me" checked' in text(response)
+
+    start(alice_client, phrase=PHRASES[1])
+    [message] = mail.outbox
+    assert message.to == ["bob@example.com"]
+    assert message.subject == "A note from your space on Hearth"
+    assert PHRASES[1] in message.body
+    assert "Alice asked for a pause" in message.body
+
+    bob_client.post("/settings/pause-email/", {})
+    assert not bob.pause_email.email_me
+
+
+def test_a_partner_left_alone_comes_back_without_waiting_for_the_one_who_left(
+    alice: User, bob_client: Client, alice_client: Client, start, act
+) -> None:
+    from couples.services import leave_couple
+
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
+        start(alice_client)
+        leave_couple(user=alice)
+        clock.shift(timedelta(minutes=20))
+        assert "A former partner asked for a pause" in text(bob_client.get("/pause/"))
+        page = text(act(bob_client, f"/pause/{the_pause().pk}/ready/"))
+    assert "The pause has ended. Welcome back." in page
+    assert the_pause().end_reason == PauseSignal.EndReason.READY

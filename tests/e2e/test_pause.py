@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import time_machine
+from django.conf import settings
+from django.utils import timezone
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from agreements.services import pause_defaults
+from couples.models import Couple, User
+from tests.conftest import client_for
+from tests.e2e.conftest import NewContext, assert_accessible
+
+PHRASES = pause_defaults(None).signal_phrases  # type: ignore[arg-type]
+
+
+def signed_in(new_context: NewContext, live_server: LiveServer, user: User) -> BrowserContext:
+    context = new_context(timezone_id=user.time_zone)
+    session = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    return context
+
+
+def tab_to(page: Page, target: Locator, presses: int = 40) -> None:
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def test_bob_asks_for_a_pause_and_alice_sees_it_without_reloading(
+    new_context: NewContext, live_server: LiveServer, alice: User, bob: User, couple: Couple
+) -> None:
+    alice_page = signed_in(new_context, live_server, alice).new_page()
+    alice_page.goto("/")
+    expect(alice_page.get_by_text("Welcome home, Alice and Bob.")).to_be_visible()
+
+    bob_page = signed_in(new_context, live_server, bob).new_page()
+    bob_page.goto("/")
+    bob_page.get_by_role("link", name="I need a pause").click()
+    expect(bob_page.get_by_role("heading", name="Need a pause?")).to_be_visible()
+    assert_accessible(bob_page)
+    bob_page.get_by_label(PHRASES[1]).check()
+    bob_page.get_by_label("How long do you need?").select_option("30")
+    expect(bob_page.locator("output")).to_have_text(re.compile(r"^\w{3} \d\d:\d\d$"))
+    bob_page.get_by_role("button", name="Start the pause").click()
+
+    expect(bob_page.get_by_role("heading", name="You're taking a pause")).to_be_visible()
+    expect(bob_page.get_by_role("timer")).to_have_text(re.compile(r"^(29|30):\d\d left$"))
+    assert_accessible(bob_page)
+
+    # Alice's page has been open all along; the banner arrives by polling.
+    banner = alice_page.locator("#pause-banner")
+    expect(banner).to_contain_text(f"Bob asked for a pause: “{PHRASES[1]}”", timeout=5_000)
+    assert_accessible(alice_page)
+    banner.get_by_role("link", name="Open the pause page").click()
+    expect(alice_page.get_by_role("heading", name="Bob asked for a pause")).to_be_visible()
+    expect(alice_page.get_by_text("Try not to rehearse the argument")).to_be_visible()
+    expect(alice_page.get_by_role("button", name="I'm ready to come back")).to_be_hidden()
+    assert_accessible(alice_page)
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=31), tick=True):
+        alice_page.reload()
+        alice_page.get_by_role("button", name="I'm ready to come back").click()
+        expect(alice_page.get_by_text("You're ready to come back.")).to_be_visible()
+        assert_accessible(alice_page)
+
+        bob_page.reload()
+        bob_page.get_by_role("button", name="I'm ready to come back").click()
+        expect(bob_page.get_by_text("You're both ready. The pause has ended.")).to_be_visible()
+        expect(bob_page.get_by_role("heading", name="Need a pause?")).to_be_visible()
+
+        expect(alice_page.locator("#pause-banner")).to_contain_text(
+            "The pause has ended. Welcome back.", timeout=5_000
+        )
+        assert_accessible(alice_page)
+
+
+def test_the_pause_button_and_page_work_by_keyboard(
+    new_context: NewContext, live_server: LiveServer, alice: User, couple: Couple
+) -> None:
+    page = signed_in(new_context, live_server, alice).new_page()
+    page.goto("/")
+    tab_to(page, page.get_by_role("link", name="I need a pause"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Need a pause?")).to_be_visible()
+
+    tab_to(page, page.get_by_label(PHRASES[0]))
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label(PHRASES[1])).to_be_checked()
+    tab_to(page, page.get_by_label("How long do you need?"))
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("How long do you need?")).to_have_value("30")
+    tab_to(page, page.get_by_role("button", name="Start the pause"))
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="You're taking a pause")).to_be_visible()
+    expect(page.get_by_text(PHRASES[1])).to_be_visible()
+    tab_to(page, page.get_by_role("button", name="Extend the pause"))
+    tab_to(page, page.get_by_role("button", name="End the pause now"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("The pause has ended. Welcome back.").first).to_be_visible()
