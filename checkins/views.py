@@ -179,10 +179,8 @@ def entry(request: HtmxHttpRequest, week: str) -> HttpResponse:
         return render(request, "checkins/week.html#save-state", ctx)
     if problem:
         messages.error(request, problem)
-        if not form.is_valid() or not own.pk:
-            ctx = _week_context(request, couple, checkin, form=form)
-            return render(request, "checkins/week.html", ctx, status=400)
-        return redirect(_week_url(checkin) + "#your-entry")
+        ctx = _week_context(request, couple, checkin, form=form)
+        return render(request, "checkins/week.html", ctx, status=400)
     if "share" in request.POST:
         if checkin.revealed:
             messages.success(request, _("You have both shared. Here you both are."))
