@@ -52,9 +52,11 @@ def save_entry(*, checkin: CheckIn, couple: Couple, author: User, fields: dict[s
         for name in changed:
             setattr(entry, name, fields[name])
         entry.updated_at = now
+        changed.append("updated_at")
         if entry.shared:
             entry.edited_after_sharing_at = now
-        entry.save()
+            changed.append("edited_after_sharing_at")
+        entry.save(update_fields=changed)
     return entry
 
 

@@ -5,12 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.http import HttpResponse as Response
 from django.test import Client
 from django.utils import timezone
 
 from checkins.models import CheckIn, Entry, current_week
 from couples.models import Couple, User
-from django.http import HttpResponse as Response
 
 # A Wednesday: week 48 of 2026 in every zone the tests use.
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

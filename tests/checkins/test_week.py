@@ -27,7 +27,9 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     bob_client.get(URL)
 
     # Private drafts, saved as each of them types.
-    saved = write(alice_client, htmx=True, small_win="I slept well 😴", challenge="Mornings feel rushed")
+    saved = write(
+        alice_client, htmx=True, small_win="I slept well 😴", challenge="Mornings feel rushed"
+    )
     assert "Saved privately" in text(saved)
     write(bob_client, htmx=True, small_win="שיחה טובה עם אמא", challenge="Work spills into dinner")
     assert "Mornings feel rushed" not in text(bob_client.get(URL))
@@ -35,14 +37,21 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     assert "writing" in text(bob_client.get(f"/checkins/{WEEK}/status/", **HTMX))
 
     # Alice shares first: still nothing to read for Bob.
-    response = write(alice_client, action="share", small_win="I slept well 😴", challenge="Mornings feel rushed")
+    response = write(
+        alice_client, action="share", small_win="I slept well 😴", challenge="Mornings feel rushed"
+    )
     assert response.status_code == 302
     assert "opens for both of you" in text(alice_client.get(URL))
     assert "Mornings feel rushed" not in text(bob_client.get(URL))
     assert "shared" in text(bob_client.get(f"/checkins/{WEEK}/status/", **HTMX))
 
     # Bob shares second: both entries open at once, for both.
-    write(bob_client, action="share", small_win="שיחה טובה עם אמא", challenge="Work spills into dinner")
+    write(
+        bob_client,
+        action="share",
+        small_win="שיחה טובה עם אמא",
+        challenge="Work spills into dinner",
+    )
     checkin = CheckIn.objects.get(couple=couple)
     assert checkin.revealed_at is not None
     for client in (alice_client, bob_client):
@@ -56,28 +65,36 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     alices = Entry.objects.get(author=alice)
     bob_client.post(f"/checkins/{WEEK}/entries/{alices.pk}/reflect/", {"heard": "you feel hurried"})
     first = Reflection.objects.get()
-    refused = bob_client.post(f"/checkins/{WEEK}/reflections/{first.pk}/reply/", {"reply": "Let's wake earlier"})
+    refused = bob_client.post(
+        f"/checkins/{WEEK}/reflections/{first.pk}/reply/", {"reply": "Let's wake earlier"}
+    )
     assert "A reply opens once your partner says you heard them" in text(refused)
     assert not Reflection.objects.exclude(reply="").exists()
     alice_client.post(
         f"/checkins/{WEEK}/reflections/{first.pk}/answer/",
         {"answer": "not_quite", "clarification": "It's the noise, not the time"},
     )
-    bob_client.post(f"/checkins/{WEEK}/entries/{alices.pk}/reflect/", {"heard": "the noise gets to you"})
+    bob_client.post(
+        f"/checkins/{WEEK}/entries/{alices.pk}/reflect/", {"heard": "the noise gets to you"}
+    )
     second = Reflection.objects.latest("id")
     alice_client.post(f"/checkins/{WEEK}/reflections/{second.pk}/answer/", {"answer": "yes"})
-    bob_client.post(f"/checkins/{WEEK}/reflections/{second.pk}/reply/", {"reply": "Headphones for you?"})
+    bob_client.post(
+        f"/checkins/{WEEK}/reflections/{second.pk}/reply/", {"reply": "Headphones for you?"}
+    )
     page = text(alice_client.get(URL))
     assert "What I heard is you feel hurried" in page
     assert "It&#x27;s the noise, not the time" in page
     assert "What I heard is the noise gets to you" in page
-    assert "Bob replied: <span dir=\"auto\">Headphones for you?</span>" in page
+    assert 'Bob replied: <span dir="auto">Headphones for you?</span>' in page
 
     # Closing: Alice proposes, Bob agrees, and the week is closed.
     alice_client.post(f"/checkins/{WEEK}/next-step/", {"next_step": "One slow breakfast together"})
     checkin.refresh_from_db()
     proposed_at = checkin.next_step_at.isoformat()
-    own = alice_client.post(f"/checkins/{WEEK}/next-step/agree/", {"proposed_at": proposed_at}, follow=True)
+    own = alice_client.post(
+        f"/checkins/{WEEK}/next-step/agree/", {"proposed_at": proposed_at}, follow=True
+    )
     assert "You proposed this step" in text(own)
     bob_client.post(f"/checkins/{WEEK}/next-step/agree/", {"proposed_at": proposed_at})
     checkin.refresh_from_db()
@@ -94,7 +111,9 @@ def test_next_week_puts_the_agreed_step_on_the_agenda(
     _wednesday.shift(timedelta(days=7))
     page = text(alice_client.get("/checkins/this-week/", follow=True))
     assert "2026-W49" in alice_client.get("/checkins/this-week/").headers["Location"]
-    assert "The small step you chose last time: <strong dir=\"auto\">Walk after dinner</strong>" in page
+    assert (
+        'The small step you chose last time: <strong dir="auto">Walk after dinner</strong>' in page
+    )
 
 
 def test_sharing_an_empty_entry_is_refused_and_the_draft_is_kept(
@@ -108,7 +127,9 @@ def test_sharing_an_empty_entry_is_refused_and_the_draft_is_kept(
     assert not entry.shared
 
 
-def test_text_is_kept_exactly_as_typed_and_shown_escaped(couple: Couple, alice_client: Client) -> None:
+def test_text_is_kept_exactly_as_typed_and_shown_escaped(
+    couple: Couple, alice_client: Client
+) -> None:
     alice_client.get(URL)
     typed = "  <script>alert(1)</script> 🌱\r\nمرحبا  "
     write(alice_client, small_win=typed, challenge="x")
@@ -163,7 +184,13 @@ def test_a_partner_can_only_ever_write_their_own_entry(
 ) -> None:
     week_of(couple, alice, bob, weeks_ago=0)
     alices = Entry.objects.get(author=alice)
-    data = {"small_win": "Bob's words", "challenge": "c", "appreciation": "", "help_wanted": "", "save": ""}
+    data = {
+        "small_win": "Bob's words",
+        "challenge": "c",
+        "appreciation": "",
+        "help_wanted": "",
+        "save": "",
+    }
     bob_client.post(f"/checkins/{WEEK}/entry/", {**data, "author": alice.pk, "pk": alices.pk})
     alices.refresh_from_db()
     assert alices.small_win == "Alice's win"
@@ -177,7 +204,9 @@ def test_confirming_ones_own_paraphrase_is_refused(
     reflection = Reflection.objects.create(
         entry=Entry.objects.get(author=alice), listener=bob, heard="you are tired"
     )
-    response = bob_client.post(f"/checkins/{WEEK}/reflections/{reflection.pk}/answer/", {"answer": "yes"})
+    response = bob_client.post(
+        f"/checkins/{WEEK}/reflections/{reflection.pk}/answer/", {"answer": "yes"}
+    )
     assert "Only the person who wrote the challenge can say" in text(response)
     reflection.refresh_from_db()
     assert reflection.answer == ""
@@ -201,19 +230,25 @@ def test_agreeing_to_a_step_that_changed_meanwhile_is_refused(
     checkin.refresh_from_db()
     seen = checkin.next_step_at.isoformat()
     alice_client.post(f"/checkins/{WEEK}/next-step/", {"next_step": "Coffee on Saturday"})
-    response = bob_client.post(f"/checkins/{WEEK}/next-step/agree/", {"proposed_at": seen}, follow=True)
+    response = bob_client.post(
+        f"/checkins/{WEEK}/next-step/agree/", {"proposed_at": seen}, follow=True
+    )
     assert "The proposed step changed while you were reading" in text(response)
     assert "Coffee on Saturday" in text(response)
     checkin.refresh_from_db()
     assert not checkin.closed
 
 
-def test_a_malformed_week_is_refused_with_a_clear_message(couple: Couple, alice_client: Client) -> None:
+def test_a_malformed_week_is_refused_with_a_clear_message(
+    couple: Couple, alice_client: Client
+) -> None:
     for path in ("/checkins/2026-48/", "/checkins/2026-W54/", "/checkins/banana/"):
         response = alice_client.get(path)
         assert response.status_code == 404, path
         assert "isn&#x27;t a week Hearth knows" in text(response), path
-        assert alice_client.post(path.rstrip("/") + "/entry/", {"small_win": "x"}).status_code == 404
+        assert (
+            alice_client.post(path.rstrip("/") + "/entry/", {"small_win": "x"}).status_code == 404
+        )
 
 
 def test_a_week_beyond_this_one_is_refused(couple: Couple, alice_client: Client) -> None:
@@ -249,13 +284,17 @@ def test_only_the_author_marks_a_challenge_resolved(
 ) -> None:
     checkin = week_of(couple, alice, bob, weeks_ago=1)
     alices = Entry.objects.get(author=alice)
-    response = bob_client.post(f"/checkins/{checkin.label}/entries/{alices.pk}/resolve/", follow=True)
+    response = bob_client.post(
+        f"/checkins/{checkin.label}/entries/{alices.pk}/resolve/", follow=True
+    )
     assert "Only the person who wrote a challenge can mark it resolved." in text(response)
     alices.refresh_from_db()
     assert alices.challenge_resolved_at is None
 
 
-def test_a_past_week_without_a_check_in_is_a_quiet_gap(couple: Couple, alice_client: Client) -> None:
+def test_a_past_week_without_a_check_in_is_a_quiet_gap(
+    couple: Couple, alice_client: Client
+) -> None:
     response = alice_client.get("/checkins/2026-W40/")
     assert response.status_code == 404
     assert "A quiet week is just a gap." in text(response)
