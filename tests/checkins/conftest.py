@@ -20,7 +20,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture(autouse=True)
-def _wednesday() -> Iterator[time_machine.Traveller]:
+def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(NOW) as traveller:
         yield traveller
 

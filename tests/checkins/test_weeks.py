@@ -14,17 +14,17 @@ from tests.factories import CoupleFactory, UserFactory, pair
 
 
 def test_the_turn_of_the_year_belongs_to_week_53_of_2026(
-    couple: Couple, alice: User, _wednesday: time_machine.Traveller
+    couple: Couple, alice: User, clock: time_machine.Traveller
 ) -> None:
-    _wednesday.move_to(datetime(2026, 12, 30, 12, tzinfo=UTC))
+    clock.move_to(datetime(2026, 12, 30, 12, tzinfo=UTC))
     alice_client = client_for(alice)
     for instant in (datetime(2026, 12, 31, 12, tzinfo=UTC), datetime(2027, 1, 1, 12, tzinfo=UTC)):
-        _wednesday.move_to(instant)
+        clock.move_to(instant)
         assert alice_client.get("/checkins/this-week/").headers["Location"] == "/checkins/2026-W53/"
         assert alice_client.get("/checkins/2026-W53/").status_code == 200
         future = alice_client.get("/checkins/2027-W01/")
         assert future.headers["Location"] == "/checkins/this-week/"
-    _wednesday.move_to(datetime(2027, 1, 4, 12, tzinfo=UTC))
+    clock.move_to(datetime(2027, 1, 4, 12, tzinfo=UTC))
     assert alice_client.get("/checkins/this-week/").headers["Location"] == "/checkins/2027-W01/"
     assert couple.checkins.get().label == "2026-W53"
 
@@ -41,10 +41,10 @@ def test_week_labels_name_only_real_iso_weeks() -> None:
 
 def test_the_same_instant_is_a_different_week_in_auckland_and_los_angeles(
     db: None,
-    _wednesday: time_machine.Traveller,
+    clock: time_machine.Traveller,
 ) -> None:
     # Sunday evening in UTC: already Monday morning in Auckland, still Sunday noon in LA.
-    _wednesday.move_to(datetime(2026, 11, 29, 20, tzinfo=UTC))
+    clock.move_to(datetime(2026, 11, 29, 20, tzinfo=UTC))
     kiwi = UserFactory(display_name="Aroha")
     pair(kiwi, couple=CoupleFactory(time_zone="Pacific/Auckland"))
     angeleno = UserFactory(display_name="Luis")
@@ -60,11 +60,11 @@ def test_the_same_instant_is_a_different_week_in_auckland_and_los_angeles(
 
 
 def test_the_home_zone_of_the_couple_decides_not_the_persons_own(
-    couple: Couple, alice: User, alice_client: Client, _wednesday: time_machine.Traveller
+    couple: Couple, alice: User, alice_client: Client, clock: time_machine.Traveller
 ) -> None:
     couple.time_zone = "Pacific/Auckland"
     couple.save()
     alice.time_zone = "America/Los_Angeles"
     alice.save()
-    _wednesday.move_to(datetime(2026, 11, 29, 20, tzinfo=UTC))
+    clock.move_to(datetime(2026, 11, 29, 20, tzinfo=UTC))
     assert alice_client.get("/checkins/this-week/").headers["Location"] == "/checkins/2026-W49/"
