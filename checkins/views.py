@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
@@ -122,14 +122,14 @@ def _week_context(
 
 
 @access.couple_required
-@require_GET
+@require_http_methods(["GET"])
 def this_week(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     return redirect("checkin_week", week=week_label(current_week(couple)))
 
 
 @access.couple_required
-@require_GET
+@require_http_methods(["GET"])
 def week(request: HttpRequest, week: str) -> HttpResponse:
     couple = access.current_couple(request)
     monday = parse_week(week)
@@ -194,7 +194,7 @@ def entry(request: HtmxHttpRequest, week: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET"])
 def status(request: HtmxHttpRequest, week: str) -> HttpResponse:
     """The partner's status, polled every few seconds while the week page is open.
 
@@ -375,7 +375,7 @@ def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 
 
 @access.couple_required
-@require_GET
+@require_http_methods(["GET"])
 def history(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     couple = access.current_couple(request)
