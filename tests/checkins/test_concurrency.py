@@ -46,9 +46,11 @@ def test_saving_and_sharing_at_the_same_moment_loses_nothing_and_reveals_once(
         return lambda: write(client, small_win=f"{name}'s win", challenge=f"{name}'s challenge")
 
     def share(client: Client, name: str) -> Callable[[], object]:
-        return lambda: write(
-            client, action="share", small_win=f"{name}'s win", challenge=f"{name}'s challenge"
-        ).status_code
+        return lambda: (
+            write(
+                client, action="share", small_win=f"{name}'s win", challenge=f"{name}'s challenge"
+            ).status_code
+        )
 
     at_once(save(alice_client, "Alice"), save(bob_client, "Bob"))
     assert Entry.objects.get(author=alice).small_win == "Alice's win"
