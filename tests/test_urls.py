@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from agreements.models import PauseSignal
+from checkins.models import CheckIn, Entry, Reflection, current_week
 from couples.models import INVITATION_LIFETIME, Couple, Invitation, User, hash_token
 
 # Reachable without signing in, each for a reason.
@@ -51,6 +52,29 @@ class World:
             returns_at=now + timedelta(minutes=20),
         ).pk
 
+    def week(self) -> str:
+        """Alice's couple's last week, which charlie's couple never had: a week path names the
+        member's own couple's week, so another couple's week can only ever be absent."""
+        monday = current_week(self.couple) - timedelta(weeks=1)
+        checkin, _ = CheckIn.objects.get_or_create(
+            couple=self.couple, week_start=monday, defaults={"revealed_at": timezone.now()}
+        )
+        return checkin.label
+
+    def entry_pk(self) -> int:
+        checkin = CheckIn.objects.get(couple=self.couple)
+        entry, _ = Entry.objects.get_or_create(
+            checkin=checkin,
+            author=self.alice,
+            defaults={"small_win": "w", "challenge": "c", "shared_at": timezone.now()},
+        )
+        return entry.pk
+
+    def reflection_pk(self) -> int:
+        return Reflection.objects.create(
+            entry_id=self.entry_pk(), listener=self.alice, heard="h"
+        ).pk
+
 
 # URL name -> the arguments naming one of alice's objects.
 OBJECT_ARGS: dict[str, Callable[[World], dict[str, object]]] = {
@@ -58,6 +82,15 @@ OBJECT_ARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "pause_extend": lambda w: {"pk": w.pause_pk()},
     "pause_end": lambda w: {"pk": w.pause_pk()},
     "pause_ready": lambda w: {"pk": w.pause_pk()},
+    "checkin_week": lambda w: {"week": w.week()},
+    "checkin_entry": lambda w: {"week": w.week()},
+    "checkin_status": lambda w: {"week": w.week()},
+    "checkin_next_step": lambda w: {"week": w.week()},
+    "checkin_agree": lambda w: {"week": w.week()},
+    "checkin_reflect": lambda w: {"week": w.week(), "pk": w.entry_pk()},
+    "checkin_resolve": lambda w: {"week": w.week(), "pk": w.entry_pk()},
+    "checkin_answer": lambda w: {"week": w.week(), "pk": w.reflection_pk()},
+    "checkin_reply": lambda w: {"week": w.week(), "pk": w.reflection_pk()},
 }
 
 
@@ -116,8 +149,10 @@ def test_another_couple_never_reaches_the_first_couples_things(
 ) -> None:
     if route.name in OBJECT_ARGS:
         path = build(route, OBJECT_ARGS[route.name](World(couple, alice)))
-        assert charlie_client.post(path).status_code == 404, path
-        assert charlie_client.get(path).status_code in (404, 405), path
+        # One method reaches the view and finds nothing; the other may not be allowed at all.
+        statuses = {charlie_client.post(path).status_code, charlie_client.get(path).status_code}
+        assert 404 in statuses, (path, statuses)
+        assert statuses <= {404, 405}, (path, statuses)
     else:
         response = charlie_client.get(build(route, {}), follow=True)
         assert response.status_code in (200, 405)

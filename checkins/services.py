@@ -1,0 +1,169 @@
+"""Writes for the weekly check-in. Each partner only ever writes their own entry row, so two
+partners saving at the same moment never overwrite each other."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from checkins.models import CheckIn, Entry, Reflection, current_week
+from couples.models import Couple, User
+from couples.services import RefusedError
+
+ENTRY_FIELDS = ("small_win", "challenge", "appreciation", "help_wanted", "feelings")
+
+
+def open_week(*, couple: Couple, monday: date) -> CheckIn | None:
+    """The couple's check-in for the week starting `monday`. This week's is created on the first
+    visit; an earlier week without one stays empty (None); a later week is refused."""
+    this_week = current_week(couple)
+    if monday > this_week:
+        raise RefusedError(_("That week hasn't begun yet. Here is this week instead."))
+    if monday < this_week:
+        return CheckIn.objects.filter(couple=couple, week_start=monday).first()
+    checkin, _created = CheckIn.objects.get_or_create(couple=couple, week_start=monday)
+    return checkin
+
+
+def _refuse_unless_current(checkin: CheckIn, couple: Couple) -> None:
+    if checkin.week_start != current_week(couple):
+        raise RefusedError(
+            _(
+                "This week has ended, so its words stay as they were. "
+                "You can still mark your challenges resolved."
+            )
+        )
+
+
+@transaction.atomic
+def save_entry(*, checkin: CheckIn, couple: Couple, author: User, fields: dict[str, Any]) -> Entry:
+    """Save the author's own entry as typed. Once shared, a change is marked with its time."""
+    _refuse_unless_current(checkin, couple)
+    entry, _created = Entry.objects.select_for_update().get_or_create(
+        checkin=checkin, author=author
+    )
+    changed = [name for name in ENTRY_FIELDS if getattr(entry, name) != fields[name]]
+    if changed:
+        now = timezone.now()
+        for name in changed:
+            setattr(entry, name, fields[name])
+        entry.updated_at = now
+        changed.append("updated_at")
+        if entry.shared:
+            entry.edited_after_sharing_at = now
+            changed.append("edited_after_sharing_at")
+        entry.save(update_fields=changed)
+    return entry
+
+
+def share_entry(*, checkin: CheckIn, couple: Couple, author: User) -> CheckIn:
+    """Share the author's saved entry. The second share reveals both entries at once."""
+    _refuse_unless_current(checkin, couple)
+    with transaction.atomic():
+        # Both shares lock the week, so exactly one of two simultaneous shares sees both shared.
+        checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        entry = checkin.entries.filter(author=author).first()
+        if entry is None:
+            raise RefusedError(
+                _("To share, write both one small win and one remaining challenge first.")
+            )
+        if problem := entry.missing_to_share():
+            raise RefusedError(problem)
+        if entry.shared:
+            return checkin
+        now = timezone.now()
+        entry.shared_at = now
+        entry.save(update_fields=["shared_at"])
+        if checkin.entries.filter(shared_at__isnull=False).count() >= 2:
+            checkin.revealed_at = now
+            checkin.save(update_fields=["revealed_at"])
+    return checkin
+
+
+def reflect(*, entry: Entry, couple: Couple, listener: User, heard: str) -> Reflection:
+    """The listener says what they heard in their partner's challenge."""
+    checkin = entry.checkin
+    _refuse_unless_current(checkin, couple)
+    if entry.author_id == listener.pk:
+        raise RefusedError(_("Reflective listening is for your partner's challenge, not your own."))
+    if not checkin.revealed:
+        raise RefusedError(_("You can reflect once you have both shared."))
+    if entry.reflections.filter(answer=Reflection.Answer.YES).exists():
+        raise RefusedError(_("Your partner already said you heard them. You can reply below."))
+    return Reflection.objects.create(entry=entry, listener=listener, heard=heard)
+
+
+def answer_reflection(
+    *, reflection: Reflection, couple: Couple, author: User, answer: str, clarification: str
+) -> None:
+    """The challenge's author says whether the paraphrase is what they meant."""
+    _refuse_unless_current(reflection.entry.checkin, couple)
+    if reflection.entry.author_id != author.pk:
+        raise RefusedError(
+            _("Only the person who wrote the challenge can say whether this is what they meant.")
+        )
+    updated = Reflection.objects.filter(pk=reflection.pk, answer="").update(
+        answer=answer, clarification=clarification, answered_at=timezone.now()
+    )
+    if not updated:
+        raise RefusedError(_("This was already answered; the page now shows the answer."))
+
+
+def reply(*, reflection: Reflection, couple: Couple, listener: User, text: str) -> None:
+    """A reply or suggestion to the partner's challenge, once the paraphrase is confirmed."""
+    _refuse_unless_current(reflection.entry.checkin, couple)
+    if reflection.listener_id != listener.pk:
+        raise RefusedError(_("Only the person who listened can reply here."))
+    if not reflection.confirmed:
+        raise RefusedError(
+            _("A reply opens once your partner says you heard them. Try saying what you heard.")
+        )
+    Reflection.objects.filter(pk=reflection.pk).update(reply=text, replied_at=timezone.now())
+
+
+def propose_next_step(*, checkin: CheckIn, couple: Couple, by: User, text: str) -> None:
+    """Propose the shared small step for next week; the proposer agrees by proposing."""
+    _refuse_unless_current(checkin, couple)
+    if not checkin.revealed:
+        raise RefusedError(_("Choose a next step together once you have both shared."))
+    updated = CheckIn.objects.filter(pk=checkin.pk, closed_at__isnull=True).update(
+        next_step=text, next_step_by=by, next_step_at=timezone.now()
+    )
+    if not updated:
+        raise RefusedError(_("This week is already closed with the step you both agreed on."))
+
+
+def agree_next_step(*, checkin: CheckIn, couple: Couple, by: User, proposed_at: str) -> None:
+    """Agree to the step as it was shown. The week closes when both partners agree to it."""
+    _refuse_unless_current(checkin, couple)
+    try:
+        seen = datetime.fromisoformat(proposed_at)
+    except ValueError:
+        seen = None
+    updated = (
+        CheckIn.objects.filter(pk=checkin.pk, closed_at__isnull=True, next_step_at=seen)
+        .exclude(next_step_by=by)
+        .update(closed_at=timezone.now())
+    )
+    if updated:
+        return
+    checkin.refresh_from_db()
+    if checkin.closed:
+        raise RefusedError(_("This week is already closed with the step you both agreed on."))
+    if checkin.next_step_by_id == by.pk:
+        raise RefusedError(
+            _("You proposed this step. Your partner can agree to it or suggest another.")
+        )
+    raise RefusedError(_("The proposed step changed while you were reading. Here is the new one."))
+
+
+def mark_resolved(*, entry: Entry, by: User, resolved: bool) -> None:
+    """Mark a challenge resolved (or open again). Only its author can, in any week."""
+    if entry.author_id != by.pk:
+        raise RefusedError(_("Only the person who wrote a challenge can mark it resolved."))
+    entry.challenge_resolved_at = timezone.now() if resolved else None
+    entry.save(update_fields=["challenge_resolved_at"])

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.http import HttpResponse as Response
+from django.test import Client
+from django.utils import timezone
+
+from checkins.models import CheckIn, Entry, current_week
+from couples.models import Couple, User
+
+# A Wednesday: week 48 of 2026 in every zone the tests use.
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+WEEK = "2026-W48"
+URL = f"/checkins/{WEEK}/"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[time_machine.Traveller]:
+    with time_machine.travel(NOW) as traveller:
+        yield traveller
+
+
+def write(
+    client: Client,
+    week: str = WEEK,
+    *,
+    action: str = "save",
+    htmx: bool = False,
+    follow: bool = False,
+    **fields: str,
+) -> Response:
+    """Post an entry as the form does: every field, with the Save or Share button."""
+    data = {"small_win": "", "challenge": "", "appreciation": "", "help_wanted": "", **fields}
+    data[action] = ""
+    headers = HTMX if htmx else {}
+    return client.post(f"/checkins/{week}/entry/", data, follow=follow, **headers)
+
+
+def week_of(
+    couple: Couple,
+    alice: User,
+    bob: User,
+    *,
+    weeks_ago: int,
+    step: str = "",
+    resolved: bool = False,
+) -> CheckIn:
+    """A week both partners shared, `weeks_ago` weeks before this one; closed with `step`."""
+    now = timezone.now()
+    checkin = CheckIn.objects.create(
+        couple=couple,
+        week_start=current_week(couple) - timedelta(weeks=weeks_ago),
+        revealed_at=now,
+        next_step=step,
+        next_step_by=alice if step else None,
+        next_step_at=now if step else None,
+        closed_at=now if step else None,
+    )
+    for person in (alice, bob):
+        Entry.objects.create(
+            checkin=checkin,
+            author=person,
+            small_win=f"{person.display_name}'s win",
+            challenge=f"{person.display_name}'s challenge",
+            shared_at=now,
+            challenge_resolved_at=now if resolved else None,
+        )
+    return checkin
+
+
+def text(response: Response) -> str:
+    return " ".join(response.content.decode().split())

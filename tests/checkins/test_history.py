@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import re
+
+from django.test import Client
+
+from checkins.models import Entry
+from couples.models import Couple, User
+from tests.checkins.conftest import text, week_of
+
+
+def test_history_lists_every_week_newest_first_in_pages(
+    couple: Couple, alice: User, bob: User, alice_client: Client
+) -> None:
+    for ago in range(1, 13):
+        week_of(couple, alice, bob, weeks_ago=ago, resolved=True)
+    first = text(alice_client.get("/checkins/"))
+    weeks = re.findall(r"Week (\d+), ", first)
+    assert weeks == [str(n) for n in range(47, 37, -1)]
+    assert "Older weeks" in first
+    second = text(alice_client.get("/checkins/", {"page": 2}))
+    assert re.findall(r"Week (\d+), ", second) == ["37", "36"]
+    assert "Newer weeks" in second
+
+
+def test_searching_finds_visible_words_and_keeps_the_query_in_page_links(
+    couple: Couple, alice: User, bob: User, alice_client: Client
+) -> None:
+    week_of(couple, alice, bob, weeks_ago=1, step="Dance in the kitchen")
+    week_of(couple, alice, bob, weeks_ago=2)
+    found = text(alice_client.get("/checkins/", {"q": "kitchen"}))
+    assert re.findall(r"Week (\d+), ", found) == ["47"]
+    found = text(alice_client.get("/checkins/", {"q": "BOB'S CHALLENGE"}))
+    assert re.findall(r"Week (\d+), ", found) == ["47", "46"]
+
+
+def test_carried_over_challenges_stay_visible_until_their_author_resolves_them(
+    couple: Couple, alice: User, bob: User, alice_client: Client
+) -> None:
+    checkin = week_of(couple, alice, bob, weeks_ago=2)
+    page = text(alice_client.get("/checkins/"))
+    assert "Still with you from earlier weeks" in page
+    assert 'yours: <span dir="auto">Alice&#x27;s challenge</span>' in page
+    assert 'Bob\'s: <span dir="auto">Bob&#x27;s challenge</span>' in page
+
+    alices = Entry.objects.get(author=alice)
+    response = alice_client.post(
+        f"/checkins/{checkin.label}/entries/{alices.pk}/resolve/",
+        {"resolved": "1", "next": "/checkins/"},
+    )
+    assert response.headers["Location"] == "/checkins/"
+    page = text(alice_client.get("/checkins/"))
+    assert "yours: <span" not in page
+    assert "Bob's: <span" in page
+
+
+def test_a_resolve_never_redirects_off_site(
+    couple: Couple, alice: User, bob: User, alice_client: Client
+) -> None:
+    checkin = week_of(couple, alice, bob, weeks_ago=2)
+    alices = Entry.objects.get(author=alice)
+    response = alice_client.post(
+        f"/checkins/{checkin.label}/entries/{alices.pk}/resolve/", {"next": "https://evil.example/"}
+    )
+    assert response.headers["Location"] == f"/checkins/{checkin.label}/"
+
+
+def test_the_picture_of_weeks_met_is_accessible_and_keeps_no_score(
+    couple: Couple, alice: User, bob: User, alice_client: Client
+) -> None:
+    for ago in (1, 2, 5, 30):
+        week_of(couple, alice, bob, weeks_ago=ago)
+    page = alice_client.get("/checkins/").content.decode()
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert 'role="img"' in svg
+    assert "<title" in svg
+    assert "<desc" in svg
+    assert svg.count('class="met"') == 3  # the week 30 weeks ago is older than six months
+    assert svg.count('class="gap"') == 23
+    assert "Over the last six months you met in 3 weeks." in text(alice_client.get("/checkins/"))
+    for word in ("streak", "in a row", "Alice: ", "Bob: "):
+        assert word not in page
+
+
+def test_history_and_home_link_to_this_week(couple: Couple, alice_client: Client) -> None:
+    assert 'href="/checkins/this-week/"' in alice_client.get("/").content.decode()
+    assert "No check-ins yet." in text(alice_client.get("/checkins/"))

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from couples.models import Couple, User
+from tests.conftest import client_for
+from tests.e2e.conftest import NewContext, assert_accessible
+
+# Polling runs every four seconds; allow a few rounds.
+LIVE = 12_000
+
+
+def signed_in(new_context: NewContext, live_server: LiveServer, user: User) -> Page:
+    """A browser of its own for `user`, carrying the session of a signed-in test client."""
+    session = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+    context = new_context()
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    return context.new_page()
+
+
+def test_two_partners_fill_in_the_week_at_the_same_time(
+    new_context: NewContext, live_server: LiveServer, couple: Couple, alice: User, bob: User
+) -> None:
+    alice_page = signed_in(new_context, live_server, alice)
+    bob_page = signed_in(new_context, live_server, bob)
+    for page in (alice_page, bob_page):
+        page.goto("/")
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Check-in").click()
+        expect(page).to_have_url(re.compile(r"/checkins/\d{4}-W\d{2}/$"))
+    alice_sees_bob = alice_page.locator("#partner-status")
+    bob_sees_alice = bob_page.locator("#partner-status")
+    expect(bob_sees_alice).to_have_text("not started yet")
+    assert_accessible(alice_page)
+
+    # Alice types; her draft saves itself and Bob sees her writing, without reloading.
+    alice_page.get_by_label("One small win").fill("We cooked together on Tuesday 🍲")
+    alice_page.get_by_label("One remaining challenge").fill("I still tense up about money")
+    alice_page.get_by_label("Tender").check()
+    expect(alice_page.locator("#save-state")).to_contain_text("Saved privately", timeout=LIVE)
+    expect(bob_sees_alice).to_have_text("writing", timeout=LIVE)
+
+    # Bob writes at the same time.
+    bob_page.get_by_label("One small win").fill("I asked for help at work")
+    bob_page.get_by_label("One remaining challenge").fill("Evenings go to screens")
+    expect(alice_sees_bob).to_have_text("writing", timeout=LIVE)
+
+    # Alice shares first; Bob sees that, never her words.
+    alice_page.get_by_role("button", name="Share with Bob").click()
+    expect(alice_page.get_by_text("It opens for both of you when Bob shares too.")).to_be_visible()
+    expect(bob_sees_alice).to_have_text("shared", timeout=LIVE)
+    expect(bob_page.get_by_text("We cooked together on Tuesday")).to_have_count(0)
+    expect(alice_page.get_by_text("I asked for help at work")).to_have_count(0)
+
+    # Bob shares second: both entries open at once, on both screens.
+    bob_page.get_by_role("button", name="Share with Alice").click()
+    expect(bob_page.get_by_text("We cooked together on Tuesday 🍲")).to_be_visible()
+    expect(alice_page.get_by_text("I asked for help at work")).to_be_visible(timeout=LIVE)
+    expect(alice_page.get_by_role("heading", name="Together this week")).to_be_visible()
+    assert_accessible(alice_page)
+
+    # Bob says what he heard; Alice confirms; the reply opens for Bob.
+    bob_page.get_by_label("What I heard is …").fill("money talk makes you brace yourself")
+    bob_page.get_by_role("button", name="Say what I heard").click()
+    alice_page.reload()
+    alice_page.get_by_role("button", name="Yes, that's it").click()
+    bob_page.reload()
+    bob_page.get_by_label("A reply or a suggestion").fill("Shall we look at it on Sundays?")
+    bob_page.get_by_role("button", name="Send reply").click()
+    expect(bob_page.get_by_text("You replied: Shall we look at it on Sundays?")).to_be_visible()
+
+    # Alice proposes the step, Bob agrees, the week closes warmly.
+    alice_page.get_by_label("Propose one small step for next week").fill(
+        "A Sunday money chat, tea first"
+    )
+    alice_page.get_by_role("button", name="Propose").click()
+    bob_page.reload()
+    bob_page.get_by_role("button", name="Agree and close the week").click()
+    expect(
+        bob_page.get_by_role("heading", name="This week is closed. Well done, both of you.")
+    ).to_be_visible()
+    assert_accessible(bob_page)
+
+    bob_page.get_by_role("link", name="All weeks").click()
+    expect(bob_page.get_by_role("heading", name="Our check-ins")).to_be_visible()
+    expect(
+        bob_page.get_by_role("img", name="Weeks you met over the last six months")
+    ).to_be_visible()
+    assert_accessible(bob_page)
