@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from couples.models import (
     Couple,
     Phrase,
+    PhraseGroup,
     Repair,
     SavedTopic,
     SharedValue,
@@ -76,6 +77,10 @@ class InviteForm(forms.Form):
 
 
 class PhraseForm(forms.ModelForm):
+    group = forms.ChoiceField(
+        label=_("Group"), choices=PhraseGroup.choices, initial=PhraseGroup.FEEL
+    )
+
     class Meta:
         model = Phrase
         fields = ("group", "text")

@@ -220,8 +220,8 @@ class TriggerScript(models.Model):
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="trigger_scripts")
     author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="trigger_scripts")
-    when_i_notice = models.CharField(_("When I notice…"), max_length=300)
-    i_will = models.CharField(_("I'll…"), max_length=300)
+    when_i_notice = models.CharField(_("When I notice"), max_length=300)
+    i_will = models.CharField(_("I'll"), max_length=300)
     shared_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

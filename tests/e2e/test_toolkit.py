@@ -43,12 +43,12 @@ def test_both_partners_use_the_toolkit(new_context: NewContext, couple: Couple) 
     assert_accessible(alice)
 
     open_tool(alice, "Trigger scripts")
-    alice.get_by_label("When I notice…").fill("my voice gets sharp")
-    alice.get_by_label("I'll…").fill("ask for twenty minutes and walk around the block")
+    alice.get_by_label("When I notice").fill("my voice gets sharp")
+    alice.get_by_label("I'll:", exact=True).fill("ask for twenty minutes and walk around the block")
     alice.get_by_role("button", name="Save privately").click()
     expect(alice.get_by_text("Only you can see this")).to_be_visible()
-    alice.get_by_label("When I notice…").fill("I want to win the argument")
-    alice.get_by_label("I'll…").fill("remember we are on the same side")
+    alice.get_by_label("When I notice").fill("I want to win the argument")
+    alice.get_by_label("I'll:", exact=True).fill("remember we are on the same side")
     alice.get_by_role("button", name="Save privately").click()
     alice.get_by_role("listitem").filter(has_text="my voice gets sharp").get_by_role(
         "button", name="Share with my partner"
