@@ -205,7 +205,9 @@ def move_phrase(*, phrase: Phrase, up: bool) -> None:
     siblings = list(
         Phrase.objects.select_for_update().for_couple(phrase.couple).active().in_group(phrase.group)
     )
-    index = next(i for i, p in enumerate(siblings) if p.pk == phrase.pk)
+    index = next((i for i, p in enumerate(siblings) if p.pk == phrase.pk), None)
+    if index is None:  # retired or moved to another group meanwhile
+        return
     other = index - 1 if up else index + 1
     if not 0 <= other < len(siblings):
         return

@@ -5,12 +5,13 @@ pages. Private objects asked for by id answer exactly as a missing object does."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from django.test import Client
 
 from couples import services
-from couples.models import Couple, SavedTopic, TriggerScript, User
+from couples.models import Couple, Repair, SavedTopic, TriggerScript, User
 from tests.test_urls import Route, build, guarded_routes
 
 SECRET = "the-secret-only-alice-knows"
@@ -106,3 +107,28 @@ def test_private_items_stay_with_their_author_after_a_partner_leaves_and_joins_e
     alice_client = Client()
     alice_client.force_login(alice)
     assert SECRET not in alice_client.get("/toolkit/scripts/").content.decode()
+
+
+def test_deleting_an_account_erases_its_private_items_and_keeps_shared_repairs(
+    couple: Couple, alice: User, bob: User
+) -> None:
+    TriggerScript.objects.create(couple=couple, author=alice, when_i_notice=SECRET, i_will="x")
+    SavedTopic.objects.create(couple=couple, author=alice, topic=SECRET)
+    repair = Repair.objects.create(
+        couple=couple,
+        author=alice,
+        acknowledgement="a",
+        apology="b",
+        plan="c",
+        follow_up_on=date(2026, 1, 1),
+    )
+    alice.delete()
+    assert not TriggerScript.objects.exists()
+    assert not SavedTopic.objects.exists()
+    repair.refresh_from_db()
+    assert repair.author is None
+    bob_client = Client()
+    bob_client.force_login(bob)
+    assert (
+        "By a former partner" in bob_client.get(f"/toolkit/repairs/{repair.pk}/").content.decode()
+    )

@@ -118,3 +118,15 @@ def test_a_repair_by_someone_who_left_is_shown_as_by_a_former_partner(
     page = bob_client.get(f"/toolkit/repairs/{repair.pk}/").content.decode()
     assert "By a former partner" in page
     assert "Alice" not in page
+
+
+def test_an_overdue_repair_can_still_be_changed_without_moving_its_date(
+    couple: Couple, alice: User, alice_client: Client
+) -> None:
+    with time_machine.travel("2026-03-04 10:00Z"):
+        alice_client.post("/toolkit/repairs/", REPAIR)
+    repair = Repair.objects.get()
+    with time_machine.travel("2026-03-20 10:00Z"):
+        alice_client.post(f"/toolkit/repairs/{repair.pk}/", {**REPAIR, "plan": "Ask for a break"})
+    repair.refresh_from_db()
+    assert (repair.plan, repair.follow_up_on) == ("Ask for a break", date(2026, 3, 10))

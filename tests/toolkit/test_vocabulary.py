@@ -124,3 +124,13 @@ def test_the_vocabulary_queryset_serves_one_couples_active_phrases_in_order(
     assert phrase.text == "I appreciate your effort"
     charlies = Phrase.objects.for_couple(charlie.membership.couple)
     assert not set(charlies) & set(Phrase.objects.for_couple(couple))
+
+
+def test_moving_a_phrase_the_partner_just_put_in_another_group_changes_nothing(
+    couple: Couple,
+) -> None:
+    phrase = Phrase.objects.get(couple=couple, text="I feel hopeful")
+    Phrase.objects.filter(pk=phrase.pk).update(group="need")
+    before = texts(couple, "feel"), texts(couple, "need")
+    services.move_phrase(phrase=phrase, up=True)
+    assert (texts(couple, "feel"), texts(couple, "need")) == before
