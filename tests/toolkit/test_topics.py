@@ -74,7 +74,7 @@ def test_the_agenda_downloads_as_plain_text(couple: Couple, alice_client: Client
     )
     text = response.content.decode()
     assert "- Sleep & stress (added March 4, 2026)" in text
-    assert "Since <March>" in text
+    assert "\n  Since <March>\n" in text
 
 
 def test_an_empty_or_oversized_topic_is_refused_and_the_note_stays(
