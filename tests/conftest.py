@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.test import Client
 
 from config.celery import app as celery_app
@@ -67,6 +68,11 @@ def charlie(db: None) -> User:
     user = UserFactory(email="charlie@example.com", display_name="Charlie")
     pair(user, couple=CoupleFactory(name="Charlie's place"))
     return user
+
+
+def main_content(response: HttpResponse) -> str:
+    """A page's <main>, without the per-request CSP nonce and CSRF token around it."""
+    return response.content.decode().split('<main id="main"', 1)[1].split("</main>", 1)[0]
 
 
 def client_for(user: User) -> Client:

@@ -15,7 +15,18 @@ from django.utils import timezone
 
 from agreements.models import PauseSignal
 from checkins.models import CheckIn, Entry, Reflection, current_week
-from couples.models import INVITATION_LIFETIME, Couple, Invitation, User, hash_token
+from couples.models import (
+    INVITATION_LIFETIME,
+    Couple,
+    Invitation,
+    Phrase,
+    Repair,
+    SavedTopic,
+    SharedValue,
+    TriggerScript,
+    User,
+    hash_token,
+)
 
 # Reachable without signing in, each for a reason.
 PUBLIC = {
@@ -75,6 +86,30 @@ class World:
             entry_id=self.entry_pk(), listener=self.alice, heard="h"
         ).pk
 
+    def phrase_pk(self) -> int:
+        return Phrase.objects.create(couple=self.couple, group="feel", text="I feel seen").pk
+
+    def script_pk(self) -> int:
+        return TriggerScript.objects.create(
+            couple=self.couple, author=self.alice, when_i_notice="a", i_will="b"
+        ).pk
+
+    def topic_pk(self) -> int:
+        return SavedTopic.objects.create(couple=self.couple, author=self.alice, topic="t").pk
+
+    def repair_pk(self) -> int:
+        return Repair.objects.create(
+            couple=self.couple,
+            author=self.alice,
+            acknowledgement="a",
+            apology="b",
+            plan="c",
+            follow_up_on=timezone.localdate(),
+        ).pk
+
+    def value_pk(self) -> int:
+        return SharedValue.objects.create(couple=self.couple, name="Play").pk
+
 
 # URL name -> the arguments naming one of alice's objects.
 OBJECT_ARGS: dict[str, Callable[[World], dict[str, object]]] = {
@@ -91,6 +126,20 @@ OBJECT_ARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "checkin_resolve": lambda w: {"week": w.week(), "pk": w.entry_pk()},
     "checkin_answer": lambda w: {"week": w.week(), "pk": w.reflection_pk()},
     "checkin_reply": lambda w: {"week": w.week(), "pk": w.reflection_pk()},
+    "toolkit_phrase_edit": lambda w: {"pk": w.phrase_pk()},
+    "toolkit_phrase_move": lambda w: {"pk": w.phrase_pk()},
+    "toolkit_phrase_retire": lambda w: {"pk": w.phrase_pk()},
+    "toolkit_phrase_restore": lambda w: {"pk": w.phrase_pk()},
+    "toolkit_script_edit": lambda w: {"pk": w.script_pk()},
+    "toolkit_script_share": lambda w: {"pk": w.script_pk()},
+    "toolkit_script_delete": lambda w: {"pk": w.script_pk()},
+    "toolkit_topic_edit": lambda w: {"pk": w.topic_pk()},
+    "toolkit_topic_discussed": lambda w: {"pk": w.topic_pk()},
+    "toolkit_topic_delete": lambda w: {"pk": w.topic_pk()},
+    "toolkit_repair": lambda w: {"pk": w.repair_pk()},
+    "toolkit_repair_followed_up": lambda w: {"pk": w.repair_pk()},
+    "toolkit_value_edit": lambda w: {"pk": w.value_pk()},
+    "toolkit_value_remove": lambda w: {"pk": w.value_pk()},
 }
 
 

@@ -1,0 +1,134 @@
+"""What one partner keeps private (unshared trigger scripts, topics saved for therapy) reaches
+the other through no toolkit page, partial, download or object URL, nor the home and couple
+pages. Private objects asked for by id answer exactly as a missing object does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from couples import services
+from couples.models import Couple, Repair, SavedTopic, TriggerScript, User
+from tests.test_urls import Route, build, guarded_routes
+
+SECRET = "the-secret-only-alice-knows"
+
+
+def toolkit_routes() -> list[Route]:
+    return [r for r in guarded_routes() if r.route.startswith("toolkit/")]
+
+
+def every_response(client: Client, pk: int) -> Iterator[tuple[str, str, int, bytes]]:
+    """GET every toolkit URL (object URLs with `pk`), as a page and as an htmx request, and
+    POST the object URLs, plus the pages that gather the couple's things."""
+    pages = [("/", False), ("/couple/", False), ("/settings/", False)]
+    pages += [(build(r, {"pk": pk}), "<int:pk>" in r.route) for r in toolkit_routes()]
+    for path, names_an_object in pages:
+        for name, response in (
+            ("GET", client.get(path)),
+            ("htmx GET", client.get(path, headers={"HX-Request": "true"})),
+        ):
+            yield name, path, response.status_code, response.content
+        if names_an_object:
+            response = client.post(path)
+            yield "POST", path, response.status_code, response.content
+
+
+def assert_never_reaches(client: Client, pk: int, own_urls: str) -> None:
+    """`own_urls` starts the paths of the item's own URLs: those answer 404, as if missing."""
+    seen = 0
+    for method, path, status, content in every_response(client, pk):
+        assert SECRET.encode() not in content, f"{method} {path} shows the private text"
+        if path.startswith(f"{own_urls}{pk}/"):
+            # 405 for a GET of an action URL: refused before anything is looked up.
+            assert status == 404 or (status == 405 and "GET" in method), f"{method} {path}"
+        seen += 1
+    assert seen > 40
+
+
+def test_a_private_trigger_script_reaches_the_partner_nowhere(
+    couple: Couple, alice: User, bob_client: Client
+) -> None:
+    script = TriggerScript.objects.create(
+        couple=couple, author=alice, when_i_notice=SECRET, i_will=SECRET
+    )
+    assert_never_reaches(bob_client, script.pk, "/toolkit/scripts/")
+    script.refresh_from_db()
+    assert (script.when_i_notice, script.is_shared) == (SECRET, False)
+
+
+def test_an_unshared_script_reaches_the_partner_nowhere_once_more(
+    couple: Couple, alice: User, alice_client: Client, bob_client: Client
+) -> None:
+    script = TriggerScript.objects.create(
+        couple=couple, author=alice, when_i_notice=SECRET, i_will="walk"
+    )
+    alice_client.post(f"/toolkit/scripts/{script.pk}/share/", {"share": "yes"})
+    assert SECRET in bob_client.get("/toolkit/scripts/").content.decode()
+    alice_client.post(f"/toolkit/scripts/{script.pk}/share/", {"share": "no"})
+    assert_never_reaches(bob_client, script.pk, "/toolkit/scripts/")
+
+
+def test_a_topic_saved_for_therapy_reaches_the_partner_nowhere(
+    couple: Couple, alice: User, bob_client: Client
+) -> None:
+    topic = SavedTopic.objects.create(couple=couple, author=alice, topic=SECRET, note=SECRET)
+    discussed = SavedTopic.objects.create(
+        couple=couple, author=alice, topic=SECRET, discussed_at=topic.created_at
+    )
+    assert_never_reaches(bob_client, topic.pk, "/toolkit/therapy/")
+    assert_never_reaches(bob_client, discussed.pk, "/toolkit/therapy/")
+    assert SavedTopic.objects.filter(topic=SECRET, author=alice).count() == 2
+
+
+@pytest.mark.parametrize("path", ["/toolkit/therapy/agenda/", "/toolkit/therapy/agenda.txt"])
+def test_the_partners_own_agenda_holds_only_their_own_topics(
+    couple: Couple, alice: User, bob: User, bob_client: Client, path: str
+) -> None:
+    SavedTopic.objects.create(couple=couple, author=alice, topic=SECRET)
+    SavedTopic.objects.create(couple=couple, author=bob, topic="Bob's own topic")
+    content = bob_client.get(path).content.decode()
+    assert "Bob&#x27;s own topic" in content or "Bob's own topic" in content
+    assert SECRET not in content
+
+
+def test_private_items_stay_with_their_author_after_a_partner_leaves_and_joins_elsewhere(
+    couple: Couple, alice: User, bob: User
+) -> None:
+    TriggerScript.objects.create(couple=couple, author=bob, when_i_notice=SECRET, i_will="x")
+    services.leave_couple(user=bob)
+    services.create_couple(user=bob, name="Bob's new place", time_zone="UTC")
+    bob_client = Client()
+    bob_client.force_login(bob)
+    assert SECRET not in bob_client.get("/toolkit/scripts/").content.decode()
+    alice_client = Client()
+    alice_client.force_login(alice)
+    assert SECRET not in alice_client.get("/toolkit/scripts/").content.decode()
+
+
+def test_deleting_an_account_erases_its_private_items_and_keeps_shared_repairs(
+    couple: Couple, alice: User, bob: User
+) -> None:
+    TriggerScript.objects.create(couple=couple, author=alice, when_i_notice=SECRET, i_will="x")
+    SavedTopic.objects.create(couple=couple, author=alice, topic=SECRET)
+    repair = Repair.objects.create(
+        couple=couple,
+        author=alice,
+        acknowledgement="a",
+        apology="b",
+        plan="c",
+        follow_up_on=date(2026, 1, 1),
+    )
+    alice.delete()
+    assert not TriggerScript.objects.exists()
+    assert not SavedTopic.objects.exists()
+    repair.refresh_from_db()
+    assert repair.author is None
+    bob_client = Client()
+    bob_client.force_login(bob)
+    assert (
+        "By a former partner" in bob_client.get(f"/toolkit/repairs/{repair.pk}/").content.decode()
+    )
