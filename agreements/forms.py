@@ -19,9 +19,11 @@ PAUSE_FIELDS = ("pause_minutes", "signal_phrases", "grounding_practice", "return
 
 class ProposalForm(forms.ModelForm):
     """The text of a proposal and, for "how we pause", the pause terms. `base_version` is the
-    version the proposer was looking at, so a proposal written for an older one is refused."""
+    version the proposer was looking at, so a proposal written for an older one is refused;
+    `counters` is the partner's proposal this one answers, if any."""
 
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    counters = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = AgreementVersion

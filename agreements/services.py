@@ -57,28 +57,44 @@ def create_agreement(
 
 
 def propose_change(
-    *, agreement: Agreement, by: User, terms: Terms, base_version: int
+    *,
+    agreement: Agreement,
+    by: User,
+    terms: Terms,
+    base_version: int,
+    counters: int | None = None,
 ) -> AgreementVersion:
-    """Propose a new wording of the version `base_version` (the one the proposer saw). When the
-    partner's proposal is open, this answers it with a counter-proposal."""
+    """Propose a new wording of version `base_version` (the one the proposer saw). `counters`
+    names the partner's open proposal this answers with a counter-proposal, if any: a proposal
+    written without seeing the partner's is refused rather than silently replacing it."""
     with transaction.atomic():
         agreement, now = _lock(agreement)
         _refuse_if_stale(agreement, base_version)
-        counter = _open_for(agreement, now)
-        if counter is not None:
-            if counter.proposed_by_id == by.pk:
-                raise RefusedError(
-                    _("Your proposal is still waiting. Withdraw it first to propose another.")
+        open_proposal = _open_for(agreement, now)
+        if open_proposal is not None and open_proposal.proposed_by_id == by.pk:
+            raise RefusedError(
+                _("Your proposal is still waiting. Withdraw it first to propose another.")
+            )
+        if open_proposal is not None and open_proposal.pk != counters:
+            raise RefusedError(
+                _(
+                    "Your partner proposed a change a moment ago; it is shown here. You can "
+                    "accept it, decline it, or suggest other words."
                 )
-            if not _close(counter, Status.COUNTERED, by=by, now=now):
-                raise RefusedError(_("That proposal was answered a moment ago."))
+            )
+        if open_proposal is None and counters is not None:
+            raise RefusedError(
+                _("The proposal you answered is no longer open. Here is where things stand now.")
+            )
+        if open_proposal is not None and not _close(open_proposal, Status.COUNTERED, by=by, now=now):
+            raise RefusedError(_("That proposal was answered a moment ago."))
         _refuse_if_recently_declined(agreement, terms, now)
         if agreement.current and _same(agreement.current, terms, AgreementVersion.Kind.CHANGE):
             raise RefusedError(_("That is the text already in force. Change something first."))
         proposal = _open_proposal(agreement=agreement, by=by, terms=terms, base_version=base_version)
         message = (
             _("answered with a counter-proposal for “%(t)s”")
-            if counter
+            if open_proposal
             else _("proposed a change to “%(t)s”")
         )
         log(couple=agreement.couple, actor=by, message=message % {"t": agreement.title})

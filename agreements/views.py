@@ -122,20 +122,24 @@ def agreement_propose(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     terms=form.terms(),
                     base_version=form.cleaned_data["base_version"],
+                    counters=form.cleaned_data["counters"],
                 )
             except RefusedError as e:
+                # Show what is there now and keep what they typed, ready to propose again.
                 messages.error(request, str(e))
                 agreement.refresh_from_db()
                 proposal = agreement.versions.open(now).select_related("proposed_by").first()
-                form = ProposalForm(
-                    {**request.POST.dict(), "base_version": agreement.version}, pause=pause
-                )
+                now_in_place = {
+                    "base_version": agreement.version,
+                    "counters": proposal.pk if proposal else None,
+                }
+                form = ProposalForm({**request.POST.dict(), **now_in_place}, pause=pause)
             else:
                 messages.success(request, _("Proposed. Your partner will find it waiting."))
                 return redirect("agreement", pk=agreement.pk)
     else:
         source = proposal or agreement.current
-        initial = {"base_version": agreement.version, "note": ""}
+        initial = {"base_version": agreement.version, "counters": proposal.pk if proposal else None}
         if source is not None:
             initial.update(
                 {f: getattr(source, f) for f in ProposalForm.Meta.fields if f != "note"}

@@ -93,6 +93,9 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Tests with threads need a file: a shared in-memory database fails on a lock
+            # ("table is locked") instead of waiting for it.
+            "TEST": {"NAME": str(VAR_DIR / "test-hearth.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
