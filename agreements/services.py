@@ -229,7 +229,7 @@ def email_expiry(proposal: AgreementVersion) -> None:
 def _lock(agreement: Agreement) -> tuple[Agreement, datetime]:
     """The agreement as it is now, locked until the transaction ends, and the time."""
     locked = (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related("couple", "current")
         .get(pk=agreement.pk)
     )
