@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
-# Words and the whitespace between them, so joining the pieces gives back the text exactly.
-TOKENS = re.compile(r"\s+|[^\s]+")
+# Each word with the whitespace after it (and any leading whitespace alone), so that joining
+# the pieces gives back the text exactly and a shared space never splits a change in two.
+TOKENS = re.compile(r"\S+\s*|\s+")
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,9 @@ def test_a_diff_keeps_unicode_and_whitespace_exactly() -> None:
     pieces = word_diff(old, new)
     assert "".join(p.text for p in pieces if p.op != "added") == old
     assert "".join(p.text for p in pieces if p.op != "removed") == new
-    assert Piece("added", "gentle 🌿.") in pieces
-    assert Piece("removed", "gentle.") in pieces
+    assert Piece("removed", "gentle.\n") in pieces
+    assert Piece("added", "gentle 🌿.\n") in pieces
+    assert Piece("added", "questions, ever. Ça va?") in pieces
 
 
 def test_the_compare_page_marks_changes_in_words_not_only_colour(
