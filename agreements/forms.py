@@ -36,8 +36,7 @@ class ProposalForm(forms.ModelForm):
         }
         help_texts = {
             "revisit_by": _("A date to look at it together again."),
-            "pause_minutes": _("From %(min)s minutes to 24 hours.")
-            % {"min": PAUSE_MIN_MINUTES},
+            "pause_minutes": _("From %(min)s minutes to 24 hours.") % {"min": PAUSE_MIN_MINUTES},
             "signal_phrases": _("One per line, for example “I need a pause”."),
             "grounding_practice": _("Optional: something calming to do during the pause."),
             "return_phrase": _("What either of you says when ready to come back."),

@@ -45,8 +45,9 @@ class Terms:
 
 def create_agreement(
     *, couple: Couple, by: User, title: str, category: str, terms: Terms
-) -> Agreement:
-    """A new agreement starts as a proposal; it is in force once the partner accepts it."""
+) -> AgreementVersion:
+    """A new agreement starts as a proposal (returned); it is in force once the partner
+    accepts it."""
     if category not in Category.values:
         raise RefusedError(_("Choose a category from the list."))
     with transaction.atomic():
@@ -86,12 +87,16 @@ def propose_change(
             raise RefusedError(
                 _("The proposal you answered is no longer open. Here is where things stand now.")
             )
-        if open_proposal is not None and not _close(open_proposal, Status.COUNTERED, by=by, now=now):
+        if open_proposal is not None and not _close(
+            open_proposal, Status.COUNTERED, by=by, now=now
+        ):
             raise RefusedError(_("That proposal was answered a moment ago."))
         _refuse_if_recently_declined(agreement, terms, now)
         if agreement.current and _same(agreement.current, terms, AgreementVersion.Kind.CHANGE):
             raise RefusedError(_("That is the text already in force. Change something first."))
-        proposal = _open_proposal(agreement=agreement, by=by, terms=terms, base_version=base_version)
+        proposal = _open_proposal(
+            agreement=agreement, by=by, terms=terms, base_version=base_version
+        )
         message = (
             _("answered with a counter-proposal for “%(t)s”")
             if open_proposal
@@ -145,8 +150,10 @@ def accept(*, agreement: Agreement, proposal_id: int, by: User) -> AgreementVers
                 )
             )
         retiring = proposal.kind == AgreementVersion.Kind.RETIRE
-        number = None if retiring else agreement.version + 1
-        if not _close(proposal, Status.ACCEPTED, by=by, now=now, number=number):
+        number = agreement.version + 1
+        if not _close(
+            proposal, Status.ACCEPTED, by=by, now=now, number=None if retiring else number
+        ):
             raise RefusedError(_("That proposal was answered a moment ago."))
         if retiring:
             agreement.status = Agreement.Status.RETIRED
@@ -180,7 +187,9 @@ def withdraw(*, agreement: Agreement, proposal_id: int, by: User) -> None:
         agreement, now = _lock(agreement)
         proposal = _open_for(agreement, now)
         if proposal is None or proposal.pk != proposal_id:
-            raise RefusedError(_("That proposal is no longer open, so there is nothing to withdraw."))
+            raise RefusedError(
+                _("That proposal is no longer open, so there is nothing to withdraw.")
+            )
         if proposal.proposed_by_id != by.pk:
             raise RefusedError(_("Only the partner who proposed it can withdraw a proposal."))
         if not _close(proposal, Status.WITHDRAWN, by=by, now=now):
@@ -259,7 +268,9 @@ def _open_for(agreement: Agreement, now: datetime) -> AgreementVersion | None:
     return proposal
 
 
-def _answerable(agreement: Agreement, proposal_id: int, by: User, now: datetime) -> AgreementVersion:
+def _answerable(
+    agreement: Agreement, proposal_id: int, by: User, now: datetime
+) -> AgreementVersion:
     proposal = agreement.versions.filter(pk=proposal_id).first()
     if proposal is None:
         raise RefusedError(_("That proposal doesn't belong to this agreement."))
@@ -276,7 +287,9 @@ def _answerable(agreement: Agreement, proposal_id: int, by: User, now: datetime)
     return proposal
 
 
-def _close(proposal: AgreementVersion, status: str, *, by: User | None, now: datetime, **extra: object) -> bool:
+def _close(
+    proposal: AgreementVersion, status: str, *, by: User | None, now: datetime, **extra: object
+) -> bool:
     """Move an open proposal to `status`. False when someone else closed it first."""
     closed = AgreementVersion.objects.filter(pk=proposal.pk, status=Status.OPEN).update(
         status=status, responded_by=by, responded_at=now, **extra
@@ -347,4 +360,3 @@ def _open_proposal(
         ) from None
     transaction.on_commit(partial(tasks.send_proposal_email.delay, proposal.pk))
     return proposal
-

@@ -141,9 +141,7 @@ def agreement_propose(request: HttpRequest, pk: int) -> HttpResponse:
         source = proposal or agreement.current
         initial = {"base_version": agreement.version, "counters": proposal.pk if proposal else None}
         if source is not None:
-            initial.update(
-                {f: getattr(source, f) for f in ProposalForm.Meta.fields if f != "note"}
-            )
+            initial.update({f: getattr(source, f) for f in ProposalForm.Meta.fields if f != "note"})
         form = ProposalForm(initial=initial, pause=pause)
     ctx = {"agreement": agreement, "proposal": proposal, "form": form}
     return render(request, "agreements/propose.html", ctx)

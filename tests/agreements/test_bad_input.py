@@ -115,9 +115,7 @@ def test_answering_a_withdrawn_proposal_is_refused(
     assert snapshot(phones) == before
 
 
-def test_only_the_proposer_can_withdraw(
-    phones: Agreement, alice: User, bob_client: Client
-) -> None:
+def test_only_the_proposer_can_withdraw(phones: Agreement, alice: User, bob_client: Client) -> None:
     proposal = propose(phones, alice, "No phones at all.")
     before = snapshot(phones)
     response = bob_client.post(
@@ -171,7 +169,8 @@ def test_a_change_written_for_an_older_version_is_refused_and_the_text_kept(
     services.accept(agreement=phones, proposal_id=proposal.pk, by=alice)
     before = snapshot(phones)
     response = alice_client.post(
-        f"/agreements/{phones.pk}/propose/", {"text": "Written while looking at 1", "base_version": 1}
+        f"/agreements/{phones.pk}/propose/",
+        {"text": "Written while looking at 1", "base_version": 1},
     )
     page = text(response)
     assert "While you were writing, version 2 was accepted." in page
@@ -186,7 +185,10 @@ def test_accepting_a_proposal_based_on_an_older_version_is_refused(
     # A proposal whose base is no longer current (written straight to the database: the
     # services never let one be opened).
     stale = phones.versions.create(
-        text="Old idea", base_version=0, proposed_by=alice, expires_at=timezone.now() + timedelta(days=1)
+        text="Old idea",
+        base_version=0,
+        proposed_by=alice,
+        expires_at=timezone.now() + timedelta(days=1),
     )
     before = snapshot(phones)
     response = bob_client.post(

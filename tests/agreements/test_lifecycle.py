@@ -91,7 +91,9 @@ def test_the_whole_consent_lifecycle(
         {"proposal": proposal.pk, "reason": "Breakfast is when I read the news."},
     )
     assert in_force(agreement) == "No phones at dinner, except when on call."
-    assert "Breakfast is when I read the news." in page(alice_client, f"/agreements/{agreement.pk}/")
+    assert "Breakfast is when I read the news." in page(
+        alice_client, f"/agreements/{agreement.pk}/"
+    )
 
     # Alice proposes again and withdraws it: nothing changes.
     propose(alice_client, agreement, "No phones at dinner or lunch.")

@@ -192,7 +192,10 @@ def test_the_pause_protocol_in_force_gives_the_pause_defaults(
             agreement=agreement,
             by=bob,
             terms=services.Terms(
-                text="We pause kindly.", pause_minutes=60, signal_phrases="Pause", return_phrase="Back"
+                text="We pause kindly.",
+                pause_minutes=60,
+                signal_phrases="Pause",
+                return_phrase="Back",
             ),
             base_version=1,
         )
