@@ -223,3 +223,13 @@ def test_pause_terms_are_between_20_minutes_and_24_hours(
     if not accepted:
         assert 'value="We pause kindly."' not in response.content.decode()
         assert "We pause kindly." in response.content.decode()
+
+
+def test_the_admin_lists_and_opens_agreements(phones: Agreement) -> None:
+    staff = User.objects.create_superuser("admin@example.com", "a calm evening walk")
+    client = Client()
+    client.force_login(staff)
+    assert "Phones at dinner" in client.get("/admin/agreements/agreement/").content.decode()
+    assert client.get(f"/admin/agreements/agreement/{phones.pk}/change/").status_code == 200
+    assert client.get("/admin/agreements/agreementversion/").status_code == 200
+    assert client.get("/admin/agreements/emailpreference/").status_code == 200
