@@ -207,8 +207,8 @@ class AgreementVersion(models.Model):
 
 
 class EmailPreference(models.Model):
-    """Whether a person gets an email when an agreement proposal awaits them. A person without
-    a row gets them: the emails are on by default."""
+    """Whether a person gets an email when an agreement proposal awaits them (or expires).
+    A person without a row gets them: the emails are on by default."""
 
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, related_name="agreement_email_preference"

@@ -171,11 +171,16 @@ def agreement_accept(request: HttpRequest, pk: int) -> HttpResponse:
     assert isinstance(request.user, User)
     agreement = _agreement(request, pk)
     try:
-        services.accept(agreement=agreement, proposal_id=_proposal_id(request), by=request.user)
+        proposal = services.accept(
+            agreement=agreement, proposal_id=_proposal_id(request), by=request.user
+        )
     except RefusedError as e:
         messages.error(request, str(e))
     else:
-        messages.success(request, _("Accepted. This is now what you both agree to."))
+        if proposal.kind == AgreementVersion.Kind.RETIRE:
+            messages.success(request, _("Retired. It stays here, with its history."))
+        else:
+            messages.success(request, _("Accepted. This is now what you both agree to."))
     return redirect("agreement", pk=agreement.pk)
 
 

@@ -116,7 +116,10 @@ def test_the_whole_consent_lifecycle(
     assert in_force(agreement) == "No phones at dinner, except when on call."
     assert agreement.status == Agreement.Status.ACTIVE
     proposal = open_proposal(agreement)
-    alice_client.post(f"/agreements/{agreement.pk}/accept/", {"proposal": proposal.pk})
+    response = alice_client.post(
+        f"/agreements/{agreement.pk}/accept/", {"proposal": proposal.pk}, follow=True
+    )
+    assert "Retired. It stays here, with its history." in response.content.decode()
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.RETIRED
     assert in_force(agreement) == "No phones at dinner, except when on call."
