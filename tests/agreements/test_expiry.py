@@ -95,3 +95,23 @@ def test_a_partner_who_turned_emails_off_gets_none(
     with time_machine.travel(timezone.now() + LATER):
         tasks.expire_proposals.delay()
     assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+
+
+def test_beat_runs_the_expiry_task_regularly(settings) -> None:
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["expire-agreement-proposals"]
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] <= 60 * 60
+
+
+def test_the_email_about_a_waiting_proposal_is_neutral_and_links_to_it(
+    couple: Couple, alice: User, bob: User, phones: Agreement, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        propose(phones, alice, "No phones at all, not even for the weather.")
+    [message] = mail.outbox
+    assert message.to == ["bob@example.com"]
+    assert message.subject == "Something in Hearth awaits your answer"
+    assert f"/agreements/{phones.pk}/" in message.body
+    assert "phones" not in message.body.lower()
