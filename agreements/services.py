@@ -206,7 +206,7 @@ def expire_overdue_proposals(*, now: datetime) -> int:
     UPDATE to another run (or to an answer) leaves that proposal alone. Returns how many."""
     overdue = AgreementVersion.objects.filter(status=Status.OPEN, expires_at__lte=now)
     expired = 0
-    for proposal in overdue.select_related("agreement", "agreement__couple"):
+    for proposal in overdue.select_related("agreement__couple", "proposed_by"):
         with transaction.atomic():
             expired += _expire(proposal, now)
     return expired
