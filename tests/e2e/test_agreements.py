@@ -55,11 +55,23 @@ def test_alice_proposes_bob_counter_proposes_alice_accepts_and_both_compare(
     expect(bob_page.get_by_text("Proposed. Your partner will find it waiting.")).to_be_visible()
 
     alice_page.reload()
+    second_tab = alice_page.context.new_page()
+    second_tab.goto(alice_page.url)
     alice_page.get_by_role("button", name="Accept").click()
     expect(alice_page.get_by_text("Accepted. This is now what you both agree to.")).to_be_visible()
     in_force = alice_page.get_by_role("region", name="What you agree to now")
     expect(in_force).to_contain_text("the last half hour before sleep")
     assert_accessible(alice_page)
+
+    # The same proposal accepted again from a tab opened before: refused, with the state now.
+    second_tab.get_by_role("button", name="Accept").click()
+    expect(second_tab.get_by_role("alert")).to_have_text(
+        "That proposal is no longer open (accepted). Here is where things stand now."
+    )
+    expect(second_tab.get_by_role("region", name="What you agree to now")).to_contain_text(
+        "the last half hour before sleep"
+    )
+    assert_accessible(second_tab)
 
     detail = alice_page.url
     for page in (alice_page, bob_page):
