@@ -1,16 +1,231 @@
+"""Boundary agreements. An agreement changes only with both partners' consent: every wording
+is an `AgreementVersion` that starts as an open proposal and is put in force when the other
+partner accepts it. Declined, withdrawn, expired and countered proposals stay in the history.
+
+`Agreement.version` is the number of the version in force (0 before the first acceptance).
+Each proposal records it as `base_version`; the services lock the agreement row while they
+change anything, so a proposal written for an older version can never be accepted."""
+
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from couples.models import Couple, User
+
+PROPOSAL_LIFETIME = timedelta(days=14)
+DECLINE_COOLDOWN = timedelta(days=7)
+TEXT_MAX_LENGTH = 5000
+PAUSE_MIN_MINUTES = 20
+PAUSE_MAX_MINUTES = 24 * 60
+
+
+class Category(models.TextChoices):
+    HOME = "home", _("Topics for home")
+    THERAPY = "therapy", _("Topics saved for a session with our therapist")
+    PAUSE = "pause", _("How we pause")
+    DIGITAL = "digital", _("Digital and social media")
+    OTHER = "other", _("Other")
+
+
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def due_for_revisit(self, couple: Couple, today: date) -> AgreementQuerySet:
+        """Agreements in force whose "revisit by" date has come (`today` in the couple's home
+        time zone). The couple home page lists them; the check-in agenda uses this too."""
+        return self.filter(
+            couple=couple, status=Agreement.Status.ACTIVE, revisit_by__lte=today
+        ).order_by("revisit_by", "title")
+
+
+class Agreement(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACTIVE = "active", _("Active")
+        RETIRED = "retired", _("Retired")
+
+    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="agreements")
+    title = models.CharField(_("title"), max_length=120)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    version = models.PositiveIntegerField(default=0)
+    current = models.ForeignKey(
+        "AgreementVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="in_force_for",
+        help_text="The accepted version in force.",
+    )
+    revisit_by = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == self.Status.RETIRED
+
+
+class AgreementVersionQuerySet(models.QuerySet["AgreementVersion"]):
+    def open(self, now: datetime) -> AgreementVersionQuerySet:
+        """Proposals still waiting for an answer. An overdue one counts as expired even before
+        the periodic task has marked it."""
+        return self.filter(status=AgreementVersion.Status.OPEN, expires_at__gt=now)
+
+    def accepted(self) -> AgreementVersionQuerySet:
+        return self.filter(status=AgreementVersion.Status.ACCEPTED, number__isnull=False)
+
+    def accepted_pause_protocol(self, couple: Couple) -> AgreementVersion | None:
+        """The couple's pause protocol in force: the accepted version of their active "how we
+        pause" agreement (the most recently accepted one if they keep several), or None.
+        Its `pause_minutes`, `signal_phrases`, `grounding_practice` and `return_phrase` are
+        the pause defaults."""
+        return (
+            self.filter(
+                in_force_for__couple=couple,
+                in_force_for__category=Category.PAUSE,
+                in_force_for__status=Agreement.Status.ACTIVE,
+            )
+            .order_by("-responded_at", "-id")
+            .first()
+        )
+
+
+class AgreementVersion(models.Model):
+    """One wording of an agreement, proposed by one partner. While `status` is open it is a
+    proposal; accepting it gives it the next `number` and puts it in force."""
+
+    class Kind(models.TextChoices):
+        CHANGE = "change", _("Change")
+        RETIRE = "retire", _("Retire")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        COUNTERED = "countered", _("Answered with a counter-proposal")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHANGE)
+    text = models.TextField(_("text"), max_length=TEXT_MAX_LENGTH)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    revisit_by = models.DateField(_("revisit by"), null=True, blank=True)
+
+    # The pause protocol's terms; set only on "how we pause" agreements.
+    pause_minutes = models.PositiveSmallIntegerField(
+        _("default pause length in minutes"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(PAUSE_MIN_MINUTES), MaxValueValidator(PAUSE_MAX_MINUTES)],
+    )
+    signal_phrases = models.TextField(_("signal phrases"), max_length=1000, blank=True)
+    grounding_practice = models.TextField(_("grounding practice"), max_length=1000, blank=True)
+    return_phrase = models.CharField(_("return phrase"), max_length=200, blank=True)
+
+    base_version = models.PositiveIntegerField()
+    number = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    proposed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    responded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(max_length=1000, blank=True)
+
+    objects = AgreementVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(status="open"),
+                name="one_open_proposal_per_agreement",
+            ),
+            models.UniqueConstraint(fields=["agreement", "number"], name="one_number_per_version"),
+            models.CheckConstraint(
+                condition=Q(pause_minutes__isnull=True)
+                | Q(pause_minutes__gte=PAUSE_MIN_MINUTES, pause_minutes__lte=PAUSE_MAX_MINUTES),
+                name="pause_minutes_within_limits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} ({self.get_status_display()})"
+
+    def clean(self) -> None:
+        if not self.text.strip():
+            raise ValidationError({"text": _("Write the agreement's text.")})
+
+    def is_open(self, now: datetime) -> bool:
+        return self.status == self.Status.OPEN and self.expires_at > now
+
+    def shown_status(self, now: datetime) -> str:
+        """The status as people should see it: an overdue proposal is expired."""
+        if self.status == self.Status.OPEN and self.expires_at <= now:
+            return self.Status.EXPIRED
+        return self.status
+
+    def awaits(self, user: User, now: datetime) -> bool:
+        """Whether this proposal waits for `user`'s answer (it never waits for its proposer)."""
+        return self.is_open(now) and self.proposed_by_id != user.pk
+
+    def terms(self) -> tuple[object, ...]:
+        """What a proposal says, to tell whether two proposals are the same."""
+        return (
+            self.kind,
+            self.text,
+            self.revisit_by,
+            self.pause_minutes,
+            self.signal_phrases,
+            self.grounding_practice,
+            self.return_phrase,
+        )
+
+    @property
+    def signal_phrase_list(self) -> list[str]:
+        return [line.strip() for line in self.signal_phrases.splitlines() if line.strip()]
+
+
+class EmailPreference(models.Model):
+    """Whether a person gets an email when an agreement proposal awaits them (or expires).
+    A person without a row gets them: the emails are on by default."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="agreement_email_preference"
+    )
+    proposal_emails = models.BooleanField(
+        _("Email me when an agreement proposal awaits my answer"), default=True
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'on' if self.proposal_emails else 'off'}"
+
+    @classmethod
+    def wants_email(cls, user: User) -> bool:
+        return not cls.objects.filter(user=user, proposal_emails=False).exists()
+
 
 PAUSE_MIN = timedelta(minutes=20)
 PAUSE_MAX = timedelta(hours=24)
@@ -82,16 +297,20 @@ class PauseSignal(models.Model):
     def return_time_problem(*, start: datetime, returns_at: datetime, now: datetime) -> str:
         """Why `returns_at` is not a valid return time for a pause begun at `start`, or ""."""
         if returns_at <= now:
-            return _("That return time has already passed. Choose how long you need from now.")
+            return str(_("That return time has already passed. Choose how long you need from now."))
         if returns_at - start < PAUSE_MIN:
-            return _(
-                "A pause lasts at least 20 minutes: the body needs that long to settle. "
-                "Choose 20 minutes or more."
+            return str(
+                _(
+                    "A pause lasts at least 20 minutes: the body needs that long to settle. "
+                    "Choose 20 minutes or more."
+                )
             )
         if returns_at - start > PAUSE_MAX:
-            return _(
-                "A pause lasts at most 24 hours. Choose a shorter time; you can extend it "
-                "once later if you need to."
+            return str(
+                _(
+                    "A pause lasts at most 24 hours. Choose a shorter time; you can extend it "
+                    "once later if you need to."
+                )
             )
         return ""
 

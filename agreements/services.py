@@ -1,10 +1,14 @@
-"""Writes for pauses, and the version stamp that lets open pages notice a change cheaply."""
+"""The consent workflow. Every change to an agreement runs in a short transaction that first
+locks the agreement row, so two partners acting at the same moment are served one after the
+other: the second sees what the first did and is refused with a message saying so. Proposals
+change status only through conditional UPDATEs (`_close`), which the periodic expiry also uses,
+so a proposal is answered, withdrawn or expired exactly once."""
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.core.cache import cache
@@ -13,10 +17,353 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from agreements import tasks
-from agreements.models import PauseEmailPreference, PauseSignal
+from agreements.models import (
+    DECLINE_COOLDOWN,
+    PROPOSAL_LIFETIME,
+    Agreement,
+    AgreementVersion,
+    Category,
+    EmailPreference,
+    PauseEmailPreference,
+    PauseSignal,
+)
 from couples import access, emails
 from couples.models import Couple, User
 from couples.services import RefusedError, log
+
+Status = AgreementVersion.Status
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a partner proposes: the text and, for "how we pause", the pause terms."""
+
+    text: str
+    note: str = ""
+    revisit_by: date | None = None
+    pause_minutes: int | None = None
+    signal_phrases: str = ""
+    grounding_practice: str = ""
+    return_phrase: str = ""
+
+
+def create_agreement(
+    *, couple: Couple, by: User, title: str, category: str, terms: Terms
+) -> AgreementVersion:
+    """A new agreement starts as a proposal (returned); it is in force once the partner
+    accepts it."""
+    if category not in Category.values:
+        raise RefusedError(_("Choose a category from the list."))
+    with transaction.atomic():
+        agreement = Agreement.objects.create(couple=couple, title=title, category=category)
+        proposal = _open_proposal(agreement=agreement, by=by, terms=terms, base_version=0)
+        log(couple=couple, actor=by, message=_("proposed a new agreement: “%(t)s”") % {"t": title})
+    return proposal
+
+
+def propose_change(
+    *,
+    agreement: Agreement,
+    by: User,
+    terms: Terms,
+    base_version: int,
+    counters: int | None = None,
+) -> AgreementVersion:
+    """Propose a new wording of version `base_version` (the one the proposer saw). `counters`
+    names the partner's open proposal this answers with a counter-proposal, if any: a proposal
+    written without seeing the partner's is refused rather than silently replacing it."""
+    with transaction.atomic():
+        agreement, now = _lock(agreement)
+        _refuse_if_stale(agreement, base_version)
+        open_proposal = _open_for(agreement, now)
+        if open_proposal is not None and open_proposal.proposed_by_id == by.pk:
+            raise RefusedError(
+                _("Your proposal is still waiting. Withdraw it first to propose another.")
+            )
+        if open_proposal is not None and open_proposal.pk != counters:
+            raise RefusedError(
+                _(
+                    "Your partner proposed a change a moment ago; it is shown here. You can "
+                    "accept it, decline it, or suggest other words."
+                )
+            )
+        if open_proposal is None and counters is not None:
+            raise RefusedError(
+                _("The proposal you answered is no longer open. Here is where things stand now.")
+            )
+        if open_proposal is not None and not _close(
+            open_proposal, Status.COUNTERED, by=by, now=now
+        ):
+            raise RefusedError(_("That proposal was answered a moment ago."))
+        _refuse_if_recently_declined(agreement, terms, now)
+        if agreement.current and _same(agreement.current, terms, AgreementVersion.Kind.CHANGE):
+            raise RefusedError(_("That is the text already in force. Change something first."))
+        proposal = _open_proposal(
+            agreement=agreement, by=by, terms=terms, base_version=base_version
+        )
+        message = (
+            _("answered with a counter-proposal for “%(t)s”")
+            if open_proposal
+            else _("proposed a change to “%(t)s”")
+        )
+        log(couple=agreement.couple, actor=by, message=message % {"t": agreement.title})
+    return proposal
+
+
+def propose_retirement(
+    *, agreement: Agreement, by: User, note: str, base_version: int
+) -> AgreementVersion:
+    """Retiring is a proposal too; the agreement stays in force until the partner accepts."""
+    with transaction.atomic():
+        agreement, now = _lock(agreement)
+        _refuse_if_stale(agreement, base_version)
+        if agreement.current is None:
+            raise RefusedError(_("Nothing is in force yet, so there is nothing to retire."))
+        if _open_for(agreement, now) is not None:
+            raise RefusedError(_("A proposal is already open. Answer or withdraw it first."))
+        current = agreement.current
+        terms = Terms(
+            **{f.name: getattr(current, f.name) for f in fields(Terms) if f.name != "note"},
+            note=note,
+        )
+        _refuse_if_recently_declined(agreement, terms, now, kind=AgreementVersion.Kind.RETIRE)
+        proposal = _open_proposal(
+            agreement=agreement,
+            by=by,
+            terms=terms,
+            base_version=base_version,
+            kind=AgreementVersion.Kind.RETIRE,
+        )
+        log(
+            couple=agreement.couple,
+            actor=by,
+            message=_("proposed retiring “%(t)s”") % {"t": agreement.title},
+        )
+    return proposal
+
+
+def accept(*, agreement: Agreement, proposal_id: int, by: User) -> AgreementVersion:
+    with transaction.atomic():
+        agreement, now = _lock(agreement)
+        proposal = _answerable(agreement, proposal_id, by, now)
+        if proposal.base_version != agreement.version:
+            raise RefusedError(
+                _(
+                    "This proposal was written for an earlier version, and another has been "
+                    "accepted since. Counter-propose, or ask your partner to propose again."
+                )
+            )
+        retiring = proposal.kind == AgreementVersion.Kind.RETIRE
+        number = agreement.version + 1
+        if not _close(
+            proposal, Status.ACCEPTED, by=by, now=now, number=None if retiring else number
+        ):
+            raise RefusedError(_("That proposal was answered a moment ago."))
+        if retiring:
+            agreement.status = Agreement.Status.RETIRED
+            message = _("agreed to retire “%(t)s”")
+        else:
+            agreement.version = proposal.number = number
+            agreement.current = proposal
+            agreement.status = Agreement.Status.ACTIVE
+            agreement.revisit_by = proposal.revisit_by
+            message = _("accepted the proposal for “%(t)s”; it is now in force")
+        agreement.save(update_fields=["status", "version", "current", "revisit_by"])
+        log(couple=agreement.couple, actor=by, message=message % {"t": agreement.title})
+    return proposal
+
+
+def decline(*, agreement: Agreement, proposal_id: int, by: User, reason: str) -> None:
+    with transaction.atomic():
+        agreement, now = _lock(agreement)
+        proposal = _answerable(agreement, proposal_id, by, now)
+        if not _close(proposal, Status.DECLINED, by=by, now=now, decline_reason=reason):
+            raise RefusedError(_("That proposal was answered a moment ago."))
+        log(
+            couple=agreement.couple,
+            actor=by,
+            message=_("declined the proposal for “%(t)s”") % {"t": agreement.title},
+        )
+
+
+def withdraw(*, agreement: Agreement, proposal_id: int, by: User) -> None:
+    with transaction.atomic():
+        agreement, now = _lock(agreement)
+        proposal = _open_for(agreement, now)
+        if proposal is None or proposal.pk != proposal_id:
+            raise RefusedError(
+                _("That proposal is no longer open, so there is nothing to withdraw.")
+            )
+        if proposal.proposed_by_id != by.pk:
+            raise RefusedError(_("Only the partner who proposed it can withdraw a proposal."))
+        if not _close(proposal, Status.WITHDRAWN, by=by, now=now):
+            raise RefusedError(_("That proposal was answered a moment ago."))
+        log(
+            couple=agreement.couple,
+            actor=by,
+            message=_("withdrew the proposal for “%(t)s”") % {"t": agreement.title},
+        )
+
+
+def expire_overdue_proposals(*, now: datetime) -> int:
+    """Mark every overdue open proposal as expired, once: a run that loses the conditional
+    UPDATE to another run (or to an answer) leaves that proposal alone. Returns how many."""
+    overdue = AgreementVersion.objects.filter(status=Status.OPEN, expires_at__lte=now)
+    expired = 0
+    for proposal in overdue.select_related("agreement__couple", "proposed_by"):
+        with transaction.atomic():
+            expired += _expire(proposal, now)
+    return expired
+
+
+def set_email_preference(*, user: User, on: bool) -> None:
+    EmailPreference.objects.update_or_create(user=user, defaults={"proposal_emails": on})
+
+
+def email_awaiting_partner(proposal: AgreementVersion) -> None:
+    """Tell the partner whose answer a proposal awaits, if they want such emails."""
+    now = timezone.now()
+    if not proposal.is_open(now):
+        return
+    for partner in access.partners(proposal.agreement.couple):
+        if proposal.awaits(partner, now) and EmailPreference.wants_email(partner):
+            emails.send("agreement-proposal", partner.email, {"proposal": proposal})
+
+
+def email_expiry(proposal: AgreementVersion) -> None:
+    for partner in access.partners(proposal.agreement.couple):
+        if EmailPreference.wants_email(partner):
+            emails.send("agreement-expired", partner.email, {"proposal": proposal})
+
+
+# Helpers: every one of them runs inside the caller's transaction.
+
+
+def _lock(agreement: Agreement) -> tuple[Agreement, datetime]:
+    """The agreement as it is now, locked until the transaction ends, and the time."""
+    locked = (
+        Agreement.objects.select_for_update(of=("self",))
+        .select_related("couple", "current")
+        .get(pk=agreement.pk)
+    )
+    if locked.is_retired:
+        raise RefusedError(_("This agreement was retired, so it can no longer change."))
+    now = timezone.now()
+    return locked, now
+
+
+def _refuse_if_stale(agreement: Agreement, base_version: int) -> None:
+    if base_version != agreement.version:
+        raise RefusedError(
+            _(
+                "While you were writing, version %(n)s was accepted. It is shown below; your "
+                "text is kept so you can compare and propose again."
+            )
+            % {"n": agreement.version}
+        )
+
+
+def _open_for(agreement: Agreement, now: datetime) -> AgreementVersion | None:
+    """The agreement's open proposal. An overdue one is expired on the way."""
+    proposal = agreement.versions.filter(status=Status.OPEN).first()
+    if proposal is not None and not proposal.is_open(now):
+        _expire(proposal, now)
+        return None
+    return proposal
+
+
+def _answerable(
+    agreement: Agreement, proposal_id: int, by: User, now: datetime
+) -> AgreementVersion:
+    proposal = agreement.versions.filter(pk=proposal_id).first()
+    if proposal is None:
+        raise RefusedError(_("That proposal doesn't belong to this agreement."))
+    if not proposal.is_open(now):
+        state = AgreementVersion.Status(proposal.shown_status(now)).label
+        raise RefusedError(
+            _("That proposal is no longer open (%(state)s). Here is where things stand now.")
+            % {"state": str(state).lower()}
+        )
+    if proposal.proposed_by_id == by.pk:
+        raise RefusedError(
+            _("You proposed this, so you have already said yes. It waits for your partner.")
+        )
+    return proposal
+
+
+def _close(
+    proposal: AgreementVersion, status: str, *, by: User | None, now: datetime, **extra: object
+) -> bool:
+    """Move an open proposal to `status`. False when someone else closed it first."""
+    closed = AgreementVersion.objects.filter(pk=proposal.pk, status=Status.OPEN).update(
+        status=status, responded_by=by, responded_at=now, **extra
+    )
+    if closed:
+        proposal.status, proposal.responded_by, proposal.responded_at = status, by, now
+    return bool(closed)
+
+
+def _expire(proposal: AgreementVersion, now: datetime) -> int:
+    if not _close(proposal, Status.EXPIRED, by=None, now=now):
+        return 0
+    agreement = proposal.agreement
+    log(
+        couple=agreement.couple,
+        actor=proposal.proposed_by,
+        message=_("had a proposal for “%(t)s” expire after 14 days") % {"t": agreement.title},
+    )
+    transaction.on_commit(partial(tasks.send_expiry_emails.delay, proposal.pk))
+    return 1
+
+
+def _same(version: AgreementVersion, terms: Terms, kind: str) -> bool:
+    return version.terms() == _unsaved(terms, kind).terms()
+
+
+def _unsaved(terms: Terms, kind: str) -> AgreementVersion:
+    return AgreementVersion(kind=kind, **{f.name: getattr(terms, f.name) for f in fields(Terms)})
+
+
+def _refuse_if_recently_declined(
+    agreement: Agreement, terms: Terms, now: datetime, kind: str = AgreementVersion.Kind.CHANGE
+) -> None:
+    recent = agreement.versions.filter(
+        status=Status.DECLINED, responded_at__gt=now - DECLINE_COOLDOWN
+    )
+    if any(_same(declined, terms, kind) for declined in recent):
+        raise RefusedError(
+            _(
+                "Your partner declined this same proposal less than 7 days ago. Change it, or "
+                "give it some time before proposing it again."
+            )
+        )
+
+
+def _open_proposal(
+    *,
+    agreement: Agreement,
+    by: User,
+    terms: Terms,
+    base_version: int,
+    kind: str = AgreementVersion.Kind.CHANGE,
+) -> AgreementVersion:
+    proposal = _unsaved(terms, kind)
+    now = timezone.now()
+    proposal.agreement = agreement
+    proposal.proposed_by = by
+    proposal.base_version = base_version
+    proposal.created_at = now
+    proposal.expires_at = now + PROPOSAL_LIFETIME
+    try:
+        with transaction.atomic():
+            proposal.save()
+    except IntegrityError:
+        # The database's one-open-proposal rule: the partner proposed at the same instant.
+        raise RefusedError(
+            _("Your partner proposed something at the same moment. Here is their proposal.")
+        ) from None
+    transaction.on_commit(partial(tasks.send_proposal_email.delay, proposal.pk))
+    return proposal
 
 
 @dataclass(frozen=True)

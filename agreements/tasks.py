@@ -1,9 +1,36 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import timezone
 
 from agreements import services
-from agreements.models import PauseSignal
+from agreements.models import AgreementVersion, PauseSignal
+
+
+def _proposal(proposal_id: int) -> AgreementVersion | None:
+    return (
+        AgreementVersion.objects.select_related("agreement__couple", "proposed_by")
+        .filter(pk=proposal_id)
+        .first()
+    )
+
+
+@shared_task
+def send_proposal_email(proposal_id: int) -> None:
+    if proposal := _proposal(proposal_id):
+        services.email_awaiting_partner(proposal)
+
+
+@shared_task
+def send_expiry_emails(proposal_id: int) -> None:
+    if proposal := _proposal(proposal_id):
+        services.email_expiry(proposal)
+
+
+@shared_task
+def expire_proposals() -> None:
+    """Run by beat; safe to run twice at once (see services.expire_overdue_proposals)."""
+    services.expire_overdue_proposals(now=timezone.now())
 
 
 @shared_task

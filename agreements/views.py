@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
@@ -9,12 +11,300 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from agreements import services
-from agreements.forms import ExtendForm, PauseEmailForm, PauseForm
-from agreements.models import PauseSignal
+from agreements import services, starters
+from agreements.diff import word_diff
+from agreements.forms import (
+    DeclineForm,
+    EmailPreferenceForm,
+    ExtendForm,
+    NewAgreementForm,
+    PauseEmailForm,
+    PauseForm,
+    ProposalForm,
+    RetireForm,
+)
+from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
 from couples import access
 from couples.models import Membership, User
 from couples.services import RefusedError
+
+
+@access.couple_required
+@require_http_methods(["GET"])
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    couple = access.current_couple(request)
+    now = timezone.now()
+    open_proposals = {
+        p.agreement_id: p
+        for p in AgreementVersion.objects.open(now)
+        .filter(agreement__couple=couple)
+        .select_related("proposed_by")
+    }
+    rows = [
+        (a, open_proposals.get(a.pk))
+        for a in Agreement.objects.filter(couple=couple).select_related("current")
+    ]
+    ctx = {
+        "awaiting": [(a, p) for a, p in rows if p and p.awaits(request.user, now)],
+        "categories": [
+            (label, [(a, p) for a, p in rows if a.category == value and not a.is_retired])
+            for value, label in Category.choices
+        ],
+        "retired": [a for a, _p in rows if a.is_retired],
+        "member_ids": {p.pk for p in access.partners(couple)},
+    }
+    return render(request, "agreements/list.html", ctx)
+
+
+@access.couple_required
+@require_http_methods(["GET", "POST"])
+def agreement_new(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    couple = access.current_couple(request)
+    if request.method == "POST":
+        form = NewAgreementForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                agreement = services.create_agreement(
+                    couple=couple,
+                    by=request.user,
+                    title=data["title"],
+                    category=data["category"],
+                    terms=form.terms(),
+                ).agreement
+            except RefusedError as e:
+                messages.error(request, str(e))
+            else:
+                messages.success(
+                    request, _("Proposed. It comes into force when your partner accepts it.")
+                )
+                return redirect("agreement", pk=agreement.pk)
+        return render(request, "agreements/new.html", {"form": form})
+
+    starter = starters.find(request.GET.get("starter", ""))
+    category = request.GET.get("category", "")
+    if starter is None and category not in Category.values:
+        ctx = {"starters": starters.STARTERS, "categories": Category.choices}
+        return render(request, "agreements/new.html", ctx)
+    initial: dict[str, Any] = {"category": category, "base_version": 0}
+    if starter is not None:
+        initial.update(vars(starter), category=starter.category)
+    return render(request, "agreements/new.html", {"form": NewAgreementForm(initial=initial)})
+
+
+@access.couple_required
+@require_http_methods(["GET"])
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _agreement(request, pk))
+
+
+@access.couple_required
+@require_http_methods(["GET", "POST"])
+def agreement_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """Propose a change; when the partner's proposal is open, this is a counter-proposal."""
+    assert isinstance(request.user, User)
+    agreement = _agreement(request, pk)
+    now = timezone.now()
+    proposal = agreement.versions.open(now).select_related("proposed_by").first()
+    if agreement.is_retired:
+        messages.error(request, _("This agreement was retired, so it can no longer change."))
+        return redirect("agreement", pk=agreement.pk)
+    if proposal and proposal.proposed_by_id == request.user.pk:
+        messages.info(
+            request, _("Your proposal is still waiting. Withdraw it first to propose another.")
+        )
+        return redirect("agreement", pk=agreement.pk)
+    pause = agreement.category == Category.PAUSE
+    if request.method == "POST":
+        form = ProposalForm(request.POST, pause=pause)
+        if form.is_valid():
+            try:
+                services.propose_change(
+                    agreement=agreement,
+                    by=request.user,
+                    terms=form.terms(),
+                    base_version=form.cleaned_data["base_version"],
+                    counters=form.cleaned_data["counters"],
+                )
+            except RefusedError as e:
+                # Show what is there now and keep what they typed, ready to propose again.
+                messages.error(request, str(e))
+                agreement.refresh_from_db()
+                proposal = agreement.versions.open(now).select_related("proposed_by").first()
+                now_in_place = {
+                    "base_version": agreement.version,
+                    "counters": proposal.pk if proposal else None,
+                }
+                form = ProposalForm({**request.POST.dict(), **now_in_place}, pause=pause)
+            else:
+                messages.success(request, _("Proposed. Your partner will find it waiting."))
+                return redirect("agreement", pk=agreement.pk)
+    else:
+        source = proposal or agreement.current
+        initial = {"base_version": agreement.version, "counters": proposal.pk if proposal else None}
+        if source is not None:
+            initial.update({f: getattr(source, f) for f in ProposalForm.Meta.fields if f != "note"})
+        form = ProposalForm(initial=initial, pause=pause)
+    ctx = {"agreement": agreement, "proposal": proposal, "form": form}
+    return render(request, "agreements/propose.html", ctx)
+
+
+@access.couple_required
+@require_POST
+def agreement_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    assert isinstance(request.user, User)
+    agreement = _agreement(request, pk)
+    form = RetireForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That didn't go through. Please try again."))
+        return redirect("agreement", pk=agreement.pk)
+    try:
+        services.propose_retirement(agreement=agreement, by=request.user, **form.cleaned_data)
+    except RefusedError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Proposed. It stays in force until your partner accepts."))
+    return redirect("agreement", pk=agreement.pk)
+
+
+@access.couple_required
+@require_POST
+def agreement_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    assert isinstance(request.user, User)
+    agreement = _agreement(request, pk)
+    try:
+        proposal = services.accept(
+            agreement=agreement, proposal_id=_proposal_id(request), by=request.user
+        )
+    except RefusedError as e:
+        messages.error(request, str(e))
+    else:
+        if proposal.kind == AgreementVersion.Kind.RETIRE:
+            messages.success(request, _("Retired. It stays here, with its history."))
+        else:
+            messages.success(request, _("Accepted. This is now what you both agree to."))
+    return redirect("agreement", pk=agreement.pk)
+
+
+@access.couple_required
+@require_POST
+def agreement_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    assert isinstance(request.user, User)
+    agreement = _agreement(request, pk)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, agreement, decline_form=form, status=400)
+    try:
+        services.decline(
+            agreement=agreement,
+            proposal_id=_proposal_id(request),
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except RefusedError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Declined. What is in force stays as it was."))
+    return redirect("agreement", pk=agreement.pk)
+
+
+@access.couple_required
+@require_POST
+def agreement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    assert isinstance(request.user, User)
+    agreement = _agreement(request, pk)
+    try:
+        services.withdraw(agreement=agreement, proposal_id=_proposal_id(request), by=request.user)
+    except RefusedError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Withdrawn."))
+    return redirect("agreement", pk=agreement.pk)
+
+
+@access.couple_required
+@require_http_methods(["GET"])
+def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Any two wordings from the history, as a word-level diff (older first)."""
+    agreement = _agreement(request, pk)
+    history = list(agreement.versions.select_related("proposed_by"))
+    by_id = {str(v.pk): v for v in history}
+    old, new = by_id.get(request.GET.get("a", "")), by_id.get(request.GET.get("b", ""))
+    if old is None or new is None:
+        if request.GET:
+            messages.error(request, _("Choose two versions from the lists."))
+        accepted = [v for v in history if v.number]
+        old = accepted[1] if len(accepted) > 1 else history[-1] if history else None
+        new = accepted[0] if accepted else history[0] if history else None
+    elif old.created_at > new.created_at:
+        old, new = new, old
+    ctx = {
+        "agreement": agreement,
+        "history": history,
+        "old": old,
+        "new": new,
+        "pieces": word_diff(old.text, new.text) if old and new else [],
+        "member_ids": {p.pk for p in access.partners(agreement.couple)},
+    }
+    return render(request, "agreements/compare.html", ctx)
+
+
+@login_required
+@require_POST
+def email_preference(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    form = EmailPreferenceForm(request.POST)
+    form.is_valid()
+    services.set_email_preference(
+        user=request.user, on=bool(form.cleaned_data.get("proposal_emails"))
+    )
+    messages.success(request, _("Saved."))
+    return redirect("settings")
+
+
+def _agreement(request: HttpRequest, pk: int) -> Agreement:
+    couple = access.current_couple(request)
+    queryset = Agreement.objects.select_related("couple", "current")
+    return access.get_for_couple(queryset, couple, pk=pk)
+
+
+def _proposal_id(request: HttpRequest) -> int:
+    value = request.POST.get("proposal", "")
+    if not value.isdigit():
+        raise RefusedError(_("That proposal doesn't belong to this agreement."))
+    return int(value)
+
+
+def _detail(
+    request: HttpRequest,
+    agreement: Agreement,
+    *,
+    decline_form: DeclineForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    assert isinstance(request.user, User)
+    now = timezone.now()
+    history = list(agreement.versions.select_related("proposed_by", "responded_by"))
+    proposal = next((v for v in history if v.is_open(now)), None)
+    current = agreement.current
+    ctx = {
+        "agreement": agreement,
+        "current": current,
+        "proposal": proposal,
+        "proposal_diff": word_diff(current.text, proposal.text)
+        if proposal and current and proposal.kind == AgreementVersion.Kind.CHANGE
+        else None,
+        "awaits_me": proposal is not None and proposal.awaits(request.user, now),
+        "history_rows": list(zip(history, [*history[1:], None], strict=True)),
+        "now": now,
+        "decline_form": decline_form or DeclineForm(),
+        "retire_form": RetireForm(initial={"base_version": agreement.version}),
+        "member_ids": {p.pk for p in access.partners(agreement.couple)},
+    }
+    return render(request, "agreements/detail.html", ctx, status=status)
+
 
 RECENT_PAUSES = 20
 

@@ -141,6 +141,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # A pause nobody closed ends itself at 24 hours; at most a minute late.
     "end-overdue-pauses": {"task": "agreements.tasks.end_overdue_pauses", "schedule": 60.0},
+    # Proposals left unanswered for 14 days expire; the pages treat them as expired meanwhile.
+    "expire-agreement-proposals": {"task": "agreements.tasks.expire_proposals", "schedule": 900.0},
 }
 
 # Email: SMTP when SMTP_HOST is set, otherwise printed and kept in var/mail/ for /dev/mail/.

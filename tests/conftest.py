@@ -12,6 +12,10 @@ from config.celery import app as celery_app
 from couples.models import Couple, User
 from tests.factories import CoupleFactory, UserFactory, pair
 
+# The home page: user, couple, partners, values, agreements awaiting the viewer, agreements due
+# a revisit. Tests that grow one kind of data assert it stays at this.
+HOME_QUERIES = 6
+
 _skipped: list[str] = []
 
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from agreements.models import PauseSignal
+from agreements.models import Agreement, AgreementVersion, PauseSignal
 from checkins.models import CheckIn, Entry, Reflection, current_week
 from couples.models import (
     INVITATION_LIFETIME,
@@ -110,6 +110,17 @@ class World:
     def value_pk(self) -> int:
         return SharedValue.objects.create(couple=self.couple, name="Play").pk
 
+    def agreement_pk(self) -> int:
+        agreement = Agreement.objects.create(couple=self.couple, title="Phones", category="other")
+        AgreementVersion.objects.create(
+            agreement=agreement,
+            text="No phones at dinner.",
+            base_version=0,
+            proposed_by=self.alice,
+            expires_at=timezone.now() + INVITATION_LIFETIME,
+        )
+        return agreement.pk
+
 
 # URL name -> the arguments naming one of alice's objects.
 OBJECT_ARGS: dict[str, Callable[[World], dict[str, object]]] = {
@@ -140,6 +151,18 @@ OBJECT_ARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "toolkit_repair_followed_up": lambda w: {"pk": w.repair_pk()},
     "toolkit_value_edit": lambda w: {"pk": w.value_pk()},
     "toolkit_value_remove": lambda w: {"pk": w.value_pk()},
+    **{
+        name: lambda w: {"pk": w.agreement_pk()}
+        for name in (
+            "agreement",
+            "agreement_propose",
+            "agreement_retire",
+            "agreement_accept",
+            "agreement_decline",
+            "agreement_withdraw",
+            "agreement_compare",
+        )
+    },
 }
 
 

@@ -5,6 +5,7 @@ from django.test import Client
 
 from couples import services
 from couples.models import Couple, User
+from tests.conftest import HOME_QUERIES
 
 
 def test_home_greets_both_partners(couple: Couple, alice_client: Client) -> None:
@@ -59,6 +60,5 @@ def test_page_queries_do_not_grow_with_activity(
     # user, couple, partners, open invitation, activity (the session comes from the cache)
     with django_assert_num_queries(5):
         assert alice_client.get("/couple/").status_code == 200
-    # user, couple, partners, values
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(HOME_QUERIES):
         assert alice_client.get("/").status_code == 200

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from couples.models import Couple, Phrase, Repair, SavedTopic, SharedValue, TriggerScript, User
+from tests.conftest import HOME_QUERIES
 
 # user and couple come first on every page (the session comes from the cache); the rest is the
 # page's own. The same counts hold for 1 and 50 of each thing.
@@ -92,6 +93,5 @@ def test_the_home_page_queries_the_values_once(
     items: int,
 ) -> None:
     fill(couple, alice, bob, items)
-    # user, couple, partners, values
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(HOME_QUERIES):
         assert alice_client.get("/").status_code == 200

@@ -9,9 +9,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    initial = True
-
     dependencies = [
+        ("agreements", "0001_initial"),
         ("couples", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,39 @@
+"""Agreements shown on pages that other apps own: the couple home card and /settings/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from agreements.models import Agreement, AgreementVersion, EmailPreference
+from couples.access import member_couple
+
+register = template.Library()
+
+
+@register.inclusion_tag("agreements/home_card.html", takes_context=True)
+def agreements_home_card(context: template.Context) -> dict[str, Any]:
+    """Agreements due for a revisit and proposals waiting for the viewer (two queries)."""
+    request = context["request"]
+    couple = member_couple(request)
+    if couple is None:
+        return {}
+    now = timezone.now()
+    awaiting = (
+        AgreementVersion.objects.open(now)
+        .filter(agreement__couple=couple)
+        .exclude(proposed_by=request.user)
+        .select_related("agreement")
+        .order_by("expires_at")
+    )
+    return {
+        "due": list(Agreement.objects.due_for_revisit(couple, timezone.localdate(now, couple.tz))),
+        "awaiting": [proposal.agreement for proposal in awaiting],
+    }
+
+
+@register.simple_tag
+def wants_agreement_emails(user: Any) -> bool:
+    return EmailPreference.wants_email(user)
