@@ -7,6 +7,7 @@ from config import views
 
 urlpatterns = [
     path("", include("couples.urls")),
+    path("", include("checkins.urls")),
     path("accounts/", include("allauth.urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("dev/mail/", views.dev_mail, name="dev_mail"),
