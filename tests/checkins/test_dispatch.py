@@ -14,7 +14,8 @@ from django.db import connection
 
 from checkins import services, tasks
 from checkins.models import ReminderDelivery, ReminderOptOut, Schedule
-from couples.models import Couple, User
+from couples.models import User
+from couples.services import leave_couple
 from tests.checkins.conftest import make_schedule
 from tests.factories import UserFactory, pair
 
@@ -251,8 +252,6 @@ def test_a_queued_reminder_for_a_moved_conversation_is_skipped(
 
 def test_a_partner_who_left_gets_no_queued_reminder(schedule: Schedule, bob: User) -> None:
     delivery = pending_row(schedule, bob)
-    from couples.services import leave_couple
-
     leave_couple(user=bob)
     assert services.send_reminder(delivery_id=delivery.pk, now=ONE_HOUR_BEFORE) is False
     assert mail.outbox == []

@@ -131,9 +131,9 @@ def test_partners_in_different_zones_each_read_their_own_time(
     assert start == datetime(2026, 3, 22, 19, 0, tzinfo=UTC)
     schedule.next_reminder_at = start - timedelta(hours=1)
     schedule.save()
-    with time_machine.travel(start - timedelta(minutes=59), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.dispatch_due(now=start - timedelta(minutes=59))
+    now = start - timedelta(minutes=59)
+    with time_machine.travel(now, tick=False), django_capture_on_commit_callbacks(execute=True):
+        services.dispatch_due(now=now)
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects == {
         "alice@example.com": "Reminder: your check-in on Sunday at 20:00",
