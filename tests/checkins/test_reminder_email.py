@@ -80,7 +80,8 @@ def test_the_headers_offer_one_click_unsubscribe_and_the_message_id_is_kept(emai
     message = emails["alice@example.com"]
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     url = message.extra_headers["List-Unsubscribe"]
-    assert url.startswith("<http://127.0.0.1:8000/schedule/unsubscribe/") and url.endswith("/>")
+    assert url.startswith("<http://127.0.0.1:8000/schedule/unsubscribe/")
+    assert url.endswith("/>")
     delivery = ReminderDelivery.objects.get(recipient__email="alice@example.com", status="sent")
     assert delivery.message_id == message.extra_headers["Message-ID"]
     assert message.message()["Message-ID"] == delivery.message_id
