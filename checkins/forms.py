@@ -34,6 +34,21 @@ FREQUENCIES = {
 CUSTOM = "custom"
 SUB_DAILY = {"SECONDLY", "MINUTELY", "HOURLY"}
 MAX_SUB_DAILY_COUNT = 24
+ALLOWED_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST", "BYDAY", "BYMONTH", "BYMONTHDAY"}
+MONTH_LENGTHS = {
+    1: 31,
+    2: 29,
+    3: 31,
+    4: 30,
+    5: 31,
+    6: 30,
+    7: 31,
+    8: 31,
+    9: 30,
+    10: 31,
+    11: 30,
+    12: 31,
+}
 
 
 def friendly(rule: str) -> tuple[str, str]:
@@ -51,6 +66,24 @@ def rhythm(rule: str) -> str:
     if frequency == CUSTOM:
         return _("Custom rule: %(rule)s") % {"rule": rule}
     return f"{FREQUENCIES[frequency][0]} · {dict(WEEKDAYS)[day]}"
+
+
+def _ever_occurs(rule: str, parts: dict[str, str]) -> bool:
+    """Whether `rule` yields any date at all. dateutil looks for a date that can never come
+    (every 31 April) period by period until the year 9999, which takes up to a minute; so the
+    impossible month days are refused first, and the rest is asked of a start shifted by a
+    multiple of 400 years (the Gregorian calendar, weekdays included, repeats every 400 years),
+    late enough that the search ends within a few centuries."""
+    days = [int(d) for d in parts.get("BYMONTHDAY", "").split(",") if d]
+    months = [int(m) for m in parts.get("BYMONTH", "").split(",") if m] or list(MONTH_LENGTHS)
+    if days and not any(d < 0 or d <= MONTH_LENGTHS.get(m, 31) for d in days for m in months):
+        return False
+    unbounded = ";".join(
+        f"{key}={value}" for key, value in parts.items() if key not in {"COUNT", "UNTIL"}
+    )
+    today = timezone.now().replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+    start = today.replace(year=today.year + (9599 - today.year) // 400 * 400 + 400)
+    return rrulestr(unbounded, dtstart=start).after(start, inc=True) is not None
 
 
 def clean_rule(text: str) -> str:
@@ -77,6 +110,10 @@ def clean_rule(text: str) -> str:
         raise forms.ValidationError(
             _("Set the time in “Start time” instead of BYHOUR, BYMINUTE or BYSECOND.")
         )
+    if parts.keys() - ALLOWED_PARTS:
+        raise forms.ValidationError(
+            _("Hearth's rules may use %(parts)s.") % {"parts": ", ".join(sorted(ALLOWED_PARTS))}
+        )
     if parts.get("FREQ") in SUB_DAILY:
         count = parts.get("COUNT", "")
         if not count.isdigit() or int(count) > MAX_SUB_DAILY_COUNT:
@@ -87,6 +124,10 @@ def clean_rule(text: str) -> str:
                 )
                 % {"n": MAX_SUB_DAILY_COUNT}
             )
+    if not _ever_occurs(rule, parts):
+        raise forms.ValidationError(
+            _("This rule never comes to a date. Check its days and months.")
+        )
     return rule
 
 

@@ -3,6 +3,7 @@ that run the whole app on one machine: SQLite, a filesystem broker, emails in va
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -93,8 +94,9 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
-            # A file, not shared-cache memory, so threads in tests queue on locks as processes do.
-            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
+            # Tests use a file, not shared-cache memory, so threads queue on locks as processes
+            # do; one per test process, so two test runs never share one.
+            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -120,6 +120,9 @@ def test_a_power_user_writes_their_own_rule(couple: Couple, alice_client: Client
         ("every sunday please", "can&#x27;t read this rule"),
         ("DTSTART:20260101T000000\nRRULE:FREQ=DAILY", "without DTSTART"),
         ("FREQ=DAILY;UNTIL=20200101", "no dates from today on"),
+        ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "never comes to a date"),
+        ("FREQ=MONTHLY;INTERVAL=12;BYMONTH=2;BYMONTHDAY=1", "never comes to a date"),
+        ("FREQ=YEARLY;BYWEEKNO=53", "Hearth&#x27;s rules may use BYDAY, BYMONTH"),
         ("", "Write a rule"),
     ],
 )
