@@ -180,12 +180,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     _schedule_id, user_id, minutes = key
     ctx: dict[str, object] = {"reminder": offset_label(minutes), "noun": schedule.noun}
     if request.method == "POST":
-        ctx["turned_off"] = services.turn_off_reminder(
+        turned_off = services.turn_off_reminder(
             schedule=schedule, user_id=user_id, offset_minutes=minutes
         )
-        ctx["done"] = True
-    else:
-        ctx["done"] = ReminderOptOut.objects.filter(
-            schedule=schedule, user_id=user_id, offset_minutes=minutes
-        ).exists()
+        ctx["outcome"] = "turned_off" if turned_off else "already_off"
+    elif ReminderOptOut.objects.filter(
+        schedule=schedule, user_id=user_id, offset_minutes=minutes
+    ).exists():
+        ctx["outcome"] = "already_off"
     return render(request, "checkins/unsubscribe.html", ctx)

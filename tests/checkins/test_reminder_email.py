@@ -131,6 +131,9 @@ def test_opening_the_link_asks_before_turning_anything_off(emails) -> None:
     assert response.status_code == 200
     assert "Turn this reminder off" in response.content.decode()
     assert ReminderOptOut.objects.count() == 0
+    Client().post(unsubscribe_path(emails["bob@example.com"]))
+    response = Client().get(unsubscribe_path(emails["bob@example.com"]))
+    assert "This reminder was already off." in response.content.decode()
 
 
 def test_a_tampered_link_is_refused(emails) -> None:
