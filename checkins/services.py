@@ -102,7 +102,7 @@ def create_schedule(
         start_time=start_time,
         duration_minutes=duration_minutes,
         time_zone=time_zone,
-        reminder_offsets=DEFAULT_REMINDERS if reminder_offsets is None else reminder_offsets,
+        reminder_offsets=list(DEFAULT_REMINDERS if reminder_offsets is None else reminder_offsets),
     )
     _plan(schedule, timezone.now())
     with transaction.atomic():
@@ -125,8 +125,8 @@ def update_schedule(*, schedule: Schedule, by: User, version: int, **fields: Any
         if current.version != version:
             raise RefusedError(
                 _(
-                    "Your partner changed this schedule while you were editing it. The form now "
-                    "shows what you typed; check the schedule below and save again to keep yours."
+                    "Your partner changed this schedule while you were editing it. The form still "
+                    "shows what you typed: save again to keep your version, or cancel to see theirs."
                 )
             )
         for name, value in fields.items():
