@@ -3,7 +3,6 @@ that run the whole app on one machine: SQLite, a filesystem broker, emails in va
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dj_database_url
@@ -94,9 +93,9 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
-            # Tests use a file, not shared-cache memory, so threads queue on locks as processes
-            # do; one per test process, so two test runs never share one.
-            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
+            # A file, not shared-cache memory: there BEGIN IMMEDIATE fails at once ("table is
+            # locked") instead of waiting, so threads in tests could not serialise as here.
+            "TEST": {"NAME": str(VAR_DIR / "test-hearth.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
