@@ -23,17 +23,21 @@ UPCOMING = 3
 def schedule_list(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     now = timezone.now()
-    schedules = list(couple.schedules.all())
-    for schedule in schedules:
-        schedule.upcoming = (  # type: ignore[attr-defined]
-            [] if schedule.paused_at else schedule.next_occurrences(after=now, count=UPCOMING)
-        )
-        schedule.rhythm = rhythm(schedule.rrule)  # type: ignore[attr-defined]
+    rows = [
+        {
+            "schedule": schedule,
+            "rhythm": rhythm(schedule.rrule),
+            "upcoming": []
+            if schedule.paused_at
+            else schedule.next_occurrences(after=now, count=UPCOMING),
+        }
+        for schedule in couple.schedules.all()
+    ]
     templates = [kind for kind in Schedule.Kind if kind != Schedule.Kind.CUSTOM]
     return render(
         request,
         "checkins/schedule_list.html",
-        {"couple": couple, "schedules": schedules, "templates": templates},
+        {"couple": couple, "rows": rows, "templates": templates},
     )
 
 
