@@ -143,6 +143,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "end-overdue-pauses": {"task": "agreements.tasks.end_overdue_pauses", "schedule": 60.0},
     # Proposals left unanswered for 14 days expire; the pages treat them as expired meanwhile.
     "expire-agreement-proposals": {"task": "agreements.tasks.expire_proposals", "schedule": 900.0},
+    # Reminders: the database is the source of truth, so a tick that expired unrun is harmless.
+    "dispatch-reminders": {
+        "task": "checkins.tasks.dispatch_reminders",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # Email: SMTP when SMTP_HOST is set, otherwise printed and kept in var/mail/ for /dev/mail/.

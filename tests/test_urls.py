@@ -35,6 +35,8 @@ PUBLIC = {
     "healthz": "probed by the load balancer",
     "dev_mail": "DEBUG only (404 otherwise), for reading emails in development",
     "dev_mail_message": "DEBUG only (404 otherwise)",
+    "calendar_feed": "calendar apps fetch it without a session; the random token is the key",
+    "unsubscribe": "one-click unsubscribe from a mail app (RFC 8058); the signed link is the key",
 }
 # Mounted apps with their own access rules: allauth (its pages are for signing in) and the admin.
 SELF_GUARDED_PREFIXES = ("accounts/", "admin/")
@@ -121,6 +123,9 @@ class World:
         )
         return agreement.pk
 
+    def schedule_pk(self) -> int:
+        return self.couple.schedules.get().pk
+
 
 # URL name -> the arguments naming one of alice's objects.
 OBJECT_ARGS: dict[str, Callable[[World], dict[str, object]]] = {
@@ -163,6 +168,9 @@ OBJECT_ARGS: dict[str, Callable[[World], dict[str, object]]] = {
             "agreement_compare",
         )
     },
+    "schedule_edit": lambda w: {"pk": w.schedule_pk()},
+    "schedule_pause": lambda w: {"pk": w.schedule_pk()},
+    "schedule_delete": lambda w: {"pk": w.schedule_pk()},
 }
 
 

@@ -1,0 +1,298 @@
+"""/schedule/: both partners see and change the couple's rhythm; every change is logged."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, time
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from checkins.models import ReminderOptOut, Schedule
+from couples.models import Couple, User
+from couples.services import create_couple
+from tests.checkins.conftest import make_schedule
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+def text(response) -> str:
+    """The page as read: tags dropped, white space collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", "", response.content.decode()).split())
+
+
+def activity(client: Client) -> str:
+    return text(client.get("/couple/"))
+
+
+def friendly_form(**changes: object) -> dict[str, object]:
+    return {
+        "title": "Gratitude",
+        "frequency": "monthly_first",
+        "weekday": "SU",
+        "start_time": "18:30",
+        "duration_minutes": "30",
+        "reminder_offsets": ["1440", "60"],
+        "time_zone": "Europe/Berlin",
+        "rule": "",
+        **changes,
+    }
+
+
+def test_a_new_couple_starts_with_the_weekly_check_in(alice: User) -> None:
+    couple = create_couple(user=alice, name="Us", time_zone="America/New_York")
+    schedule = couple.schedules.get()
+    assert (schedule.kind, schedule.rrule, schedule.start_time) == (
+        "checkin",
+        "FREQ=WEEKLY;BYDAY=SU",
+        time(19, 0),
+    )
+    assert (schedule.time_zone, schedule.offsets) == ("America/New_York", [1440, 60])
+    assert schedule.next_reminder_at is not None
+
+
+@time_machine.travel(NOW, tick=False)
+def test_each_partner_sees_the_next_dates_in_their_own_zone(
+    schedule: Schedule, alice_client: Client, bob_client: Client
+) -> None:
+    alice_page = text(alice_client.get("/schedule/"))
+    assert "Our Sunday talk" in alice_page
+    assert "Sunday 8 March 2026, 19:00" in alice_page
+    assert "at home" not in alice_page
+    bob_page = text(bob_client.get("/schedule/"))
+    assert "Sunday 8 March 2026, 14:00 (19:00 at home, Europe/Berlin)" in bob_page
+    assert "Sunday 15 March 2026, 14:00" in bob_page
+    assert "24 hours before, 1 hour before" in bob_page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_ritual_from_a_template_is_added_and_logged(
+    couple: Couple, alice_client: Client, bob_client: Client
+) -> None:
+    page = alice_client.get("/schedule/new/?template=gratitude").content.decode()
+    assert 'value="Monthly gratitude exchange"' in page
+    response = alice_client.post("/schedule/new/?template=gratitude", friendly_form())
+    assert response.status_code == 302
+    schedule = couple.schedules.get(kind="gratitude")
+    assert (schedule.title, schedule.rrule, schedule.start_time) == (
+        "Gratitude",
+        "FREQ=MONTHLY;BYDAY=1SU",
+        time(18, 30),
+    )
+    assert schedule.duration_minutes == 30
+    # The first Sunday of April (1 March has passed), 18:30 CEST, less 24 hours.
+    assert schedule.next_reminder_at == datetime(2026, 4, 4, 16, 30, tzinfo=UTC)
+    assert "Alice added “Gratitude” to the schedule" in activity(bob_client)
+
+
+@pytest.mark.parametrize(
+    ("frequency", "rule"),
+    [
+        ("weekly", "FREQ=WEEKLY;BYDAY=SU"),
+        ("monthly_last", "FREQ=MONTHLY;BYDAY=-1SU"),
+        ("quarterly", "FREQ=MONTHLY;BYMONTH=1,4,7,10;BYDAY=1SU"),
+    ],
+)
+def test_the_friendly_choices_become_rules(
+    couple: Couple, alice_client: Client, frequency: str, rule: str
+) -> None:
+    alice_client.post("/schedule/new/", friendly_form(frequency=frequency))
+    assert couple.schedules.get(kind="custom").rrule == rule
+
+
+def test_a_power_user_writes_their_own_rule(couple: Couple, alice_client: Client) -> None:
+    form = friendly_form(frequency="custom", rule="RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=SA")
+    alice_client.post("/schedule/new/", form)
+    schedule = couple.schedules.get(kind="custom")
+    assert schedule.rrule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA"
+    page = alice_client.get(f"/schedule/{schedule.pk}/").content.decode()
+    assert 'value="FREQ=WEEKLY;INTERVAL=2;BYDAY=SA"' in page
+    assert '<option value="custom" selected>' in page
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("FREQ=MINUTELY", "needs COUNT of at most 24"),
+        ("FREQ=HOURLY;COUNT=500", "needs COUNT of at most 24"),
+        ("FREQ=WEEKLY;BYHOUR=9", "instead of BYHOUR"),
+        ("every sunday please", "can&#x27;t read this rule"),
+        ("DTSTART:20260101T000000\nRRULE:FREQ=DAILY", "without DTSTART"),
+        ("FREQ=DAILY;UNTIL=20200101", "no dates from today on"),
+        ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "never comes to a date"),
+        ("FREQ=MONTHLY;INTERVAL=12;BYMONTH=2;BYMONTHDAY=1", "never comes to a date"),
+        ("FREQ=YEARLY;BYWEEKNO=53", "Hearth&#x27;s rules may use BYDAY, BYMONTH"),
+        ("", "Write a rule"),
+    ],
+)
+def test_a_rule_hearth_cannot_use_is_refused_clearly_and_the_form_is_kept(
+    couple: Couple, alice_client: Client, rule: str, message: str
+) -> None:
+    response = alice_client.post(
+        "/schedule/new/", friendly_form(frequency="custom", rule=rule, title="Mine")
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    assert 'value="Mine"' in page
+    assert not couple.schedules.filter(title="Mine").exists()
+
+
+def test_a_partner_edits_the_schedule_and_it_is_logged(
+    schedule: Schedule, bob_client: Client, alice_client: Client
+) -> None:
+    page = bob_client.get(f"/schedule/{schedule.pk}/").content.decode()
+    assert 'value="Our Sunday talk"' in page
+    response = bob_client.post(
+        f"/schedule/{schedule.pk}/",
+        friendly_form(title="Sunday, gently", frequency="weekly", weekday="SA", version="1"),
+    )
+    assert response.status_code == 302
+    schedule.refresh_from_db()
+    assert (schedule.title, schedule.rrule, schedule.version) == (
+        "Sunday, gently",
+        "FREQ=WEEKLY;BYDAY=SA",
+        2,
+    )
+    assert "Bob changed “Sunday, gently” in the schedule" in activity(alice_client)
+
+
+def test_an_edit_on_a_stale_page_says_what_happened_and_keeps_what_was_typed(
+    schedule: Schedule, alice_client: Client, bob_client: Client
+) -> None:
+    bob_client.post(
+        f"/schedule/{schedule.pk}/",
+        friendly_form(title="Bob's title", frequency="weekly", version="1"),
+    )
+    response = alice_client.post(
+        f"/schedule/{schedule.pk}/",
+        friendly_form(title="Alice's title", frequency="weekly", version="1"),
+    )
+    assert "Your partner changed this schedule while you were editing it." in text(response)
+    page = response.content.decode()
+    assert 'value="Alice&#x27;s title"' in page
+    assert 'name="version" value="2"' in page
+    schedule.refresh_from_db()
+    assert schedule.title == "Bob's title"
+
+
+def test_pausing_and_resuming_are_logged(
+    schedule: Schedule, alice_client: Client, bob_client: Client
+) -> None:
+    alice_client.post(f"/schedule/{schedule.pk}/pause/", {"paused": "1"})
+    schedule.refresh_from_db()
+    assert (schedule.paused_at is not None, schedule.next_reminder_at) == (True, None)
+    assert "Paused." in text(bob_client.get("/schedule/"))
+    # Bob's click on a stale "Pause" button changes nothing.
+    bob_client.post(f"/schedule/{schedule.pk}/pause/", {"paused": "1"})
+    bob_client.post(f"/schedule/{schedule.pk}/pause/", {"paused": "0"})
+    schedule.refresh_from_db()
+    assert schedule.paused_at is None
+    assert schedule.next_reminder_at is not None
+    log = activity(alice_client)
+    assert "Alice paused “Our Sunday talk”" in log
+    assert log.count("paused") == 1
+    assert "Bob resumed “Our Sunday talk”" in log
+
+
+def test_deleting_asks_first_then_removes_and_logs(
+    schedule: Schedule, alice_client: Client, bob_client: Client
+) -> None:
+    assert "Delete “Our Sunday talk”?" in text(alice_client.get(f"/schedule/{schedule.pk}/delete/"))
+    alice_client.post(f"/schedule/{schedule.pk}/delete/")
+    assert not Schedule.objects.filter(pk=schedule.pk).exists()
+    assert "Alice removed “Our Sunday talk” from the schedule" in activity(bob_client)
+
+
+def test_another_couples_schedule_is_404(schedule: Schedule, charlie_client: Client) -> None:
+    for path in (f"/schedule/{schedule.pk}/", f"/schedule/{schedule.pk}/delete/"):
+        assert charlie_client.get(path).status_code == 404
+        assert charlie_client.post(path).status_code == 404
+    assert (
+        charlie_client.post(f"/schedule/{schedule.pk}/pause/", {"paused": "1"}).status_code == 404
+    )
+    assert "Our Sunday talk" not in charlie_client.get("/schedule/").content.decode()
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(schedule: Schedule) -> None:
+    for path in ("/schedule/", "/schedule/new/", f"/schedule/{schedule.pk}/"):
+        assert Client().get(path)["Location"].startswith("/accounts/login/")
+
+
+def test_each_partner_chooses_their_own_reminders_in_settings(
+    schedule: Schedule, alice: User, alice_client: Client, bob_client: Client
+) -> None:
+    page = text(alice_client.get("/settings/"))
+    assert "Reminder emails" in page
+    assert "24 hours before" in page
+    alice_client.post("/schedule/reminders/", {f"schedule_{schedule.pk}": ["60"]})
+    assert list(ReminderOptOut.objects.values_list("user__email", "offset_minutes")) == [
+        ("alice@example.com", 1440)
+    ]
+    page = alice_client.get("/settings/").content.decode()
+    assert (
+        f'name="schedule_{schedule.pk}" value="60" id="id_schedule_{schedule.pk}_1" checked' in page
+    )
+    assert (
+        f'name="schedule_{schedule.pk}" value="1440" id="id_schedule_{schedule.pk}_0" checked'
+        not in page
+    )
+    bob_page = bob_client.get("/settings/").content.decode()
+    assert f'value="1440" id="id_schedule_{schedule.pk}_0" checked' in bob_page
+
+
+def test_settings_without_a_couple_have_no_reminder_section(db: None) -> None:
+    from tests.factories import UserFactory
+
+    loner = UserFactory()
+    client = Client()
+    client.force_login(loner)
+    page = client.get("/settings/").content.decode()
+    assert "Reminder emails" not in page
+
+
+def test_the_home_card_costs_one_query_however_many_schedules(
+    couple: Couple, alice_client: Client
+) -> None:
+    """Compared rather than counted: other cards on the home page have queries of their own."""
+    couple.schedules.all().delete()
+    counts = []
+    for count in (1, 20):
+        while couple.schedules.count() < count:
+            make_schedule(couple)
+        with CaptureQueriesContext(connection) as queries:
+            assert alice_client.get("/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert sum("checkins_schedule" in q["sql"] for q in queries.captured_queries) == 1
+
+
+def test_the_home_card_shows_the_next_conversation_in_the_viewers_zone(
+    schedule: Schedule, bob_client: Client
+) -> None:
+    with time_machine.travel(NOW, tick=False):
+        page = text(bob_client.get("/"))
+    assert "Next: Our Sunday talk, Sunday 8 March, 14:00 (your time)." in page
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_schedule_pages_cost_the_same_with_1_or_20_schedules(
+    couple: Couple, alice_client: Client, django_assert_num_queries, count: int
+) -> None:
+    couple.schedules.all().delete()
+    for _ in range(count):
+        make_schedule(couple)
+    # session user, couple, schedules
+    with django_assert_num_queries(3):
+        assert alice_client.get("/schedule/").status_code == 200
+    # session user, couple, schedules, opt-outs, calendar link, pause and agreement emails
+    with django_assert_num_queries(7):
+        assert alice_client.get("/settings/").status_code == 200
+    schedule = couple.schedules.first()
+    assert schedule is not None
+    # session user, couple, the schedule
+    with django_assert_num_queries(3):
+        assert alice_client.get(f"/schedule/{schedule.pk}/").status_code == 200
