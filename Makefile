@@ -11,7 +11,7 @@ UV := uv
 UV_INSTALL :=
 endif
 
-.PHONY: run test lint manage chromium clean
+.PHONY: run test lint bench manage chromium clean
 
 .tools/uv/bin/uv:
 	python3 -m pip install --quiet --target .tools/uv uv
@@ -36,6 +36,9 @@ lint: .venv/.synced
 	$(UV) run ruff format --check .
 	$(UV) run mypy .
 	$(UV) run djlint templates --lint
+
+bench: .venv/.synced
+	$(UV) run python bench/endpoints.py
 
 manage: .venv/.synced
 	$(UV) run python manage.py $(ARGS)
