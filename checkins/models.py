@@ -380,9 +380,12 @@ class CheckIn(models.Model):
 
 class EntryQuerySet(models.QuerySet["Entry"]):
     def visible_to(self, user: User) -> EntryQuerySet:
-        """What `user` may read: their own entries, and their partner's once both have shared.
+        """What `user` may read: their own entries, and the others' shared ones once the week is
+        revealed (a draft left by someone who has since left the couple stays private).
         Every page, partial, search and export reads entries through this."""
-        return self.filter(Q(author=user) | Q(checkin__revealed_at__isnull=False))
+        return self.filter(
+            Q(author=user) | Q(checkin__revealed_at__isnull=False, shared_at__isnull=False)
+        )
 
 
 class Entry(models.Model):

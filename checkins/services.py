@@ -486,7 +486,10 @@ def share_entry(*, checkin: CheckIn, couple: Couple, author: User) -> CheckIn:
         now = timezone.now()
         entry.shared_at = now
         entry.save(update_fields=["shared_at"])
-        if checkin.entries.filter(shared_at__isnull=False).count() >= 2:
+        # Only the two current partners' shares reveal the week, never a former partner's.
+        members = list(couple.memberships.values_list("user_id", flat=True))
+        shared = checkin.entries.filter(author_id__in=members, shared_at__isnull=False)
+        if len(members) == 2 and shared.count() == 2:
             checkin.revealed_at = now
             checkin.save(update_fields=["revealed_at"])
     return checkin
@@ -552,8 +555,12 @@ def agree_next_step(*, checkin: CheckIn, couple: Couple, by: User, proposed_at: 
         seen = datetime.fromisoformat(proposed_at)
     except ValueError:
         seen = None
+    if seen is None or not checkin.revealed:
+        raise RefusedError(_("There is no proposed step to agree to yet."))
     updated = (
-        CheckIn.objects.filter(pk=checkin.pk, closed_at__isnull=True, next_step_at=seen)
+        CheckIn.objects.filter(
+            pk=checkin.pk, closed_at__isnull=True, next_step_at=seen, next_step_by__isnull=False
+        )
         .exclude(next_step_by=by)
         .update(closed_at=timezone.now())
     )

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -397,7 +397,15 @@ def status(request: HtmxHttpRequest, week: str) -> HttpResponse:
         raise Http404
     rows = list(
         CheckIn.objects.filter(couple__memberships__user_id=user.pk, week_start=monday).values_list(
-            "revealed_at", "entries__author_id", "entries__shared_at"
+            "revealed_at",
+            "entries__author_id",
+            "entries__shared_at",
+            # Whether the author is still in this couple: a former partner's entry is not the
+            # partner's status.
+            ExpressionWrapper(
+                Q(entries__author__membership__couple_id=F("couple_id")),
+                output_field=BooleanField(),
+            ),
         )
     )
     if not rows:
@@ -407,7 +415,9 @@ def status(request: HtmxHttpRequest, week: str) -> HttpResponse:
             return HttpResponseClientRefresh()
         return redirect("checkin_week", week=week)
     partner_rows = [
-        (shared_at,) for _r, author_id, shared_at in rows if author_id not in (None, user.pk)
+        (shared_at,)
+        for _r, author_id, shared_at, is_member in rows
+        if is_member and author_id not in (None, user.pk)
     ]
     partner_status = Status.of(bool(partner_rows), partner_rows[0][0] if partner_rows else None)
     if request.htmx and request.GET.get("shown") == partner_status:

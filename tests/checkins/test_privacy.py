@@ -3,9 +3,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from checkins.models import Entry
-from couples.models import Couple, User
+from checkins.models import CheckIn, Entry
+from couples.models import Couple, Membership, User
 from tests.checkins.conftest import HTMX, URL, WEEK, text, write
+from tests.conftest import client_for
+from tests.factories import UserFactory
 
 SECRET = "only-bob-knows 🦊"
 
@@ -56,3 +58,39 @@ def test_ones_own_draft_is_searchable_by_its_author(couple: Couple, alice_client
     alice_client.get(URL)
     write(alice_client, small_win="a picnic by the river", challenge="")
     assert "a picnic by the river" in text(alice_client.get("/checkins/", {"q": "picnic"}))
+
+
+def test_a_former_partners_share_never_reveals_a_current_partners_draft(
+    couple: Couple, alice: User, bob: User, alice_client: Client, bob_client: Client
+) -> None:
+    alice_client.get(URL)
+    write(alice_client, small_win="alice-draft-win", challenge="alice-draft-challenge")
+    write(bob_client, action="share", small_win="bob win", challenge="bob challenge")
+    bob_client.post("/couple/leave/")
+    carol = UserFactory(display_name="Carol")
+    Membership.objects.create(couple=couple, user=carol)
+    carol_client = client_for(carol)
+    write(carol_client, action="share", small_win="carol win", challenge="carol challenge")
+
+    page = text(carol_client.get(URL))
+    assert "alice-draft" not in page
+    assert CheckIn.objects.get().revealed_at is None
+
+
+def test_a_former_partners_draft_stays_private_after_the_reveal(
+    couple: Couple, alice: User, bob: User, alice_client: Client, bob_client: Client
+) -> None:
+    bob_client.get(URL)
+    write(bob_client, small_win=SECRET, challenge=SECRET)
+    bob_client.post("/couple/leave/")
+    carol = UserFactory(display_name="Carol")
+    Membership.objects.create(couple=couple, user=carol)
+    carol_client = client_for(carol)
+    write(alice_client, action="share", small_win="alice win", challenge="alice challenge")
+    write(carol_client, action="share", small_win="carol win", challenge="carol challenge")
+
+    assert CheckIn.objects.get().revealed_at is not None
+    for client in (alice_client, carol_client):
+        assert "carol win" in text(client.get(URL))
+        assert SECRET not in text(client.get(URL))
+        assert SECRET not in text(client.get("/checkins/", {"q": "only-bob"}))

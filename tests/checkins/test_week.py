@@ -322,3 +322,12 @@ def test_someone_alone_can_write_and_share_while_waiting_for_their_partner(alice
     page = text(client.get(URL))
     assert "Your partner hasn't joined yet." in page
     assert not CheckIn.objects.get().revealed
+
+
+def test_agreeing_without_a_proposed_step_is_refused_and_the_week_stays_open(
+    couple: Couple, alice_client: Client
+) -> None:
+    alice_client.get(URL)
+    response = alice_client.post(f"/checkins/{WEEK}/next-step/agree/", {}, follow=True)
+    assert "There is no proposed step to agree to yet." in text(response)
+    assert CheckIn.objects.get().closed_at is None
