@@ -6,7 +6,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PYTHON_DOWNLOADS=never \
     UV_PROJECT_ENVIRONMENT=/venv \
     PATH="/venv/bin:$PATH" \
-    HEARTH_VAR_DIR=/var/hearth
+    HEARTH_VAR_DIR=/var/hearth \
+    DEBUG=false
 
 RUN pip install --no-cache-dir uv==0.13.8
 WORKDIR /app

@@ -159,6 +159,15 @@ class DurationSelect(forms.Select):
         )
 
 
+# Far past any allowed length, yet small enough that date arithmetic on it cannot overflow;
+# lengths in between get the kind messages of PauseSignal.return_time_problem.
+MINUTES_LIMIT = 7 * 24 * 60
+MINUTES_ERRORS = {
+    "min_value": _("That return time has already passed. Choose how long you need from now."),
+    "max_value": _("A pause lasts at most 24 hours. Choose a shorter time."),
+}
+
+
 class PauseForm(forms.Form):
     phrase = forms.ChoiceField(
         label=_("What would you like to say?"), widget=forms.RadioSelect, required=False
@@ -169,7 +178,12 @@ class PauseForm(forms.Form):
         required=False,
         help_text=_("Used when you choose “in my own words”."),
     )
-    minutes = forms.IntegerField(label=_("How long do you need?"))
+    minutes = forms.IntegerField(
+        label=_("How long do you need?"),
+        min_value=-MINUTES_LIMIT,
+        max_value=MINUTES_LIMIT,
+        error_messages=MINUTES_ERRORS,
+    )
 
     def __init__(self, *args: Any, defaults: PauseDefaults, now: datetime, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -189,6 +203,8 @@ class PauseForm(forms.Form):
         try:
             minutes = int(self["minutes"].value())
         except (TypeError, ValueError):
+            minutes = int(self.fields["minutes"].initial)
+        if abs(minutes) > MINUTES_LIMIT:
             minutes = int(self.fields["minutes"].initial)
         return self.now + timedelta(minutes=minutes)
 
@@ -214,7 +230,13 @@ class PauseForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    minutes = forms.IntegerField(label=_("How much longer?"), widget=DurationSelect(EXTENSIONS))
+    minutes = forms.IntegerField(
+        label=_("How much longer?"),
+        widget=DurationSelect(EXTENSIONS),
+        min_value=1,
+        max_value=MINUTES_LIMIT,
+        error_messages=MINUTES_ERRORS,
+    )
 
 
 class PauseEmailForm(forms.Form):

@@ -272,7 +272,7 @@ def _agreement(request: HttpRequest, pk: int) -> Agreement:
 
 def _proposal_id(request: HttpRequest) -> int:
     value = request.POST.get("proposal", "")
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise RefusedError(_("That proposal doesn't belong to this agreement."))
     return int(value)
 

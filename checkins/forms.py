@@ -122,6 +122,9 @@ def clean_rule(text: str) -> str:
         raise forms.ValidationError(
             _("Hearth's rules may use %(parts)s.") % {"parts": ", ".join(sorted(ALLOWED_PARTS))}
         )
+    interval = parts.get("INTERVAL", "1")
+    if not (interval.isascii() and interval.isdigit() and 1 <= int(interval) <= 1000):
+        raise forms.ValidationError(_("INTERVAL must be a whole number from 1 upwards."))
     if parts.get("FREQ") in SUB_DAILY:
         count = parts.get("COUNT", "")
         if not count.isdigit() or int(count) > MAX_SUB_DAILY_COUNT:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,14 +34,18 @@ def log(*, couple: Couple, actor: User | None, message: str) -> ActivityEntry:
     return ActivityEntry.objects.create(couple=couple, actor=actor, message=message)
 
 
-@transaction.atomic
 def create_couple(*, user: User, name: str, time_zone: str) -> Couple:
+    refusal = _("You already share a space. Leave it first to start a new one.")
     if Membership.objects.filter(user=user).exists():
-        raise RefusedError(_("You already share a space. Leave it first to start a new one."))
-    couple = Couple.objects.create(name=name, time_zone=time_zone)
-    Membership.objects.create(couple=couple, user=user)
-    log(couple=couple, actor=user, message=_("created the space"))
-    couple_created.send(sender=Couple, couple=couple, user=user)
+        raise RefusedError(refusal)
+    try:
+        with transaction.atomic():
+            couple = Couple.objects.create(name=name, time_zone=time_zone)
+            Membership.objects.create(couple=couple, user=user)
+            log(couple=couple, actor=user, message=_("created the space"))
+            couple_created.send(sender=Couple, couple=couple, user=user)
+    except IntegrityError:  # submitted twice at once: the one-to-one membership let one in
+        raise RefusedError(refusal) from None
     return couple
 
 

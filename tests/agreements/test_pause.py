@@ -357,6 +357,8 @@ def test_the_partner_cannot_extend(alice_client: Client, bob_client: Client, sta
         (0, "That return time has already passed."),
         (-30, "That return time has already passed."),
         ("soon", "Enter a whole number."),
+        (99999999999, "A pause lasts at most 24 hours"),
+        (-99999999999, "That return time has already passed."),
     ],
 )
 def test_a_return_time_outside_the_bounds_is_refused_with_a_reason(
@@ -392,6 +394,8 @@ def test_an_extension_may_reach_24_hours_from_the_start_and_no_further(
         pk = the_pause().pk
         refused = text(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 61}))
         assert "so this one can run until Wed 13:00 at the latest" in refused
+        huge = text(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 99999999999}))
+        assert "Choose how much longer you need." in huge
         assert the_pause().extended_at is None
         act(alice_client, f"/pause/{pk}/extend/", {"minutes": 60})
     assert the_pause().returns_at == datetime(2026, 3, 11, 12, 0, tzinfo=UTC)

@@ -126,6 +126,8 @@ def test_a_power_user_writes_their_own_rule(couple: Couple, alice_client: Client
         ("FREQ=MONTHLY;INTERVAL=12;BYMONTH=2;BYMONTHDAY=1", "never comes to a date"),
         ("FREQ=YEARLY;BYWEEKNO=53", "Hearth&#x27;s rules may use BYDAY, BYMONTH"),
         ("", "Write a rule"),
+        ("FREQ=DAILY;INTERVAL=0", "INTERVAL must be a whole number from 1 upwards."),
+        ("FREQ=WEEKLY;INTERVAL=-2", "INTERVAL must be a whole number from 1 upwards."),
     ],
 )
 def test_a_rule_hearth_cannot_use_is_refused_clearly_and_the_form_is_kept(
