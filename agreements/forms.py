@@ -171,14 +171,20 @@ class PauseForm(forms.Form):
     )
     minutes = forms.IntegerField(label=_("How long do you need?"))
 
-    def __init__(self, *args: Any, defaults: PauseDefaults, now: datetime, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        defaults: PauseDefaults,
+        phrases: list[str],
+        now: datetime,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.now = now
-        phrases = [(p, p) for p in defaults.signal_phrases]
         phrase = self.fields["phrase"]
         assert isinstance(phrase, forms.ChoiceField)
-        phrase.choices = [*phrases, (OWN_WORDS, _("In my own words"))]
-        self.fields["phrase"].initial = phrases[0][0] if phrases else OWN_WORDS
+        phrase.choices = [*((p, p) for p in phrases), (OWN_WORDS, _("In my own words"))]
+        phrase.initial = phrases[0] if phrases else OWN_WORDS
         durations = sorted({*DURATIONS, defaults.pause_minutes})
         self.fields["minutes"].widget = DurationSelect(durations)
         self.fields["minutes"].initial = defaults.pause_minutes

@@ -319,7 +319,9 @@ def pause(request: HttpRequest) -> HttpResponse:
     partners = access.partners(couple)
     current = services.open_pause(couple, now)
     defaults = services.pause_defaults(couple)
-    form = PauseForm(request.POST or None, defaults=defaults, now=now)
+    # The phrases are only offered while no pause is on.
+    phrases = services.pause_phrases(couple, defaults) if current is None else []
+    form = PauseForm(request.POST or None, defaults=defaults, phrases=phrases, now=now)
     if request.method == "POST" and current is None and form.is_valid():
         try:
             current, started = services.start_pause(

@@ -1,0 +1,134 @@
+"""The pause as the other features shape it: the couple's accepted pause protocol, their shared
+vocabulary, and the trigger scripts a partner chose to share."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+
+from agreements.models import Agreement, PauseSignal
+from agreements.services import PauseDefaults
+from couples.models import Couple, Phrase, PhraseGroup
+from tests.agreements.test_pause import poll, text
+
+BUILT_IN = PauseDefaults()
+BREATHING = "A minute of slow breathing"
+
+
+@pytest.fixture
+def protocol(couple: Couple, alice_client: Client, bob_client: Client) -> Agreement:
+    """Alice proposes "how we pause" through the form and Bob accepts it."""
+    response = alice_client.post(
+        "/agreements/new/",
+        {
+            "title": "How we pause",
+            "category": "pause",
+            "text": "We pause kindly and come back.",
+            "base_version": 0,
+            "pause_minutes": 30,
+            "signal_phrases": "Time out, please.\nI need a pause\n",
+            "grounding_practice": "Walk around the block and name five things you can see.",
+            "return_phrase": "I'm back and I want to listen.",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    agreement = Agreement.objects.get(couple=couple)
+    proposal = agreement.versions.get()
+    bob_client.post(f"/agreements/{agreement.pk}/accept/", {"proposal": proposal.pk})
+    agreement.refresh_from_db()
+    assert agreement.current == proposal
+    return agreement
+
+
+def phrase_choices(client: Client) -> list[str]:
+    form = client.get("/pause/").context["form"]
+    return [label for value, label in form.fields["phrase"].choices if value != "own"]
+
+
+def test_without_a_protocol_the_pause_starts_from_hearths_own_terms(
+    alice_client: Client,
+) -> None:
+    page = alice_client.get("/pause/")
+    assert page.context["form"].fields["minutes"].initial == 20
+    assert phrase_choices(alice_client)[:3] == BUILT_IN.signal_phrases
+
+
+def test_the_accepted_pause_protocol_sets_the_pause_defaults(
+    protocol: Agreement, alice_client: Client, bob_client: Client
+) -> None:
+    page = alice_client.get("/pause/")
+    assert page.context["form"].fields["minutes"].initial == 30
+    assert '<option value="30" selected>30 minutes</option>' in page.content.decode()
+    choices = phrase_choices(alice_client)
+    assert choices[:2] == ["Time out, please.", "I need a pause"]
+    assert not set(BUILT_IN.signal_phrases) & set(choices)
+
+    calm = text(
+        alice_client.post("/pause/", {"phrase": "Time out, please.", "minutes": 30}, follow=True)
+    )
+    assert "“Time out, please.”" in calm
+    assert "Walk around the block and name five things you can see." in calm
+    assert BREATHING not in calm
+    assert 'class="breathing"' not in calm
+    pause = PauseSignal.objects.get()
+    assert pause.returns_at - pause.started_at == timedelta(minutes=30)
+    # The partner's calm page shows the same practice.
+    assert "Walk around the block" in text(bob_client.get("/pause/"))
+
+
+def test_without_a_grounding_practice_the_breathing_exercise_is_shown(
+    alice_client: Client,
+) -> None:
+    calm = text(
+        alice_client.post(
+            "/pause/", {"phrase": BUILT_IN.signal_phrases[0], "minutes": 20}, follow=True
+        )
+    )
+    assert BREATHING in calm
+    assert 'class="breathing"' in calm
+
+
+def test_the_pause_form_also_offers_the_couples_i_need_phrases_once_each(
+    couple: Couple, protocol: Agreement, alice_client: Client
+) -> None:
+    needs = list(
+        Phrase.objects.for_couple(couple)
+        .active()
+        .in_group(PhraseGroup.NEED)
+        .values_list("text", flat=True)
+    )
+    assert "I need a pause" in needs
+    choices = phrase_choices(alice_client)
+    # The protocol's phrases first, then the vocabulary; "I need a pause" is in both.
+    assert choices == ["Time out, please.", *needs]
+    feel = Phrase.objects.for_couple(couple).in_group(PhraseGroup.FEEL).first()
+    assert feel is not None
+    assert feel.text not in choices
+
+
+def test_a_retired_phrase_is_no_longer_offered(couple: Couple, alice_client: Client) -> None:
+    hug = Phrase.objects.get(couple=couple, text="I need a hug")
+    assert "I need a hug" in phrase_choices(alice_client)
+    alice_client.post(f"/toolkit/words/{hug.pk}/retire/")
+    assert "I need a hug" not in phrase_choices(alice_client)
+
+
+def test_a_pause_keeps_its_vocabulary_phrase_after_the_phrase_is_retired(
+    couple: Couple, alice_client: Client, bob_client: Client
+) -> None:
+    quiet = Phrase.objects.get(couple=couple, text="I need a little quiet")
+    alice_client.post("/pause/", {"phrase": quiet.text, "minutes": 20})
+    pause = PauseSignal.objects.get()
+    assert pause.phrase == "I need a little quiet"
+
+    response = bob_client.post(f"/toolkit/words/{quiet.pk}/retire/")
+    assert response.status_code == 302
+    quiet.refresh_from_db()
+    assert quiet.retired_at is not None
+    pause.refresh_from_db()
+    assert pause.phrase == "I need a little quiet"
+    assert "Alice asked for a pause: “I need a little quiet”" in text(poll(bob_client))
+    alice_client.post(f"/pause/{pause.pk}/end/")
+    assert "“I need a little quiet”" in text(alice_client.get("/pause/"))
