@@ -28,7 +28,7 @@ from agreements.models import (
     PauseSignal,
 )
 from couples import access, emails
-from couples.models import Couple, Phrase, PhraseGroup, User
+from couples.models import Couple, Phrase, PhraseGroup, TriggerScript, User
 from couples.services import RefusedError, log
 
 Status = AgreementVersion.Status
@@ -438,6 +438,12 @@ def pause_changed(couple_id: int) -> None:
     transaction.on_commit(
         partial(cache.set, _version_key(couple_id), secrets.token_hex(8), VERSION_TTL)
     )
+
+
+def script_changed(sender: object, *, instance: TriggerScript, **kwargs: object) -> None:
+    """A trigger script was written, shared, unshared, edited or deleted: the partner's pause
+    banner may show it, so open pages fetch the banner again."""
+    pause_changed(instance.couple_id)
 
 
 def local_time(moment: datetime, user: User) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from agreements import services, tasks
 from agreements.models import PauseSignal
-from couples.models import ActivityEntry, Couple, Phrase, PhraseGroup, User
+from couples.models import ActivityEntry, Couple, Phrase, PhraseGroup, TriggerScript, User
 
 PHRASES = services.PauseDefaults().signal_phrases
 
@@ -231,10 +231,16 @@ def test_an_unchanged_poll_costs_one_query_whatever_the_history(
     django_assert_num_queries,
 ) -> None:
     make_past_pauses(couple, alice, past)
+    TriggerScript.objects.bulk_create(
+        TriggerScript(couple=couple, author=alice, when_i_notice=f"sign {i}", i_will="walk")
+        for i in range(past)
+    )
+    TriggerScript.objects.update(shared_at=timezone.now())
     start(alice_client)
     shown = str(the_pause().pk)
-    # The full answer: user, couple, the open pause, partners (the session is cached).
-    with django_assert_num_queries(4):
+    # The full answer: user, couple, the open pause, partners, and the sender's shared trigger
+    # scripts shown to the partner (the session is cached).
+    with django_assert_num_queries(5):
         version = version_in(poll(bob_client))
     # Unchanged: only the person's couple.
     with django_assert_num_queries(1):

@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from agreements.models import Agreement, PauseSignal
 from agreements.services import PauseDefaults
-from couples.models import Couple, Phrase, PhraseGroup
-from tests.agreements.test_pause import poll, text
+from couples.models import Couple, Phrase, PhraseGroup, TriggerScript, User
+from tests.agreements.test_pause import poll, text, version_in
 
 BUILT_IN = PauseDefaults()
 BREATHING = "A minute of slow breathing"
@@ -132,3 +133,81 @@ def test_a_pause_keeps_its_vocabulary_phrase_after_the_phrase_is_retired(
     assert "Alice asked for a pause: “I need a little quiet”" in text(poll(bob_client))
     alice_client.post(f"/pause/{pause.pk}/end/")
     assert "“I need a little quiet”" in text(alice_client.get("/pause/"))
+
+
+# The sender's shared trigger scripts on the partner's banner
+
+
+@pytest.fixture
+def act(django_capture_on_commit_callbacks):
+    """Post as a person would, running what happens after commit (the stamp's bump)."""
+
+    def post(client: Client, path: str, data: dict | None = None):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(path, data or {}, follow=True)
+
+    return post
+
+
+def test_a_shared_trigger_script_appears_on_the_partners_pause_banner_unshared_it_disappears(
+    alice_client: Client, bob_client: Client, act
+) -> None:
+    act(alice_client, "/toolkit/scripts/", {"when_i_notice": "my jaw tightens", "i_will": "walk"})
+    act(alice_client, "/toolkit/scripts/", {"when_i_notice": "I go numb", "i_will": "sit down"})
+    script = TriggerScript.objects.get(when_i_notice="my jaw tightens")
+    act(alice_client, f"/toolkit/scripts/{script.pk}/share/", {"share": "yes"})
+    act(alice_client, "/pause/", {"phrase": BUILT_IN.signal_phrases[0], "minutes": 20})
+    shown = str(PauseSignal.objects.get().pk)
+
+    first = poll(bob_client)
+    banner = text(first)
+    assert "Alice asked for a pause" in banner
+    assert "When I notice my jaw tightens, I'll walk" in banner
+    assert "I go numb" not in banner  # still private
+    # The sender's own banner does not repeat their scripts back to them.
+    assert "my jaw tightens" not in text(poll(alice_client))
+
+    # The same pause stays on; only the script changes.
+    version = version_in(first)
+    assert poll(bob_client, version, shown).status_code == 204
+    act(alice_client, f"/toolkit/scripts/{script.pk}/share/", {"share": "no"})
+    after = poll(bob_client, version, shown)
+    assert after.status_code == 200
+    assert "Alice asked for a pause" in text(after)
+    assert "my jaw tightens" not in text(after)
+    assert poll(bob_client, version_in(after), shown).status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("change", "data", "still_there"),
+    [
+        ("", {"when_i_notice": "my chest is tight", "i_will": "breathe out slowly"}, True),
+        ("delete/", {}, False),
+    ],
+)
+def test_editing_or_deleting_a_shared_script_updates_the_partners_banner(
+    couple: Couple,
+    alice: User,
+    alice_client: Client,
+    bob_client: Client,
+    act,
+    change: str,
+    data: dict,
+    still_there: bool,
+) -> None:
+    script = TriggerScript.objects.create(
+        couple=couple,
+        author=alice,
+        when_i_notice="my jaw tightens",
+        i_will="walk",
+        shared_at=timezone.now(),
+    )
+    act(alice_client, "/pause/", {"phrase": BUILT_IN.signal_phrases[0], "minutes": 20})
+    shown = str(PauseSignal.objects.get().pk)
+    first = poll(bob_client)
+    assert "When I notice my jaw tightens, I'll walk" in text(first)
+
+    act(alice_client, f"/toolkit/scripts/{script.pk}/{change}", data)
+    after = text(poll(bob_client, version_in(first), shown))
+    assert "my jaw tightens" not in after
+    assert ("When I notice my chest is tight, I'll breathe out slowly" in after) == still_there
