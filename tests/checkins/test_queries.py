@@ -28,9 +28,10 @@ def test_the_week_page_before_the_reveal(
     alice_client.get(URL)
     write(bob_client, small_win="w", challenge="c")
     # user, couple, partners, both partners' progress, visible entries, last week's step,
-    # this week's check-in, the vocabulary's "I feel…" phrases for the feelings picker (the
-    # session comes from the cache)
-    with django_assert_num_queries(8):
+    # this week's check-in, the vocabulary's "I feel…" phrases for the feelings picker, and the
+    # agenda's pauses of the week, agreements to revisit and repair follow-ups due (the session
+    # comes from the cache)
+    with django_assert_num_queries(11):
         assert alice_client.get(URL).status_code == 200
 
 
@@ -46,8 +47,8 @@ def test_the_week_page_after_the_reveal(
     for entry in Entry.objects.filter(checkin__week_start__gte="2026-11-23"):
         for _ in range(weeks):
             Reflection.objects.create(entry=entry, listener=alice, heard="h", answer="not_quite")
-    # ... and the reflections of both entries
-    with django_assert_num_queries(8):
+    # ... and the reflections of both entries (no feelings picker once shared)
+    with django_assert_num_queries(11):
         assert alice_client.get(URL).status_code == 200
 
 
