@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import (
     PAUSE_MAX_MINUTES,
     PAUSE_MIN_MINUTES,
+    PAUSE_PHRASE_MAX_LENGTH,
     AgreementVersion,
     Category,
     EmailPreference,
@@ -68,6 +69,17 @@ class ProposalForm(forms.ModelForm):
         if not text.strip():
             raise forms.ValidationError(_("Write the agreement's text."))
         return text
+
+    def clean_signal_phrases(self) -> str:
+        phrases: str = self.cleaned_data["signal_phrases"]
+        # Each phrase is offered by the pause form and stored on the pause.
+        longest = max((len(line.strip()) for line in phrases.splitlines()), default=0)
+        if longest > PAUSE_PHRASE_MAX_LENGTH:
+            raise forms.ValidationError(
+                _("Keep each phrase to %(limit)d characters; one has %(n)d.")
+                % {"limit": PAUSE_PHRASE_MAX_LENGTH, "n": longest}
+            )
+        return phrases
 
     def terms(self) -> Terms:
         data = self.cleaned_data

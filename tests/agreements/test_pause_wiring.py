@@ -211,3 +211,24 @@ def test_editing_or_deleting_a_shared_script_updates_the_partners_banner(
     after = text(poll(bob_client, version_in(first), shown))
     assert "my jaw tightens" not in after
     assert ("When I notice my chest is tight, I'll breathe out slowly" in after) == still_there
+
+
+def test_a_signal_phrase_too_long_to_store_on_a_pause_is_refused(alice_client: Client) -> None:
+    long = "I need a break " * 14
+    response = alice_client.post(
+        "/agreements/new/",
+        {
+            "title": "How we pause",
+            "category": "pause",
+            "text": "We pause kindly.",
+            "base_version": 0,
+            "pause_minutes": 30,
+            "signal_phrases": f"Time out\n{long}",
+            "return_phrase": "Back",
+        },
+    )
+    assert response.status_code == 200
+    page = text(response)
+    assert f"Keep each phrase to 200 characters; one has {len(long.strip())}." in page
+    assert long.strip() in page
+    assert not Agreement.objects.exists()
