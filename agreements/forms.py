@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import (
     PAUSE_MAX_MINUTES,
     PAUSE_MIN_MINUTES,
+    PAUSE_PHRASE_MAX_LENGTH,
     AgreementVersion,
     Category,
     EmailPreference,
@@ -68,6 +69,17 @@ class ProposalForm(forms.ModelForm):
         if not text.strip():
             raise forms.ValidationError(_("Write the agreement's text."))
         return text
+
+    def clean_signal_phrases(self) -> str:
+        phrases: str = self.cleaned_data["signal_phrases"]
+        # Each phrase is offered by the pause form and stored on the pause.
+        longest = max((len(line.strip()) for line in phrases.splitlines()), default=0)
+        if longest > PAUSE_PHRASE_MAX_LENGTH:
+            raise forms.ValidationError(
+                _("Keep each phrase to %(limit)d characters; one has %(n)d.")
+                % {"limit": PAUSE_PHRASE_MAX_LENGTH, "n": longest}
+            )
+        return phrases
 
     def terms(self) -> Terms:
         data = self.cleaned_data
@@ -185,14 +197,20 @@ class PauseForm(forms.Form):
         error_messages=MINUTES_ERRORS,
     )
 
-    def __init__(self, *args: Any, defaults: PauseDefaults, now: datetime, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        defaults: PauseDefaults,
+        phrases: list[str],
+        now: datetime,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.now = now
-        phrases = [(p, p) for p in defaults.signal_phrases]
         phrase = self.fields["phrase"]
         assert isinstance(phrase, forms.ChoiceField)
-        phrase.choices = [*phrases, (OWN_WORDS, _("In my own words"))]
-        self.fields["phrase"].initial = phrases[0][0] if phrases else OWN_WORDS
+        phrase.choices = [*((p, p) for p in phrases), (OWN_WORDS, _("In my own words"))]
+        phrase.initial = phrases[0] if phrases else OWN_WORDS
         durations = sorted({*DURATIONS, defaults.pause_minutes})
         self.fields["minutes"].widget = DurationSelect(durations)
         self.fields["minutes"].initial = defaults.pause_minutes

@@ -27,6 +27,7 @@ DECLINE_COOLDOWN = timedelta(days=7)
 TEXT_MAX_LENGTH = 5000
 PAUSE_MIN_MINUTES = 20
 PAUSE_MAX_MINUTES = 24 * 60
+PAUSE_PHRASE_MAX_LENGTH = 200
 
 
 class Category(models.TextChoices):
@@ -267,7 +268,7 @@ class PauseSignal(models.Model):
     sender = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    phrase = models.CharField(max_length=200)
+    phrase = models.CharField(max_length=PAUSE_PHRASE_MAX_LENGTH)
     started_at = models.DateTimeField(default=timezone.now)
     returns_at = models.DateTimeField()
     extended_at = models.DateTimeField(null=True, blank=True)

@@ -28,7 +28,7 @@ from agreements.models import (
     PauseSignal,
 )
 from couples import access, emails
-from couples.models import Couple, User
+from couples.models import Couple, Phrase, PhraseGroup, TriggerScript, User
 from couples.services import RefusedError, log
 
 Status = AgreementVersion.Status
@@ -368,8 +368,8 @@ def _open_proposal(
 
 @dataclass(frozen=True)
 class PauseDefaults:
-    """The terms a pause starts from. Today Hearth's built-in ones; later the couple's
-    accepted pause protocol (an agreement of the "how we pause" category)."""
+    """The terms a pause starts from: the couple's accepted pause protocol (an agreement of
+    the "how we pause" category), or Hearth's built-in ones where the protocol names none."""
 
     pause_minutes: int = 20
     signal_phrases: list[str] = field(
@@ -386,7 +386,31 @@ class PauseDefaults:
 
 
 def pause_defaults(couple: Couple) -> PauseDefaults:
-    return PauseDefaults()
+    built_in = PauseDefaults()
+    protocol = AgreementVersion.objects.accepted_pause_protocol(couple)
+    if protocol is None:
+        return built_in
+    return PauseDefaults(
+        pause_minutes=protocol.pause_minutes or built_in.pause_minutes,
+        signal_phrases=protocol.signal_phrase_list or built_in.signal_phrases,
+        grounding_practice=protocol.grounding_practice.strip(),
+        return_phrase=protocol.return_phrase.strip() or built_in.return_phrase,
+    )
+
+
+def pause_phrases(couple: Couple, defaults: PauseDefaults) -> list[str]:
+    """What the pause form offers: the protocol's signal phrases, then the couple's "I need…"
+    phrases from their shared vocabulary, each wording once."""
+    vocabulary = (
+        Phrase.objects.for_couple(couple)
+        .active()
+        .in_group(PhraseGroup.NEED)
+        .values_list("text", flat=True)
+    )
+    phrases: dict[str, str] = {}
+    for phrase in [*defaults.signal_phrases, *vocabulary]:
+        phrases.setdefault(phrase.strip().casefold(), phrase)
+    return list(phrases.values())
 
 
 # The version stamp: a random token per couple in the cache, replaced after every change to
@@ -407,11 +431,19 @@ def pause_version(couple_id: int) -> str:
     )
 
 
-def _changed(couple_id: int) -> None:
+def pause_changed(couple_id: int) -> None:
+    """Replace the couple's stamp once the transaction commits, so every open page fetches
+    the banner again: after any change to a pause or to what the banner shows with it."""
     # After commit: a page that sees the new token must also see the new rows.
     transaction.on_commit(
         partial(cache.set, _version_key(couple_id), secrets.token_hex(8), VERSION_TTL)
     )
+
+
+def script_changed(sender: object, *, instance: TriggerScript, **kwargs: object) -> None:
+    """A trigger script was written, shared, unshared, edited or deleted: the partner's pause
+    banner may show it, so open pages fetch the banner again."""
+    pause_changed(instance.couple_id)
 
 
 def local_time(moment: datetime, user: User) -> str:
@@ -453,7 +485,7 @@ def start_pause(
                 raise
             return existing, False
         log(couple=couple, actor=sender, message=_("asked for a pause"))
-        _changed(couple.pk)
+        pause_changed(couple.pk)
         transaction.on_commit(partial(tasks.send_pause_email.delay, pause.pk))
     return pause, True
 
@@ -498,7 +530,7 @@ def extend_pause(*, pause: PauseSignal, by: User, minutes: int) -> PauseSignal:
             update_fields=["returns_at", "extended_at", "sender_ready_at", "partner_ready_at"]
         )
         log(couple=pause.couple, actor=by, message=_("extended the pause"))
-        _changed(pause.couple_id)
+        pause_changed(pause.couple_id)
     return pause
 
 
@@ -517,7 +549,7 @@ def end_pause(*, pause: PauseSignal, by: User) -> PauseSignal:
         pause.end_reason = PauseSignal.EndReason.SENDER
         pause.save(update_fields=["ended_at", "end_reason"])
         log(couple=pause.couple, actor=by, message=_("ended the pause"))
-        _changed(pause.couple_id)
+        pause_changed(pause.couple_id)
     return pause
 
 
@@ -545,7 +577,7 @@ def ready_to_return(*, pause: PauseSignal, user: User) -> PauseSignal:
             pause.end_reason = PauseSignal.EndReason.READY
             fields += ["ended_at", "end_reason"]
             log(couple=pause.couple, actor=user, message=_("came back from the pause, together"))
-            _changed(pause.couple_id)
+            pause_changed(pause.couple_id)
         pause.save(update_fields=fields)
     return pause
 
@@ -570,7 +602,7 @@ def end_overdue_pauses(*, now: datetime | None = None, couple: Couple | None = N
                     actor=pause.sender,
                     message=_("asked for a pause that ended on its own after 24 hours"),
                 )
-                _changed(pause.couple_id)
+                pause_changed(pause.couple_id)
     return ended
 
 

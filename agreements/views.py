@@ -25,7 +25,7 @@ from agreements.forms import (
 )
 from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
 from couples import access
-from couples.models import Membership, User
+from couples.models import Membership, TriggerScript, User
 from couples.services import RefusedError
 
 
@@ -319,7 +319,9 @@ def pause(request: HttpRequest) -> HttpResponse:
     partners = access.partners(couple)
     current = services.open_pause(couple, now)
     defaults = services.pause_defaults(couple)
-    form = PauseForm(request.POST or None, defaults=defaults, now=now)
+    # The phrases are only offered while no pause is on.
+    phrases = services.pause_phrases(couple, defaults) if current is None else []
+    form = PauseForm(request.POST or None, defaults=defaults, phrases=phrases, now=now)
     if request.method == "POST" and current is None and form.is_valid():
         try:
             current, started = services.start_pause(
@@ -444,7 +446,15 @@ def _pause_banner(request: HttpRequest) -> HttpResponse:
         "just_ended": current is None and bool(request.GET.get("p")),
     }
     if current is not None:
-        ctx["sender_here"] = current.sender_id in {p.pk for p in access.partners(couple)}
+        sender = current.sender
+        ctx["sender_here"] = sender_here = current.sender_id in {
+            p.pk for p in access.partners(couple)
+        }
+        if sender is not None and sender_here and sender.pk != request.user.pk:
+            # What the sender chose to share about their pauses, so the partner knows what
+            # this one means. The sender knows their own scripts.
+            scripts = TriggerScript.objects.filter(couple=couple).shared_by(sender)
+            ctx["scripts"] = list(scripts)
     return render(request, "agreements/pause_banner.html", ctx)
 
 

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from couples.models import Couple, User, validate_time_zone
+from couples.models import Couple, Phrase, PhraseGroup, User, validate_time_zone
 
 # Scheduled conversations and their reminders ----------------------------------------------
 
@@ -270,33 +270,21 @@ class CalendarFeed(models.Model):
         return secrets.token_urlsafe(32)
 
 
-# Until the couple's own feelings vocabulary exists, everyone picks from these. Entries keep the
-# chosen phrases as text, so a later vocabulary replaces this list without touching old entries.
-DEFAULT_FEELINGS = (
-    _("Calm"),
-    _("Hopeful"),
-    _("Grateful"),
-    _("Close to you"),
-    _("Proud of us"),
-    _("Relieved"),
-    _("Tender"),
-    _("Tired"),
-    _("Stretched thin"),
-    _("Overwhelmed"),
-    _("Worried"),
-    _("A bit lonely"),
-    _("Frustrated"),
-    _("Unsure"),
-)
-
 LIMIT = 1000
 SHORT_LIMIT = 500
 WEEK_LABEL = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 def feelings_for(couple: Couple) -> list[str]:
-    """The feelings a partner can pick from; the couple's own vocabulary will replace this."""
-    return [str(feeling) for feeling in DEFAULT_FEELINGS]
+    """The feelings a partner can pick from: the "I feel…" phrases of the couple's shared
+    vocabulary. Entries keep the chosen phrases as text, so editing or retiring a phrase never
+    changes an earlier week."""
+    return list(
+        Phrase.objects.for_couple(couple)
+        .active()
+        .in_group(PhraseGroup.FEEL)
+        .values_list("text", flat=True)
+    )
 
 
 def monday_of(day: date) -> date:

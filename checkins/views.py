@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
+from agreements.models import Agreement, PauseSignal
 from checkins import services
 from checkins.forms import (
     AnswerForm,
@@ -43,10 +44,11 @@ from checkins.models import (
     feelings_for,
     offset_label,
     parse_week,
+    to_utc,
     week_label,
 )
 from couples import access
-from couples.models import Couple, User
+from couples.models import Couple, Repair, User
 from couples.services import RefusedError
 
 UPCOMING = 3
@@ -284,14 +286,6 @@ def _week_context(
     editing = is_current and (own is None or not own.shared or "edit" in request.GET)
     if form is None and editing:
         form = EntryForm(instance=own or Entry(), feelings=feelings_for(couple))
-    agenda: dict[str, object] = {
-        # The agreements and repair features add their due items here.
-        "last_step": CheckIn.objects.filter(
-            couple=couple, week_start__lt=checkin.week_start, closed_at__isnull=False
-        ).first(),
-        "agreements_due": [],
-        "repairs_due": [],
-    }
     return {
         "couple": couple,
         "checkin": checkin,
@@ -307,8 +301,33 @@ def _week_context(
         ),
         "entries": entries,
         "form": form,
-        "agenda": agenda,
+        "agenda": _agenda(couple, checkin, is_current),
     }
+
+
+def _agenda(couple: Couple, checkin: CheckIn, is_current: bool) -> dict[str, object]:
+    """What the week should also touch: last week's small step, the agreements and repair
+    follow-ups whose day has come (on the current week, as of today in the couple's home
+    zone), and the pauses taken that week, as plain entries."""
+    week_start = to_utc(datetime.combine(checkin.week_start, time()), couple.tz)
+    week_end = to_utc(datetime.combine(checkin.week_start + timedelta(days=7), time()), couple.tz)
+    agenda: dict[str, object] = {
+        "last_step": CheckIn.objects.filter(
+            couple=couple, week_start__lt=checkin.week_start, closed_at__isnull=False
+        ).first(),
+        "agreements_due": [],
+        "repairs_due": [],
+        "pauses": list(
+            PauseSignal.objects.for_couple(couple)
+            .between(week_start, week_end)
+            .filter(ended_at__isnull=False)
+        ),
+    }
+    if is_current:
+        today = timezone.localdate(timezone=couple.tz)
+        agenda["agreements_due"] = list(Agreement.objects.due_for_revisit(couple, today))
+        agenda["repairs_due"] = list(Repair.objects.follow_ups_due(couple, today))
+    return agenda
 
 
 @access.couple_required

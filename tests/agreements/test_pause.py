@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from agreements import services, tasks
 from agreements.models import PauseSignal
-from couples.models import ActivityEntry, Couple, User
+from couples.models import ActivityEntry, Couple, Phrase, PhraseGroup, TriggerScript, User
 
-PHRASES = services.pause_defaults(None).signal_phrases  # type: ignore[arg-type]
+PHRASES = services.PauseDefaults().signal_phrases
 
 
 def text(response) -> str:
@@ -231,10 +231,16 @@ def test_an_unchanged_poll_costs_one_query_whatever_the_history(
     django_assert_num_queries,
 ) -> None:
     make_past_pauses(couple, alice, past)
+    TriggerScript.objects.bulk_create(
+        TriggerScript(couple=couple, author=alice, when_i_notice=f"sign {i}", i_will="walk")
+        for i in range(past)
+    )
+    TriggerScript.objects.update(shared_at=timezone.now())
     start(alice_client)
     shown = str(the_pause().pk)
-    # The full answer: user, couple, the open pause, partners (the session is cached).
-    with django_assert_num_queries(4):
+    # The full answer: user, couple, the open pause, partners, and the sender's shared trigger
+    # scripts shown to the partner (the session is cached).
+    with django_assert_num_queries(5):
         version = version_in(poll(bob_client))
     # Unchanged: only the person's couple.
     with django_assert_num_queries(1):
@@ -475,12 +481,17 @@ def test_the_pause_page_queries_do_not_grow_with_history(
     django_assert_num_queries,
 ) -> None:
     make_past_pauses(couple, alice, past)
-    # user, couple, partners, open pause, past pauses
-    with django_assert_num_queries(5):
+    Phrase.objects.bulk_create(
+        Phrase(couple=couple, group=PhraseGroup.NEED, text=f"I need {i} minutes", position=10 + i)
+        for i in range(past)
+    )
+    # user, couple, partners, open pause, the pause protocol in force, the vocabulary's
+    # "I need…" phrases (both offered by the form), past pauses
+    with django_assert_num_queries(7):
         assert alice_client.get("/pause/").status_code == 200
     start(alice_client)
-    # user, couple, partners, open pause
-    with django_assert_num_queries(4):
+    # user, couple, partners, open pause, the pause protocol in force (its grounding practice)
+    with django_assert_num_queries(5):
         assert alice_client.get("/pause/").status_code == 200
 
 

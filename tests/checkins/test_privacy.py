@@ -41,7 +41,9 @@ def test_a_hidden_draft_never_leaks_to_the_partner(
 ) -> None:
     alice_client.get(URL)
     data = {"small_win": SECRET, "challenge": SECRET, "appreciation": SECRET, "help_wanted": SECRET}
-    bob_client.post(f"/checkins/{WEEK}/entry/", {**data, "feelings": ["Overwhelmed"], "save": ""})
+    bob_client.post(
+        f"/checkins/{WEEK}/entry/", {**data, "feelings": ["I feel overwhelmed"], "save": ""}
+    )
     bobs = Entry.objects.get(author=bob)
     if alice_shared:
         write(alice_client, action="share", small_win="mine", challenge="mine too")

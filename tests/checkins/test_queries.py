@@ -1,4 +1,5 @@
-"""The check-in pages cost the same number of queries however many weeks a couple has kept."""
+"""The check-in pages cost the same number of queries however many weeks (and feelings phrases)
+a couple has kept."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 from django.test import Client
 
 from checkins.models import Entry, Reflection
-from couples.models import Couple, User
+from couples.models import Couple, Phrase, PhraseGroup, User
 from tests.checkins.conftest import HTMX, URL, WEEK, week_of, write
 
 
@@ -14,6 +15,10 @@ from tests.checkins.conftest import HTMX, URL, WEEK, week_of, write
 def weeks(request: pytest.FixtureRequest, couple: Couple, alice: User, bob: User) -> int:
     for ago in range(1, request.param + 1):
         week_of(couple, alice, bob, weeks_ago=ago, step=f"step {ago}")
+    Phrase.objects.bulk_create(
+        Phrase(couple=couple, group=PhraseGroup.FEEL, text=f"I feel {n}", position=100 + n)
+        for n in range(request.param)
+    )
     return request.param
 
 
@@ -23,8 +28,10 @@ def test_the_week_page_before_the_reveal(
     alice_client.get(URL)
     write(bob_client, small_win="w", challenge="c")
     # user, couple, partners, both partners' progress, visible entries, last week's step,
-    # this week's check-in (the session comes from the cache)
-    with django_assert_num_queries(7):
+    # this week's check-in, the vocabulary's "I feel…" phrases for the feelings picker, and the
+    # agenda's pauses of the week, agreements to revisit and repair follow-ups due (the session
+    # comes from the cache)
+    with django_assert_num_queries(11):
         assert alice_client.get(URL).status_code == 200
 
 
@@ -40,8 +47,8 @@ def test_the_week_page_after_the_reveal(
     for entry in Entry.objects.filter(checkin__week_start__gte="2026-11-23"):
         for _ in range(weeks):
             Reflection.objects.create(entry=entry, listener=alice, heard="h", answer="not_quite")
-    # ... and the reflections of both entries
-    with django_assert_num_queries(8):
+    # ... and the reflections of both entries (no feelings picker once shared)
+    with django_assert_num_queries(11):
         assert alice_client.get(URL).status_code == 200
 
 
@@ -71,6 +78,7 @@ def test_history(weeks: int, alice_client: Client, django_assert_num_queries) ->
 def test_an_autosave(weeks: int, alice_client: Client, django_assert_num_queries) -> None:
     alice_client.get(URL)
     write(alice_client, htmx=True, small_win="w", challenge="")
-    # user, couple, the week, her entry, then locking and updating her own row (in a savepoint)
-    with django_assert_num_queries(8):
+    # user, couple, the week, her entry, the vocabulary's "I feel…" phrases (the choices the
+    # feelings are checked against), then locking and updating her own row (in a savepoint)
+    with django_assert_num_queries(9):
         write(alice_client, htmx=True, small_win="w2", challenge="")

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.test import Client
 
 from checkins.models import CheckIn, Entry, Reflection
-from couples.models import Couple, User
+from couples.models import Couple, Phrase, PhraseGroup, User
 from tests.checkins.conftest import HTMX, URL, WEEK, text, week_of, write
 
 
@@ -161,11 +161,46 @@ def test_feelings_are_picked_from_the_list_and_stored_as_words(
 ) -> None:
     alice_client.get(URL)
     data = {"small_win": "w", "challenge": "c", "appreciation": "", "help_wanted": "", "save": ""}
-    alice_client.post(f"/checkins/{WEEK}/entry/", {**data, "feelings": ["Hopeful", "Tired"]})
-    assert Entry.objects.get().feelings == "Hopeful\nTired"
+    feelings = ["I feel hopeful", "I feel tired and short on patience"]
+    alice_client.post(f"/checkins/{WEEK}/entry/", {**data, "feelings": feelings})
+    assert Entry.objects.get().feelings == "I feel hopeful\nI feel tired and short on patience"
     invented = alice_client.post(f"/checkins/{WEEK}/entry/", {**data, "feelings": ["Invented"]})
     assert invented.status_code == 400
-    assert Entry.objects.get().feelings == "Hopeful\nTired"
+    assert Entry.objects.get().feelings == "I feel hopeful\nI feel tired and short on patience"
+
+
+def feeling_choices(client: Client) -> list[str]:
+    form = client.get(URL).context["form"]
+    return [value for value, _label in form.fields["feelings"].choices]
+
+
+def test_the_feelings_picker_offers_the_couples_i_feel_phrases(
+    couple: Couple, alice_client: Client, bob_client: Client
+) -> None:
+    feel = Phrase.objects.for_couple(couple).active().in_group(PhraseGroup.FEEL)
+    assert feeling_choices(alice_client) == [p.text for p in feel]
+    assert "I need a pause" not in feeling_choices(alice_client)
+
+    bob_client.post("/toolkit/words/", {"group": "feel", "text": "I feel lighter today"})
+    assert feeling_choices(alice_client)[-1] == "I feel lighter today"
+    assert "I feel lighter today" in alice_client.get(URL).content.decode()
+
+
+def test_a_feeling_picked_before_its_phrase_was_retired_stays_picked(
+    couple: Couple, alice_client: Client, bob_client: Client
+) -> None:
+    alice_client.get(URL)
+    data = {"small_win": "w", "challenge": "c", "appreciation": "", "help_wanted": "", "save": ""}
+    alice_client.post(f"/checkins/{WEEK}/entry/", {**data, "feelings": ["I feel anxious"]})
+    anxious = Phrase.objects.get(couple=couple, text="I feel anxious")
+    bob_client.post(f"/toolkit/words/{anxious.pk}/retire/")
+
+    assert "I feel anxious" in feeling_choices(alice_client)
+    assert alice_client.get(URL).context["form"]["feelings"].value() == ["I feel anxious"]
+    assert "I feel anxious" not in feeling_choices(bob_client)
+    saved = alice_client.post(f"/checkins/{WEEK}/entry/", {**data, "feelings": ["I feel anxious"]})
+    assert saved.status_code == 302
+    assert Entry.objects.get().feelings == "I feel anxious"
 
 
 def test_edits_after_sharing_are_marked_with_their_time(

@@ -62,3 +62,16 @@ def test_page_queries_do_not_grow_with_activity(
         assert alice_client.get("/couple/").status_code == 200
     with django_assert_num_queries(HOME_QUERIES):
         assert alice_client.get("/").status_code == 200
+
+
+def test_the_menu_and_the_home_cards_read_in_the_same_order(alice_client: Client) -> None:
+    page = alice_client.get("/").content.decode()
+    nav = page.split('<nav aria-label="Main">', 1)[1].split("</nav>", 1)[0]
+    menu = ["Home", "Check-in", "Agreements", "I need a pause", "Schedule", "Toolkit"]
+    menu += ["Our space", "Settings", "Log out"]
+    positions = [nav.index(f">{item}<") for item in menu]
+    assert positions == sorted(positions)
+    cards = page.split('id="places"', 1)[1]
+    headings = ["Weekly check-in", "Agreements", "Pause", "Schedule", "Toolkit", "Our space"]
+    positions = [cards.index(f"<h3>{heading}</h3>") for heading in headings]
+    assert positions == sorted(positions)

@@ -9,12 +9,12 @@ from django.utils import timezone
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from agreements.services import pause_defaults
+from agreements.services import PauseDefaults
 from couples.models import Couple, User
 from tests.conftest import client_for
 from tests.e2e.conftest import NewContext, assert_accessible
 
-PHRASES = pause_defaults(None).signal_phrases  # type: ignore[arg-type]
+PHRASES = PauseDefaults().signal_phrases
 
 
 def signed_in(new_context: NewContext, live_server: LiveServer, user: User) -> BrowserContext:
