@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 
 import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client
@@ -49,6 +52,23 @@ def _eager_celery() -> Iterator[None]:
     celery_app.conf.task_eager_propagates = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def real_worker() -> Iterator[None]:
+    """A real Celery worker on the configured broker, in a thread of this process."""
+    celery_app.conf.task_always_eager = False
+    # Nothing left in the queue by `make run` or an earlier run is delivered here.
+    celery_app.control.purge()
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+
+
+def wait_for_mail(count: int, seconds: float = 30) -> None:
+    """Wait, within a bound, for a real worker's emails to reach the outbox."""
+    deadline = time.monotonic() + seconds
+    while len(mail.outbox) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 @pytest.fixture

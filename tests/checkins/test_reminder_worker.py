@@ -3,34 +3,17 @@ the beat task dispatches a due reminder and a real worker sends it."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
 from checkins import tasks
 from checkins.models import ReminderDelivery, Schedule
-from config.celery import app as celery_app
+from tests.conftest import wait_for_mail
 from tests.factories import UserFactory, pair
-
-
-@pytest.fixture
-def real_worker() -> Iterator[None]:
-    celery_app.conf.task_always_eager = False
-    celery_app.control.purge()
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-
-
-def wait_for_mail(count: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while len(mail.outbox) < count and time.monotonic() < deadline:
-        time.sleep(0.1)
 
 
 @pytest.mark.django_db(transaction=True)
