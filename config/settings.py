@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "couples.middleware.TimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

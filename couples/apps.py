@@ -8,8 +8,12 @@ class CouplesConfig(AppConfig):
     verbose_name = "Couples"
 
     def ready(self) -> None:
-        from couples import services
+        from django.contrib.auth.signals import user_logged_in
+
+        from couples import middleware, services
         from couples.signals import couple_created
+
+        user_logged_in.connect(middleware.on_login, dispatch_uid="couples.time_zone")
 
         couple_created.connect(
             services.seed_toolkit_on_creation, dispatch_uid="couples.seed_toolkit"

@@ -24,6 +24,7 @@ from couples.forms import (
     SharedValueForm,
     TriggerScriptForm,
 )
+from couples.middleware import remember_time_zone
 from couples.models import (
     Invitation,
     Phrase,
@@ -190,6 +191,7 @@ def personal_settings(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        remember_time_zone(request, request.user.time_zone)
         messages.success(request, _("Saved."))
         return redirect("settings")
     return render(request, "couples/settings.html", {"form": form})

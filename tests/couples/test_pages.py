@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.test import Client
 
 from couples import services
 from couples.models import Couple, User
-from tests.conftest import HOME_QUERIES
+from tests.conftest import HOME_QUERIES, client_for
 
 
 def test_home_greets_both_partners(couple: Couple, alice_client: Client) -> None:
@@ -75,3 +78,21 @@ def test_the_menu_and_the_home_cards_read_in_the_same_order(alice_client: Client
     headings = ["Weekly check-in", "Agreements", "Pause", "Schedule", "Toolkit", "Our space"]
     positions = [cards.index(f"<h3>{heading}</h3>") for heading in headings]
     assert positions == sorted(positions)
+
+
+def test_times_are_shown_in_each_persons_own_zone(couple: Couple, alice: User, bob: User) -> None:
+    with time_machine.travel(datetime(2026, 11, 25, 12, 0, tzinfo=UTC), tick=False):
+        services.log(couple=couple, actor=alice, message="updated something")
+    # Logging in remembers the person's zone; Alice is in Berlin, Bob in New York.
+    assert "1 p.m." in client_for(alice).get("/couple/").content.decode()
+    bob_page = client_for(bob).get("/couple/").content.decode()
+    assert "7 a.m." in bob_page
+    assert "1 p.m." not in bob_page
+
+
+def test_changing_ones_time_zone_applies_at_once(couple: Couple, alice: User) -> None:
+    with time_machine.travel(datetime(2026, 11, 25, 12, 0, tzinfo=UTC), tick=False):
+        services.log(couple=couple, actor=alice, message="updated something")
+    client = client_for(alice)
+    client.post("/settings/", {"display_name": "Alice", "time_zone": "Asia/Tokyo"})
+    assert "9 p.m." in client.get("/couple/").content.decode()
