@@ -143,7 +143,7 @@ def test_a_forged_proposal_id_is_refused(
         couple=couple, by=alice, title="Other", category="other", terms=services.Terms(text="x")
     )
     before = snapshot(phones)
-    for forged in ("abc", "", str(other.pk)):
+    for forged in ("abc", "", "²", str(other.pk)):
         response = bob_client.post(
             f"/agreements/{phones.pk}/accept/", {"proposal": forged}, follow=True
         )
