@@ -25,14 +25,14 @@ from agreements.forms import (
 )
 from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
 from couples import access
-from couples.models import Membership, TriggerScript, User
+from couples.models import Membership, TriggerScript
 from couples.services import RefusedError
 
 
 @access.couple_required
 @require_http_methods(["GET"])
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     couple = access.current_couple(request)
     now = timezone.now()
     open_proposals = {
@@ -46,7 +46,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         for a in Agreement.objects.filter(couple=couple).select_related("current")
     ]
     ctx = {
-        "awaiting": [(a, p) for a, p in rows if p and p.awaits(request.user, now)],
+        "awaiting": [(a, p) for a, p in rows if p and p.awaits(user, now)],
         "categories": [
             (label, [(a, p) for a, p in rows if a.category == value and not a.is_retired])
             for value, label in Category.choices
@@ -60,7 +60,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 @access.couple_required
 @require_http_methods(["GET", "POST"])
 def agreement_new(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     couple = access.current_couple(request)
     if request.method == "POST":
         form = NewAgreementForm(request.POST)
@@ -69,7 +69,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
             try:
                 agreement = services.create_agreement(
                     couple=couple,
-                    by=request.user,
+                    by=user,
                     title=data["title"],
                     category=data["category"],
                     terms=form.terms(),
@@ -104,14 +104,14 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agreement_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose a change; when the partner's proposal is open, this is a counter-proposal."""
-    assert isinstance(request.user, User)
+    user = access.member(request)
     agreement = _agreement(request, pk)
     now = timezone.now()
     proposal = agreement.versions.open(now).select_related("proposed_by").first()
     if agreement.is_retired:
         messages.error(request, _("This agreement was retired, so it can no longer change."))
         return redirect("agreement", pk=agreement.pk)
-    if proposal and proposal.proposed_by_id == request.user.pk:
+    if proposal and proposal.proposed_by_id == user.pk:
         messages.info(
             request, _("Your proposal is still waiting. Withdraw it first to propose another.")
         )
@@ -123,7 +123,7 @@ def agreement_propose(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.propose_change(
                     agreement=agreement,
-                    by=request.user,
+                    by=user,
                     terms=form.terms(),
                     base_version=form.cleaned_data["base_version"],
                     counters=form.cleaned_data["counters"],
@@ -154,14 +154,14 @@ def agreement_propose(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def agreement_retire(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     agreement = _agreement(request, pk)
     form = RetireForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("That didn't go through. Please try again."))
         return redirect("agreement", pk=agreement.pk)
     try:
-        services.propose_retirement(agreement=agreement, by=request.user, **form.cleaned_data)
+        services.propose_retirement(agreement=agreement, by=user, **form.cleaned_data)
     except RefusedError as e:
         messages.error(request, str(e))
     else:
@@ -172,12 +172,10 @@ def agreement_retire(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def agreement_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     agreement = _agreement(request, pk)
     try:
-        proposal = services.accept(
-            agreement=agreement, proposal_id=_proposal_id(request), by=request.user
-        )
+        proposal = services.accept(agreement=agreement, proposal_id=_proposal_id(request), by=user)
     except RefusedError as e:
         messages.error(request, str(e))
     else:
@@ -191,7 +189,7 @@ def agreement_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def agreement_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     agreement = _agreement(request, pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
@@ -200,7 +198,7 @@ def agreement_decline(request: HttpRequest, pk: int) -> HttpResponse:
         services.decline(
             agreement=agreement,
             proposal_id=_proposal_id(request),
-            by=request.user,
+            by=user,
             reason=form.cleaned_data["reason"],
         )
     except RefusedError as e:
@@ -213,10 +211,10 @@ def agreement_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def agreement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     agreement = _agreement(request, pk)
     try:
-        services.withdraw(agreement=agreement, proposal_id=_proposal_id(request), by=request.user)
+        services.withdraw(agreement=agreement, proposal_id=_proposal_id(request), by=user)
     except RefusedError as e:
         messages.error(request, str(e))
     else:
@@ -254,11 +252,10 @@ def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def email_preference(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
     form = EmailPreferenceForm(request.POST)
     form.is_valid()
     services.set_email_preference(
-        user=request.user, on=bool(form.cleaned_data.get("proposal_emails"))
+        user=access.member(request), on=bool(form.cleaned_data.get("proposal_emails"))
     )
     messages.success(request, _("Saved."))
     return redirect("settings")
@@ -284,7 +281,7 @@ def _detail(
     decline_form: DeclineForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     now = timezone.now()
     history = list(agreement.versions.select_related("proposed_by", "responded_by"))
     proposal = next((v for v in history if v.is_open(now)), None)
@@ -296,7 +293,7 @@ def _detail(
         "proposal_diff": word_diff(current.text, proposal.text)
         if proposal and current and proposal.kind == AgreementVersion.Kind.CHANGE
         else None,
-        "awaits_me": proposal is not None and proposal.awaits(request.user, now),
+        "awaits_me": proposal is not None and proposal.awaits(user, now),
         "history_rows": list(zip(history, [*history[1:], None], strict=True)),
         "now": now,
         "decline_form": decline_form or DeclineForm(),
@@ -313,7 +310,7 @@ RECENT_PAUSES = 20
 @require_http_methods(["GET", "POST"])
 def pause(request: HttpRequest) -> HttpResponse:
     """Start a pause, or, while one is on, the calm page both partners see."""
-    assert isinstance(request.user, User)
+    user = access.member(request)
     couple = access.current_couple(request)
     now = timezone.now()
     partners = access.partners(couple)
@@ -326,7 +323,7 @@ def pause(request: HttpRequest) -> HttpResponse:
         try:
             current, started = services.start_pause(
                 couple=couple,
-                sender=request.user,
+                sender=user,
                 phrase=form.cleaned_data["text"],
                 minutes=form.cleaned_data["minutes"],
             )
@@ -350,9 +347,9 @@ def pause(request: HttpRequest) -> HttpResponse:
     if current is not None:
         ctx |= {
             "sender_here": current.sender_id in {p.pk for p in partners},
-            "is_sender": current.sender_id == request.user.pk,
+            "is_sender": current.sender_id == user.pk,
             "is_due": current.is_due(now),
-            "is_ready": current.is_ready(request.user),
+            "is_ready": current.is_ready(user),
             "seconds_left": max(0, int((current.returns_at - now).total_seconds())),
             "extend_form": ExtendForm() if current.can_extend(now) else None,
         }
@@ -368,23 +365,21 @@ def _acting_on(request: HttpRequest, pk: int) -> PauseSignal:
 @access.couple_required
 @require_POST
 def pause_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     signal = _acting_on(request, pk)
     form = ExtendForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose how much longer you need."))
         return redirect("pause")
     try:
-        signal = services.extend_pause(
-            pause=signal, by=request.user, minutes=form.cleaned_data["minutes"]
-        )
+        signal = services.extend_pause(pause=signal, by=user, minutes=form.cleaned_data["minutes"])
     except RefusedError as e:
         messages.error(request, str(e))
         return redirect("pause")
     messages.success(
         request,
         _("The pause now runs until %(time)s.")
-        % {"time": services.local_time(signal.returns_at, request.user)},
+        % {"time": services.local_time(signal.returns_at, user)},
     )
     return redirect("pause")
 
@@ -392,9 +387,9 @@ def pause_extend(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def pause_end(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     try:
-        services.end_pause(pause=_acting_on(request, pk), by=request.user)
+        services.end_pause(pause=_acting_on(request, pk), by=user)
     except RefusedError as e:
         messages.error(request, str(e))
         return redirect("pause")
@@ -405,9 +400,9 @@ def pause_end(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def pause_ready(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     try:
-        signal = services.ready_to_return(pause=_acting_on(request, pk), user=request.user)
+        signal = services.ready_to_return(pause=_acting_on(request, pk), user=user)
     except RefusedError as e:
         messages.error(request, str(e))
         return redirect("pause")
@@ -435,7 +430,7 @@ def pause_banner(request: HttpRequest) -> HttpResponse:
 @access.couple_required
 @require_http_methods(["GET"])
 def _pause_banner(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     couple = access.current_couple(request)
     # Read the stamp before the rows: a change in between makes the next poll look again.
     version = services.pause_version(couple.pk)
@@ -450,7 +445,7 @@ def _pause_banner(request: HttpRequest) -> HttpResponse:
         ctx["sender_here"] = sender_here = current.sender_id in {
             p.pk for p in access.partners(couple)
         }
-        if sender is not None and sender_here and sender.pk != request.user.pk:
+        if sender is not None and sender_here and sender.pk != user.pk:
             # What the sender chose to share about their pauses, so the partner knows what
             # this one means. The sender knows their own scripts.
             scripts = TriggerScript.objects.filter(couple=couple).shared_by(sender)
@@ -461,9 +456,9 @@ def _pause_banner(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def pause_email(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     form = PauseEmailForm(request.POST)
     form.is_valid()
-    services.set_pause_email(user=request.user, email_me=form.cleaned_data.get("email_me", False))
+    services.set_pause_email(user=user, email_me=form.cleaned_data.get("email_me", False))
     messages.success(request, _("Saved."))
     return redirect("settings")

@@ -48,7 +48,7 @@ from checkins.models import (
     week_label,
 )
 from couples import access
-from couples.models import Couple, Repair, User
+from couples.models import Couple, Repair
 from couples.services import RefusedError
 
 UPCOMING = 3
@@ -80,7 +80,7 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
 @access.couple_required
 @require_http_methods(["GET", "POST"])
 def schedule_new(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     couple = access.current_couple(request)
     kind = request.GET.get("template", Schedule.Kind.CUSTOM)
     if kind not in Schedule.Kind.values:
@@ -97,9 +97,7 @@ def schedule_new(request: HttpRequest) -> HttpResponse:
     }
     form = ScheduleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.create_schedule(
-            couple=couple, by=request.user, kind=kind, **form.schedule_fields()
-        )
+        services.create_schedule(couple=couple, by=user, kind=kind, **form.schedule_fields())
         messages.success(request, _("Added to your schedule."))
         return redirect("schedule")
     return render(request, "checkins/schedule_form.html", {"form": form, "kind": kind})
@@ -108,7 +106,7 @@ def schedule_new(request: HttpRequest) -> HttpResponse:
 @access.couple_required
 @require_http_methods(["GET", "POST"])
 def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     couple = access.current_couple(request)
     schedule = access.get_for_couple(Schedule.objects.all(), couple, pk=pk)
     form = ScheduleForm(request.POST or None, initial=ScheduleForm.initial_for(schedule))
@@ -116,7 +114,7 @@ def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_schedule(
                 schedule=schedule,
-                by=request.user,
+                by=user,
                 version=form.cleaned_data["version"] or 0,
                 **form.schedule_fields(),
             )
@@ -137,11 +135,11 @@ def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def schedule_pause(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     couple = access.current_couple(request)
     schedule = access.get_for_couple(Schedule.objects.all(), couple, pk=pk)
     paused = request.POST.get("paused") == "1"
-    services.set_paused(schedule=schedule, by=request.user, paused=paused)
+    services.set_paused(schedule=schedule, by=user, paused=paused)
     messages.success(
         request, _("Paused: no reminders until you resume it.") if paused else _("Resumed.")
     )
@@ -151,11 +149,11 @@ def schedule_pause(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_http_methods(["GET", "POST"])
 def schedule_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     couple = access.current_couple(request)
     schedule = access.get_for_couple(Schedule.objects.all(), couple, pk=pk)
     if request.method == "POST":
-        services.delete_schedule(schedule=schedule, by=request.user)
+        services.delete_schedule(schedule=schedule, by=user)
         messages.success(request, _("Removed from your schedule."))
         return redirect("schedule")
     return render(request, "checkins/schedule_delete.html", {"schedule": schedule})
@@ -164,13 +162,13 @@ def schedule_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def reminder_choices(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     couple = access.current_couple(request)
     form = ReminderChoicesForm(
         request.POST, schedules=list(couple.schedules.all()), opted_out=set()
     )
     if form.is_valid():
-        services.save_reminder_choices(user=request.user, couple=couple, chosen=form.chosen())
+        services.save_reminder_choices(user=user, couple=couple, chosen=form.chosen())
         messages.success(request, _("Your reminder choices are saved."))
     else:
         messages.error(request, _("A schedule changed meanwhile. Please check your choices again."))
@@ -180,12 +178,12 @@ def reminder_choices(request: HttpRequest) -> HttpResponse:
 @access.couple_required
 @require_POST
 def calendar_link(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     if request.POST.get("action") == "revoke":
-        services.revoke_calendar_feed(user=request.user)
+        services.revoke_calendar_feed(user=user)
         messages.success(request, _("Your calendar link no longer works."))
     else:
-        services.reset_calendar_feed(user=request.user)
+        services.reset_calendar_feed(user=user)
         messages.success(request, _("Your calendar link is ready. Any older link stopped working."))
     return redirect("settings")
 
@@ -239,11 +237,6 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _week_url(checkin: CheckIn) -> str:
     return reverse("checkin_week", args=[checkin.label])
 
@@ -270,7 +263,7 @@ def _existing_week(couple: Couple, week: str) -> CheckIn:
 def _week_context(
     request: HttpRequest, couple: Couple, checkin: CheckIn, form: EntryForm | None = None
 ) -> dict[str, object]:
-    user = _user(request)
+    user = access.member(request)
     partners = access.partners(couple)
     partner = next((p for p in partners if p.pk != user.pk), None)
     # Both partners' progress, without their words: the partner's entry itself is only read
@@ -366,7 +359,7 @@ def week(request: HttpRequest, week: str) -> HttpResponse:
 def entry(request: HtmxHttpRequest, week: str) -> HttpResponse:
     """Save the person's own draft (debounced by htmx as they type, or the Save button), and
     share it when they press Share. An htmx save answers with the small save notice only."""
-    user = _user(request)
+    user = access.member(request)
     couple = access.current_couple(request)
     checkin = _existing_week(couple, week)
     own = checkin.entries.filter(author=user).first() or Entry(checkin=checkin, author=user)
@@ -410,7 +403,7 @@ def status(request: HtmxHttpRequest, week: str) -> HttpResponse:
     One query besides the signed-in user: the week is found through the member's couple in the
     same query that reads both partners' progress, so another couple's week is simply absent.
     Answers 204 when nothing changed since `shown`, and reloads the page at the reveal."""
-    user = _user(request)
+    user = access.member(request)
     monday = parse_week(week)
     if monday is None:
         raise Http404
@@ -472,7 +465,7 @@ def _written(
 @access.couple_required
 @require_POST
 def reflect(request: HttpRequest, week: str, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = access.member(request)
     couple = access.current_couple(request)
     checkin = _existing_week(couple, week)
     target = get_object_or_404(checkin.entries.visible_to(user), pk=pk)
@@ -497,7 +490,7 @@ def reflect(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def answer(request: HttpRequest, week: str, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = access.member(request)
     couple = access.current_couple(request)
     reflection = _reflection(couple, week, pk)
     form = AnswerForm(request.POST)
@@ -521,7 +514,7 @@ def answer(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def reply(request: HttpRequest, week: str, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = access.member(request)
     couple = access.current_couple(request)
     reflection = _reflection(couple, week, pk)
     form = ReplyForm(request.POST)
@@ -545,7 +538,7 @@ def reply(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def propose_step(request: HttpRequest, week: str) -> HttpResponse:
-    user = _user(request)
+    user = access.member(request)
     couple = access.current_couple(request)
     checkin = _existing_week(couple, week)
     form = NextStepForm(request.POST)
@@ -564,7 +557,7 @@ def propose_step(request: HttpRequest, week: str) -> HttpResponse:
 @access.couple_required
 @require_POST
 def agree_step(request: HttpRequest, week: str) -> HttpResponse:
-    user = _user(request)
+    user = access.member(request)
     couple = access.current_couple(request)
     checkin = _existing_week(couple, week)
     try:
@@ -579,7 +572,7 @@ def agree_step(request: HttpRequest, week: str) -> HttpResponse:
 @access.couple_required
 @require_POST
 def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = access.member(request)
     couple = access.current_couple(request)
     checkin = _existing_week(couple, week)
     target = get_object_or_404(checkin.entries.visible_to(user), pk=pk)
@@ -596,7 +589,7 @@ def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 @access.couple_required
 @require_http_methods(["GET"])
 def history(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = access.member(request)
     couple = access.current_couple(request)
     search = SearchForm(request.GET)
     q = search.cleaned_data["q"].strip() if search.is_valid() else ""

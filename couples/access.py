@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,10 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from couples.models import Couple, Membership
-
-if TYPE_CHECKING:
-    from couples.models import User
+from couples.models import Couple, Membership, User
 
 View = Callable[..., HttpResponse]
 
@@ -35,6 +32,12 @@ def member_couple(request: HttpRequest) -> Couple | None:
         setattr(request, _CACHE_ATTR, membership.couple if membership else None)
     couple: Couple | None = getattr(request, _CACHE_ATTR)
     return couple
+
+
+def member(request: HttpRequest) -> User:
+    """The signed-in person of a view wrapped in `login_required` or `couple_required`."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def current_couple(request: HttpRequest) -> Couple:

@@ -35,7 +35,6 @@ from couples.models import (
     SharedValue,
     TherapySession,
     TriggerScript,
-    User,
 )
 
 PENDING_INVITE = "pending_invitation_token"
@@ -58,14 +57,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def couple_new(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     if access.member_couple(request) is not None:
         messages.info(request, _("You already share a space; here it is."))
         return redirect("couple")
-    form = CoupleForm(request.POST or None, initial={"time_zone": request.user.time_zone})
+    form = CoupleForm(request.POST or None, initial={"time_zone": user.time_zone})
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_couple(user=request.user, **form.cleaned_data)
+            services.create_couple(user=user, **form.cleaned_data)
         except services.RefusedError as e:
             messages.error(request, str(e))
             return redirect("home")
@@ -81,10 +80,8 @@ def couple_settings(request: HttpRequest) -> HttpResponse:
     form = CoupleForm(request.POST or None, instance=couple)
     if request.method == "POST" and form.is_valid():
         form.save()
-        assert isinstance(request.user, User)
-        services.log(
-            couple=couple, actor=request.user, message=_("updated the space's name or time zone")
-        )
+        user = access.member(request)
+        services.log(couple=couple, actor=user, message=_("updated the space's name or time zone"))
         messages.success(request, _("Saved."))
         return redirect("couple")
     partners = access.partners(couple)
@@ -106,7 +103,7 @@ def couple_settings(request: HttpRequest) -> HttpResponse:
 @access.couple_required
 @require_POST
 def invite(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     couple = access.current_couple(request)
     form = InviteForm(request.POST)
     if not form.is_valid():
@@ -114,7 +111,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         return redirect("couple")
     try:
         invitation, token = services.invite_partner(
-            couple=couple, inviter=request.user, email=form.cleaned_data["email"]
+            couple=couple, inviter=user, email=form.cleaned_data["email"]
         )
     except services.RefusedError as e:
         messages.error(request, str(e))
@@ -128,10 +125,10 @@ def invite(request: HttpRequest) -> HttpResponse:
 @access.couple_required
 @require_POST
 def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     couple = access.current_couple(request)
     invitation = access.get_for_couple(Invitation.objects.all(), couple, pk=pk)
-    services.revoke_invitation(invitation=invitation, by=request.user)
+    services.revoke_invitation(invitation=invitation, by=user)
     messages.success(request, _("The invitation link no longer works."))
     return redirect("couple")
 
@@ -139,10 +136,10 @@ def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_http_methods(["GET", "POST"])
 def leave(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = access.member(request)
     couple = access.current_couple(request)
     if request.method == "POST":
-        services.leave_couple(user=request.user)
+        services.leave_couple(user=user)
         messages.success(request, _("You have left %(name)s.") % {"name": couple.name})
         return redirect("home")
     return render(request, "couples/leave.html", {"couple": couple})
@@ -159,9 +156,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         # Remembered across sign-up and email confirmation; the home page brings them back here.
         request.session[PENDING_INVITE] = token
         return render(request, "couples/join.html", {"invitation": invitation})
-    assert isinstance(request.user, User)
-    problem = services.refusal(invitation, request.user)
-    if not problem and not EmailAddress.objects.filter(user=request.user, verified=True).exists():
+    user = access.member(request)
+    problem = services.refusal(invitation, user)
+    if not problem and not EmailAddress.objects.filter(user=user, verified=True).exists():
         problem = _("Please confirm your email address first, then open this link again.")
     if problem:
         request.session.pop(PENDING_INVITE, None)
@@ -170,7 +167,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         )
     if request.method == "POST":
         try:
-            couple = services.accept_invitation(token=token, user=request.user)
+            couple = services.accept_invitation(token=token, user=user)
         except services.RefusedError as e:
             return render(
                 request,
@@ -187,11 +184,11 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def personal_settings(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
-    form = ProfileForm(request.POST or None, instance=request.user)
+    user = access.member(request)
+    form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        remember_time_zone(request, request.user.time_zone)
+        remember_time_zone(request, user.time_zone)
         messages.success(request, _("Saved."))
         return redirect("settings")
     return render(request, "couples/settings.html", {"form": form})
@@ -200,11 +197,6 @@ def personal_settings(request: HttpRequest) -> HttpResponse:
 # Toolkit: the shared vocabulary and values, each person's trigger scripts and topics saved for
 # therapy, and repairs. A private item is always loaded through a queryset scoped to its author,
 # so the partner gets the same 404 as for an object that does not exist.
-
-
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _edit_page(request: HttpRequest, form: forms.ModelForm, title: str, back: str) -> HttpResponse:
@@ -297,7 +289,7 @@ def phrase_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def scripts(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
-    me = _me(request)
+    me = access.member(request)
     form = TriggerScriptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.instance.couple = couple
@@ -319,7 +311,7 @@ def scripts(request: HttpRequest) -> HttpResponse:
 
 def _my_script(request: HttpRequest, pk: int) -> TriggerScript:
     couple = access.current_couple(request)
-    return access.get_for_couple(TriggerScript.objects.by(_me(request)), couple, pk=pk)
+    return access.get_for_couple(TriggerScript.objects.by(access.member(request)), couple, pk=pk)
 
 
 @access.couple_required
@@ -357,7 +349,9 @@ def script_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _my_topics(request: HttpRequest) -> SavedTopicQuerySet:
-    return SavedTopic.objects.filter(couple=access.current_couple(request)).by(_me(request))
+    return SavedTopic.objects.filter(couple=access.current_couple(request)).by(
+        access.member(request)
+    )
 
 
 def _my_topic(request: HttpRequest, pk: int) -> SavedTopic:
@@ -370,7 +364,7 @@ def topics(request: HttpRequest) -> HttpResponse:
     form = SavedTopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.instance.couple = access.current_couple(request)
-        form.instance.author = _me(request)
+        form.instance.author = access.member(request)
         form.save()
         messages.success(request, _("Saved for your next session. Only you can see it."))
         return redirect("toolkit_topics")
@@ -432,7 +426,7 @@ def topics_agenda(request: HttpRequest) -> HttpResponse:
 @access.couple_required
 @require_http_methods(["GET"])
 def topics_agenda_text(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate(timezone=_me(request).tz)
+    today = timezone.localdate(timezone=access.member(request).tz)
     text = render_to_string(
         "toolkit/agenda.txt", {"agenda": _agenda(request), "today": today}, request=request
     )
@@ -445,7 +439,7 @@ def topics_agenda_text(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def repairs(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
-    me = _me(request)
+    me = access.member(request)
     today = timezone.localdate(timezone=me.tz)
     form = RepairForm(request.POST or None, today=today)
     if request.method == "POST" and form.is_valid():
@@ -468,7 +462,7 @@ def repairs(request: HttpRequest) -> HttpResponse:
 def repair(request: HttpRequest, pk: int) -> HttpResponse:
     """The author edits their repair here; their partner answers it here."""
     couple = access.current_couple(request)
-    me = _me(request)
+    me = access.member(request)
     repair = access.get_for_couple(
         Repair.objects.select_related("author", "responded_by"), couple, pk=pk
     )
@@ -512,7 +506,7 @@ def values(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     form = SharedValueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.add_value(couple=couple, by=_me(request), **form.cleaned_data)
+        services.add_value(couple=couple, by=access.member(request), **form.cleaned_data)
         messages.success(request, _("Added to your values."))
         return redirect("toolkit_values")
     return render(request, "toolkit/values.html", {"form": form, "values": couple.values.all()})
@@ -526,7 +520,7 @@ def value_edit(request: HttpRequest, pk: int) -> HttpResponse:
     old_name = value.name
     form = SharedValueForm(request.POST or None, instance=value)
     if request.method == "POST" and form.is_valid():
-        services.change_value(value=form.instance, by=_me(request), old_name=old_name)
+        services.change_value(value=form.instance, by=access.member(request), old_name=old_name)
         messages.success(request, _("Saved."))
         return redirect("toolkit_values")
     return _edit_page(request, form, _("Edit a value"), reverse("toolkit_values"))
@@ -537,6 +531,6 @@ def value_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def value_remove(request: HttpRequest, pk: int) -> HttpResponse:
     couple = access.current_couple(request)
     value = access.get_for_couple(SharedValue.objects.all(), couple, pk=pk)
-    services.remove_value(value=value, by=_me(request))
+    services.remove_value(value=value, by=access.member(request))
     messages.success(request, _("Removed “%(name)s”.") % {"name": value.name})
     return redirect("toolkit_values")
