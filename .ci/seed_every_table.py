@@ -26,7 +26,9 @@ from checkins import models as ci  # noqa: E402
 from couples import models as co  # noqa: E402
 
 now = timezone.now()
-alice = co.User.objects.create_user("alice@example.com", "a calm evening walk", display_name="Alice")
+alice = co.User.objects.create_user(
+    "alice@example.com", "a calm evening walk", display_name="Alice"
+)
 bob = co.User.objects.create_user("bob@example.com", "a calm evening walk", display_name="Bob")
 group = Group.objects.create(name="support")
 group.permissions.add(Permission.objects.first())
@@ -47,7 +49,9 @@ co.Invitation.objects.create(
 )
 co.ActivityEntry.objects.create(couple=couple, actor=alice, message="created the space")
 co.Phrase.objects.create(couple=couple, group=co.PhraseGroup.choices[0][0], text="I feel calm")
-co.TriggerScript.objects.create(couple=couple, author=alice, when_i_notice="tension", i_will="breathe")
+co.TriggerScript.objects.create(
+    couple=couple, author=alice, when_i_notice="tension", i_will="breathe"
+)
 co.SavedTopic.objects.create(couple=couple, author=alice, topic="Sundays")
 co.Repair.objects.create(
     couple=couple, author=bob, acknowledgement="a", apology="b", plan="c", follow_up_on=now.date()
@@ -84,6 +88,8 @@ ag.PauseSignal.objects.create(
 )
 ag.PauseEmailPreference.objects.create(user=alice)
 
-empty = [m._meta.db_table for m in apps.get_models(include_auto_created=True) if not m.objects.exists()]
+empty = [
+    m._meta.db_table for m in apps.get_models(include_auto_created=True) if not m.objects.exists()
+]
 if empty:
     raise SystemExit(f"tables left empty: {', '.join(empty)}")
