@@ -3,6 +3,7 @@ from __future__ import annotations
 import email
 import email.policy
 from email.message import EmailMessage
+from ipaddress import ip_address
 from pathlib import Path
 
 from django.conf import settings
@@ -45,8 +46,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _mail_files() -> list[Path]:
-    if not settings.DEBUG:
+def _from_this_machine(request: HttpRequest) -> bool:
+    try:
+        return ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False
+
+
+def _mail_files(request: HttpRequest) -> list[Path]:
+    # Password-reset links are in there: only a developer on this very machine may read them.
+    if not settings.DEBUG or not _from_this_machine(request):
         raise Http404
     folder = Path(settings.MAIL_DIR)
     return sorted(folder.glob("*.eml"), reverse=True) if folder.exists() else []
@@ -62,14 +71,14 @@ def _parse(path: Path) -> EmailMessage:
 def dev_mail(request: HttpRequest) -> HttpResponse:
     """While DEBUG is on, the emails the app sent, newest first, so a developer can follow
     verification and invitation links without a mail server."""
-    files = _mail_files()[:50]
+    files = _mail_files(request)[:50]
     mails = [{"name": path.stem, "message": _parse(path)} for path in files]
     return render(request, "dev/mail.html", {"mails": mails})
 
 
 @require_GET
 def dev_mail_message(request: HttpRequest, name: str) -> HttpResponse:
-    path = next((p for p in _mail_files() if p.stem == name), None)
+    path = next((p for p in _mail_files(request) if p.stem == name), None)
     if path is None:
         raise Http404
     message = _parse(path)
