@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from couples.models import (
     INVITATION_LIFETIME,
@@ -81,9 +82,18 @@ def revoke_invitation(*, invitation: Invitation, by: User) -> None:
         log(couple=invitation.couple, actor=by, message=_("withdrew the invitation"))
 
 
+UNUSABLE_LINK = gettext_lazy(
+    "This invitation link no longer works. Check that it was copied whole, or ask your partner "
+    "for a new one."
+)
+
+
 def find_invitation(token: str) -> Invitation | None:
+    """The usable invitation behind `token`. A used, withdrawn or expired one is not found: its
+    link must not tell anyone who invited whom to which space."""
     return (
-        Invitation.objects.select_related("couple", "invited_by")
+        Invitation.objects.open(timezone.now())
+        .select_related("couple", "invited_by")
         .filter(token_hash=hash_token(token))
         .first()
     )
@@ -119,9 +129,7 @@ def accept_invitation(*, token: str, user: User) -> Couple:
             .first()
         )
         if invitation is None:
-            raise RefusedError(
-                _("This invitation link isn't valid. Check that it was copied whole.")
-            )
+            raise RefusedError(str(UNUSABLE_LINK))
         # Lock the couple so two people accepting at once cannot both become the second member.
         Couple.objects.select_for_update().filter(pk=invitation.couple_id).get()
         if reason := refusal(invitation, user):

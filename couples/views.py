@@ -150,8 +150,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.find_invitation(token)
     if invitation is None:
         request.session.pop(PENDING_INVITE, None)
-        problem = _("This invitation link isn't valid. Check that it was copied whole.")
-        return render(request, "couples/join.html", {"problem": problem}, status=404)
+        return render(request, "couples/join.html", {"problem": services.UNUSABLE_LINK}, status=404)
     if not request.user.is_authenticated:
         # Remembered across sign-up and email confirmation; the home page brings them back here.
         request.session[PENDING_INVITE] = token

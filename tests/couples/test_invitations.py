@@ -64,7 +64,7 @@ def test_resending_replaces_the_old_link(waiting: Couple, alice: User) -> None:
     old = invite(waiting, alice)
     new = invite(waiting, alice)
     newcomer = client_for(UserFactory())
-    assert "withdrawn" in newcomer.get(f"/join/{old}/").content.decode()
+    assert "no longer works" in newcomer.get(f"/join/{old}/").content.decode()
     assert newcomer.get(f"/join/{new}/").status_code == 200
 
 
@@ -83,12 +83,18 @@ def join(client: Client, token: str) -> tuple[int, str]:
     return response.status_code, response.content.decode()
 
 
+def assert_says_only_the_link_no_longer_works(status: int, page: str, couple: Couple) -> None:
+    assert status == 404
+    assert "This invitation link no longer works" in page
+    assert "Alice" not in page
+    assert couple.name not in page
+
+
 def test_an_expired_invitation_is_refused(waiting: Couple, alice: User) -> None:
     token = invite(waiting, alice)
     with time_machine.travel(timezone.now() + timedelta(days=7, seconds=1)):
         status, page = join(client_for(UserFactory()), token)
-    assert status == 409
-    assert "This invitation has expired" in page
+    assert_says_only_the_link_no_longer_works(status, page, waiting)
     assert waiting.memberships.count() == 1
 
 
@@ -96,8 +102,7 @@ def test_a_used_invitation_is_refused(waiting: Couple, alice: User) -> None:
     token = invite(waiting, alice)
     assert join(client_for(UserFactory()), token)[0] == 302
     status, page = join(client_for(UserFactory()), token)
-    assert status == 409
-    assert "already been used" in page
+    assert_says_only_the_link_no_longer_works(status, page, waiting)
     assert waiting.memberships.count() == 2
 
 
@@ -106,16 +111,23 @@ def test_a_revoked_invitation_is_refused(waiting: Couple, alice: User) -> None:
     invitation = Invitation.objects.get()
     client_for(alice).post(f"/couple/invitations/{invitation.pk}/revoke/")
     status, page = join(client_for(UserFactory()), token)
-    assert status == 409
-    assert "withdrawn" in page
+    assert_says_only_the_link_no_longer_works(status, page, waiting)
     assert waiting.memberships.count() == 1
+
+
+def test_an_anonymous_visitor_learns_nothing_from_a_used_link(waiting: Couple, alice: User) -> None:
+    token = invite(waiting, alice)
+    assert join(client_for(UserFactory()), token)[0] == 302
+    response = Client().get(f"/join/{token}/")
+    assert_says_only_the_link_no_longer_works(
+        response.status_code, response.content.decode(), waiting
+    )
 
 
 def test_a_tampered_token_is_refused(waiting: Couple, alice: User) -> None:
     token = invite(waiting, alice)
     status, page = join(client_for(UserFactory()), token[:-2] + "xy")
-    assert status == 404
-    assert "isn&#x27;t valid" in page
+    assert_says_only_the_link_no_longer_works(status, page, waiting)
     assert waiting.memberships.count() == 1
 
 
