@@ -51,6 +51,18 @@ def create_couple(*, user: User, name: str, time_zone: str) -> Couple:
 
 
 @transaction.atomic
+@transaction.atomic
+def update_couple(*, couple: Couple, by: User, name: str, time_zone: str) -> None:
+    couple.name, couple.time_zone = name, time_zone
+    couple.save(update_fields=["name", "time_zone"])
+    log(couple=couple, actor=by, message=_("updated the space's name or time zone"))
+
+
+def update_profile(*, user: User, display_name: str, time_zone: str) -> None:
+    user.display_name, user.time_zone = display_name, time_zone
+    user.save(update_fields=["display_name", "time_zone"])
+
+
 def invite_partner(*, couple: Couple, inviter: User, email: str = "") -> tuple[Invitation, str]:
     """Make a new invitation, replacing any open one, and email it when an address is given.
     Returns the invitation and its token (the only time the token exists in clear)."""

@@ -79,9 +79,7 @@ def couple_settings(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     form = CoupleForm(request.POST or None, instance=couple)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        user = access.member(request)
-        services.log(couple=couple, actor=user, message=_("updated the space's name or time zone"))
+        services.update_couple(couple=couple, by=access.member(request), **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("couple")
     partners = access.partners(couple)
@@ -186,7 +184,7 @@ def personal_settings(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_profile(user=user, **form.cleaned_data)
         remember_time_zone(request, user.time_zone)
         messages.success(request, _("Saved."))
         return redirect("settings")
