@@ -4,11 +4,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import (
+from agreements.limits import (
+    PAUSE_MAX,
     PAUSE_MAX_MINUTES,
+    PAUSE_MIN,
     PAUSE_MIN_MINUTES,
+    in_words_lazy,
+)
+from agreements.models import (
     PAUSE_PHRASE_MAX_LENGTH,
     AgreementVersion,
     Category,
@@ -39,7 +45,11 @@ class ProposalForm(forms.ModelForm):
         }
         help_texts = {
             "revisit_by": _("A date to look at it together again."),
-            "pause_minutes": _("From %(min)s minutes to 24 hours.") % {"min": PAUSE_MIN_MINUTES},
+            "pause_minutes": format_lazy(
+                _("From {min} to {max}."),
+                min=in_words_lazy(PAUSE_MIN),
+                max=in_words_lazy(PAUSE_MAX),
+            ),
             "signal_phrases": _("One per line, for example “I need a pause”."),
             "grounding_practice": _("Optional: something calming to do during the pause."),
             "return_phrase": _("What either of you says when ready to come back."),
@@ -145,9 +155,9 @@ class EmailPreferenceForm(forms.ModelForm):
 
 OWN_WORDS = "own"
 
-# Durations people choose from, in minutes; the server accepts any length from 20 minutes
-# to 24 hours, so the couple's protocol may set a default that is not in this list.
-DURATIONS = [20, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 1440]
+# Durations people choose from, in minutes; the server accepts any length from PAUSE_MIN to
+# PAUSE_MAX, so the couple's protocol may set a default that is not in this list.
+DURATIONS = [PAUSE_MIN_MINUTES, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, PAUSE_MAX_MINUTES]
 EXTENSIONS = [10, 20, 30, 60, 120, 240]
 
 
@@ -173,10 +183,12 @@ class DurationSelect(forms.Select):
 
 # Far past any allowed length, yet small enough that date arithmetic on it cannot overflow;
 # lengths in between get the kind messages of PauseSignal.return_time_problem.
-MINUTES_LIMIT = 7 * 24 * 60
+MINUTES_LIMIT = 7 * PAUSE_MAX_MINUTES
 MINUTES_ERRORS = {
     "min_value": _("That return time has already passed. Choose how long you need from now."),
-    "max_value": _("A pause lasts at most 24 hours. Choose a shorter time."),
+    "max_value": format_lazy(
+        _("A pause lasts at most {max}. Choose a shorter time."), max=in_words_lazy(PAUSE_MAX)
+    ),
 }
 
 

@@ -17,9 +17,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from agreements import tasks
-from agreements.models import (
+from agreements.limits import (
     DECLINE_COOLDOWN,
+    PAUSE_MAX,
+    PAUSE_MIN_MINUTES,
     PROPOSAL_LIFETIME,
+    in_words,
+)
+from agreements.models import (
     Agreement,
     AgreementVersion,
     Category,
@@ -310,7 +315,8 @@ def _expire(proposal: AgreementVersion, now: datetime) -> int:
     log(
         couple=agreement.couple,
         actor=proposal.proposed_by,
-        message=_("had a proposal for “%(t)s” expire after 14 days") % {"t": agreement.title},
+        message=_("had a proposal for “%(t)s” expire after %(lifetime)s")
+        % {"t": agreement.title, "lifetime": in_words(PROPOSAL_LIFETIME)},
     )
     transaction.on_commit(partial(tasks.send_expiry_emails.delay, proposal.pk))
     return 1
@@ -333,9 +339,10 @@ def _refuse_if_recently_declined(
     if any(_same(declined, terms, kind) for declined in recent):
         raise RefusedError(
             _(
-                "Your partner declined this same proposal less than 7 days ago. Change it, or "
-                "give it some time before proposing it again."
+                "Your partner declined this same proposal less than %(cooldown)s ago. Change it, "
+                "or give it some time before proposing it again."
             )
+            % {"cooldown": in_words(DECLINE_COOLDOWN)}
         )
 
 
@@ -371,7 +378,8 @@ class PauseDefaults:
     """The terms a pause starts from: the couple's accepted pause protocol (an agreement of
     the "how we pause" category), or Hearth's built-in ones where the protocol names none."""
 
-    pause_minutes: int = 20
+    # Hearth's own default is the shortest pause allowed.
+    pause_minutes: int = PAUSE_MIN_MINUTES
     signal_phrases: list[str] = field(
         default_factory=lambda: [
             _("I'm getting flooded and need a pause."),
@@ -518,10 +526,10 @@ def extend_pause(*, pause: PauseSignal, by: User, minutes: int) -> PauseSignal:
             limit = local_time(pause.latest_return, by)
             raise RefusedError(
                 _(
-                    "A pause lasts at most 24 hours from when it began, so this one can run "
+                    "A pause lasts at most %(max)s from when it began, so this one can run "
                     "until %(limit)s at the latest. Choose less time."
                 )
-                % {"limit": limit}
+                % {"max": in_words(PAUSE_MAX), "limit": limit}
             )
         pause.returns_at = returns_at
         pause.extended_at = now
@@ -583,7 +591,7 @@ def ready_to_return(*, pause: PauseSignal, user: User) -> PauseSignal:
 
 
 def end_overdue_pauses(*, now: datetime | None = None, couple: Couple | None = None) -> int:
-    """End every pause past 24 hours. Each is claimed with a conditional UPDATE, so running
+    """End every pause past PAUSE_MAX. Each is claimed with a conditional UPDATE, so running
     this twice (or in two workers at once) ends and logs each pause once."""
     now = now or timezone.now()
     overdue = PauseSignal.objects.overdue(now).select_related("couple", "sender")
@@ -600,7 +608,8 @@ def end_overdue_pauses(*, now: datetime | None = None, couple: Couple | None = N
                 log(
                     couple=pause.couple,
                     actor=pause.sender,
-                    message=_("asked for a pause that ended on its own after 24 hours"),
+                    message=_("asked for a pause that ended on its own after %(max)s")
+                    % {"max": in_words(PAUSE_MAX)},
                 )
                 pause_changed(pause.couple_id)
     return ended

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from agreements.models import PROPOSAL_LIFETIME, Agreement, AgreementVersion, Category
+from agreements.limits import PROPOSAL_LIFETIME
+from agreements.models import Agreement, AgreementVersion, Category
 from couples.models import Couple, User
 
 

@@ -42,6 +42,7 @@ def test_the_expiry_task_run_twice_at_once_expires_each_proposal_once(
     recipients = sorted(to for m in mail.outbox for to in m.to)
     assert recipients == ["alice@example.com"] * 2 + ["bob@example.com"] * 2
     assert all(m.subject == "An update in Hearth" for m in mail.outbox)
+    assert all("closed after 14 days without an answer" in m.body for m in mail.outbox)
 
 
 def test_running_the_task_again_changes_nothing(
@@ -115,3 +116,5 @@ def test_the_email_about_a_waiting_proposal_is_neutral_and_links_to_it(
     assert message.subject == "Something in Hearth awaits your answer"
     assert f"/agreements/{phones.pk}/" in message.body
     assert "phones" not in message.body.lower()
+    assert "it stays open for 14 days" in message.body
+    assert "it stays open for 14 days" in str(message.alternatives[0].content)

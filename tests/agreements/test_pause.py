@@ -399,7 +399,10 @@ def test_an_extension_may_reach_24_hours_from_the_start_and_no_further(
         start(alice_client, minutes=23 * 60)
         pk = the_pause().pk
         refused = text(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 61}))
-        assert "so this one can run until Wed 13:00 at the latest" in refused
+        assert (
+            "A pause lasts at most 24 hours from when it began, so this one can run until "
+            "Wed 13:00 at the latest" in refused
+        )
         huge = text(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 99999999999}))
         assert "Choose how much longer you need." in huge
         assert the_pause().extended_at is None
