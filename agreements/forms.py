@@ -7,6 +7,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from agreements import starters
 from agreements.limits import (
     PAUSE_MAX,
     PAUSE_MAX_MINUTES,
@@ -16,12 +17,13 @@ from agreements.limits import (
 )
 from agreements.models import (
     PAUSE_PHRASE_MAX_LENGTH,
+    Agreement,
     AgreementVersion,
     Category,
     EmailPreference,
     PauseSignal,
 )
-from agreements.services import PauseDefaults, Terms
+from agreements.services import CHOOSE_MORE_TIME, PauseDefaults, Terms
 
 PAUSE_FIELDS = ("pause_minutes", "signal_phrases", "grounding_practice", "return_phrase")
 
@@ -63,6 +65,7 @@ class ProposalForm(forms.ModelForm):
 
     def __init__(self, *args: Any, pause: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.pause = pause
         self.fields["text"].strip = False  # type: ignore[attr-defined]
         if pause:
             for name in ("pause_minutes", "signal_phrases", "return_phrase"):
@@ -90,6 +93,31 @@ class ProposalForm(forms.ModelForm):
                 % {"limit": PAUSE_PHRASE_MAX_LENGTH, "n": longest}
             )
         return phrases
+
+    @classmethod
+    def starting_from(
+        cls, agreement: Agreement, proposal: AgreementVersion | None, *, pause: bool
+    ) -> ProposalForm:
+        """A blank proposal for `agreement`, holding the words of the open `proposal` it would
+        answer, or else of the version in force, ready to change."""
+        initial: dict[str, Any] = {
+            "base_version": agreement.version,
+            "counters": proposal.pk if proposal else None,
+        }
+        source = proposal or agreement.current
+        if source is not None:
+            initial |= {f: getattr(source, f) for f in cls.Meta.fields if f != "note"}
+        return cls(initial=initial, pause=pause)
+
+    def rebased(self, agreement: Agreement, proposal: AgreementVersion | None) -> ProposalForm:
+        """This form as typed, now written for what is in place: the version in force and the
+        open proposal, so that proposing again answers what the person now sees."""
+        data = {
+            **{name: self.data.get(name) for name in self.fields},
+            "base_version": agreement.version,
+            "counters": proposal.pk if proposal else None,
+        }
+        return ProposalForm(data, pause=self.pause)
 
     def terms(self) -> Terms:
         data = self.cleaned_data
@@ -126,6 +154,70 @@ class NewAgreementForm(ProposalForm):
         category = (data or {}).get("category") or kwargs.get("initial", {}).get("category")
         super().__init__(*args, pause=category == Category.PAUSE, **kwargs)
         self.fields["base_version"].required = False
+
+
+class StartForm(forms.Form):
+    """What a new agreement starts from (the query string of /agreements/new/): one of the
+    starters, or a blank page of one category."""
+
+    starter = forms.CharField(required=False)
+    category = forms.ChoiceField(choices=Category.choices, required=False)
+
+    def new_agreement_form(self) -> NewAgreementForm | None:
+        """The new-agreement form filled from the choice, or None while nothing is chosen."""
+        self.is_valid()
+        starter = starters.find(self.cleaned_data.get("starter") or "")
+        category = self.cleaned_data.get("category")
+        if starter is None and not category:
+            return None
+        initial: dict[str, Any] = {"category": category, "base_version": 0}
+        if starter is not None:
+            initial |= vars(starter) | {"category": starter.category}
+        return NewAgreementForm(initial=initial)
+
+
+class ProposalIdForm(forms.Form):
+    """Which proposal a partner answers or withdraws: the id the page showed. Anything else
+    names no proposal, and the services refuse that with their own message."""
+
+    proposal = forms.CharField(required=False)
+
+    def clean_proposal(self) -> int | None:
+        value: str = self.cleaned_data["proposal"]
+        # ASCII digits only: int() would also read the digits of other scripts ("٣").
+        return int(value) if value.isascii() and value.isdigit() else None
+
+    @property
+    def proposal_id(self) -> int | None:
+        return self.cleaned_data.get("proposal") if self.is_valid() else None
+
+
+class CompareForm(forms.Form):
+    """Two versions from an agreement's history to compare (the query string)."""
+
+    a = forms.TypedChoiceField(coerce=int)
+    b = forms.TypedChoiceField(coerce=int)
+
+    def __init__(self, *args: Any, history: list[AgreementVersion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.history = history
+        for name in ("a", "b"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(v.pk, str(v.pk)) for v in history]
+
+    def pair(self) -> tuple[AgreementVersion | None, AgreementVersion | None]:
+        """The two chosen versions, older first; without a valid choice, the last two accepted
+        ones (or the first and latest wordings, before two were accepted)."""
+        if self.is_valid():
+            by_id = {v.pk: v for v in self.history}
+            old, new = by_id[self.cleaned_data["a"]], by_id[self.cleaned_data["b"]]
+            return (new, old) if old.created_at > new.created_at else (old, new)
+        history = self.history
+        accepted = [v for v in history if v.number]
+        older = accepted[1] if len(accepted) > 1 else history[-1] if history else None
+        newer = accepted[0] if accepted else history[0] if history else None
+        return older, newer
 
 
 class DeclineForm(forms.Form):
@@ -260,12 +352,16 @@ class PauseForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
+    """How much longer a pause runs; the service decides whether that is allowed."""
+
     minutes = forms.IntegerField(
         label=_("How much longer?"),
         widget=DurationSelect(EXTENSIONS),
-        min_value=1,
+        min_value=-MINUTES_LIMIT,
         max_value=MINUTES_LIMIT,
-        error_messages=MINUTES_ERRORS,
+        error_messages={
+            code: CHOOSE_MORE_TIME for code in ("required", "invalid", "min_value", "max_value")
+        },
     )
 
 

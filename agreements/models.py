@@ -44,12 +44,17 @@ class Category(models.TextChoices):
 
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def for_couple(self, couple: Couple) -> AgreementQuerySet:
+        return self.filter(couple=couple)
+
     def due_for_revisit(self, couple: Couple, today: date) -> AgreementQuerySet:
         """Agreements in force whose "revisit by" date has come (`today` in the couple's home
         time zone). The couple home page lists them; the check-in agenda uses this too."""
-        return self.filter(
-            couple=couple, status=Agreement.Status.ACTIVE, revisit_by__lte=today
-        ).order_by("revisit_by", "title")
+        return (
+            self.for_couple(couple)
+            .filter(status=Agreement.Status.ACTIVE, revisit_by__lte=today)
+            .order_by("revisit_by", "title")
+        )
 
 
 class Agreement(models.Model):
@@ -86,8 +91,15 @@ class Agreement(models.Model):
     def is_retired(self) -> bool:
         return self.status == self.Status.RETIRED
 
+    def open_proposal(self, now: datetime) -> AgreementVersion | None:
+        """The proposal waiting for an answer, if any (at most one: a database rule)."""
+        return self.versions.open(now).select_related("proposed_by").first()
+
 
 class AgreementVersionQuerySet(models.QuerySet["AgreementVersion"]):
+    def for_couple(self, couple: Couple) -> AgreementVersionQuerySet:
+        return self.filter(agreement__couple=couple)
+
     def open(self, now: datetime) -> AgreementVersionQuerySet:
         """Proposals still waiting for an answer. An overdue one counts as expired even before
         the periodic task has marked it."""

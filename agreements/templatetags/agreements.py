@@ -30,8 +30,8 @@ def agreements_home_card(context: template.Context) -> dict[str, Any]:
         return {}
     now = timezone.now()
     awaiting = (
-        AgreementVersion.objects.open(now)
-        .filter(agreement__couple=couple)
+        AgreementVersion.objects.for_couple(couple)
+        .open(now)
         .exclude(proposed_by=request.user)
         .select_related("agreement")
         .order_by("expires_at")

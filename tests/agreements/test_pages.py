@@ -8,9 +8,10 @@ from django.test import Client
 from django.utils import timezone
 
 from agreements import services
-from agreements.models import Agreement, AgreementVersion, Category
+from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
 from couples.models import Couple, User
 from tests.agreements.conftest import agreed
+from tests.factories import UserFactory, pair
 
 
 def text(response: object) -> str:
@@ -233,3 +234,68 @@ def test_the_admin_lists_and_opens_agreements(phones: Agreement) -> None:
     assert client.get(f"/admin/agreements/agreement/{phones.pk}/change/").status_code == 200
     assert client.get("/admin/agreements/agreementversion/").status_code == 200
     assert client.get("/admin/agreements/emailpreference/").status_code == 200
+
+
+def test_compare_shows_the_last_two_accepted_versions_until_two_are_chosen(
+    couple: Couple, alice: User, bob: User, bob_client: Client
+) -> None:
+    agreement = agreed(couple, alice, bob, versions=3)
+    first, _second, third = agreement.versions.order_by("number")
+    page = text(bob_client.get(f"/agreements/{agreement.pk}/compare/"))
+    assert "From Version 2 by Alice" in page
+    assert "to Version 3 by Alice" in page
+    # Chosen the wrong way round, they are still shown older first.
+    page = text(
+        bob_client.get(f"/agreements/{agreement.pk}/compare/", {"a": third.pk, "b": first.pk})
+    )
+    assert "From Version 1 by Alice" in page
+    assert "to Version 3 by Alice" in page
+    assert "[removed: </span>1<" in page
+    assert "[added: </span>3<" in page
+
+
+def test_compare_refuses_versions_not_in_this_history_and_shows_the_latest_two(
+    couple: Couple, alice: User, bob: User, bob_client: Client
+) -> None:
+    agreement = agreed(couple, alice, bob, versions=2)
+    other = agreed(couple, alice, bob, title="Other").versions.get()
+    first = agreement.versions.get(number=1)
+    for choice in ({"a": first.pk, "b": other.pk}, {"a": "x", "b": first.pk}, {"a": first.pk}):
+        page = text(bob_client.get(f"/agreements/{agreement.pk}/compare/", choice))
+        assert "Choose two versions from the lists." in page
+        assert "From Version 1 by Alice" in page
+        assert "to Version 2 by Alice" in page
+
+
+def test_new_starts_from_a_blank_page_of_the_chosen_category(alice_client: Client) -> None:
+    form = alice_client.get("/agreements/new/", {"category": "pause"})
+    assert form.context["form"]["category"].value() == "pause"
+    assert "Pause terms" in text(form)
+    # An unknown starter with a known category still starts that category's blank page.
+    form = alice_client.get("/agreements/new/", {"starter": "nope", "category": "home"})
+    assert form.context["form"]["category"].value() == "home"
+    assert form.context["form"]["text"].value() is None
+    # Nothing known chosen: the examples are offered again.
+    picker = text(alice_client.get("/agreements/new/", {"starter": "nope", "category": "x"}))
+    assert "Start from an example" in picker
+
+
+def test_lists_hold_only_the_couples_own_agreements_proposals_and_pauses(
+    couple: Couple, alice: User, bob: User, charlie: User, bob_client: Client
+) -> None:
+    ours = agreed(couple, alice, bob, title="Ours")
+    propose(ours, alice, "Our proposal.")
+    theirs_couple = charlie.membership.couple
+    partner = UserFactory(display_name="Dana")
+    pair(partner, couple=theirs_couple)
+    theirs = agreed(theirs_couple, charlie, partner, title="Charlie's own")
+    propose(theirs, charlie, "Their proposal.")
+    services.start_pause(couple=theirs_couple, sender=charlie, phrase="Their pause", minutes=30)
+
+    assert list(Agreement.objects.for_couple(couple)) == [ours]
+    assert [v.agreement for v in AgreementVersion.objects.for_couple(couple)] == [ours, ours]
+    assert not PauseSignal.objects.for_couple(couple).exists()
+    for path in ("/agreements/", "/", "/pause/"):
+        page = text(bob_client.get(path))
+        assert "Charlie" not in page
+        assert "Their p" not in page

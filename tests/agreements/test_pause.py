@@ -352,6 +352,14 @@ def test_the_partner_cannot_extend(alice_client: Client, bob_client: Client, sta
     assert the_pause().extended_at is None
 
 
+@pytest.mark.parametrize("minutes", ["0", "-30", "soon", ""])
+def test_an_extension_of_no_time_is_refused(alice_client: Client, start, act, minutes: str) -> None:
+    start(alice_client)
+    page = text(act(alice_client, f"/pause/{the_pause().pk}/extend/", {"minutes": minutes}))
+    assert "Choose how much longer you need." in page
+    assert the_pause().extended_at is None
+
+
 # The 20-minute and 24-hour bounds, sender in Berlin, partner in New York.
 
 
