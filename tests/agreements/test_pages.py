@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -10,22 +11,17 @@ from django.utils import timezone
 from agreements import services
 from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
 from couples.models import Couple, User
-from tests.agreements.conftest import agreed
+from tests.agreements.conftest import Propose, agreed, text
 from tests.factories import UserFactory, pair
 
 
-def text(response: object) -> str:
-    return " ".join(response.content.decode().split())  # type: ignore[attr-defined]
-
-
-def propose(agreement: Agreement, by: User, words: str) -> AgreementVersion:
-    return services.propose_change(
-        agreement=agreement, by=by, terms=services.Terms(text=words), base_version=agreement.version
-    )
-
-
 def test_the_list_puts_what_awaits_my_answer_first_and_groups_by_category(
-    couple: Couple, alice: User, bob: User, bob_client: Client, alice_client: Client
+    couple: Couple,
+    alice: User,
+    bob: User,
+    bob_client: Client,
+    alice_client: Client,
+    propose: Propose,
 ) -> None:
     agreed(couple, alice, bob, title="Phones at dinner", category=Category.DIGITAL)
     chores = agreed(couple, alice, bob, title="Sunday chores", category=Category.HOME)
@@ -40,7 +36,7 @@ def test_the_list_puts_what_awaits_my_answer_first_and_groups_by_category(
 
 
 def test_the_detail_page_shows_the_text_in_force_the_proposal_and_the_history(
-    phones: Agreement, alice: User, bob_client: Client
+    phones: Agreement, alice: User, bob_client: Client, propose: Propose
 ) -> None:
     propose(phones, alice, "Version 2: our phones stay in the hallway during dinner.")
     page = text(bob_client.get(f"/agreements/{phones.pk}/"))
@@ -76,7 +72,7 @@ def test_a_former_partners_writing_is_shown_as_theirs_without_their_name(
 
 
 def test_the_home_page_lists_due_revisits_and_what_awaits_me(
-    couple: Couple, alice: User, bob: User, bob_client: Client
+    couple: Couple, alice: User, bob: User, bob_client: Client, propose: Propose
 ) -> None:
     today = timezone.localdate(timezone=couple.tz)
     agreed(couple, alice, bob, title="Due today", revisit_by=today)
@@ -121,6 +117,7 @@ def test_list_queries_do_not_grow(
     bob_client: Client,
     agreements: int,
     django_assert_num_queries,
+    propose: Propose,
 ) -> None:
     for n in range(agreements):
         agreement = agreed(couple, alice, bob, versions=10, title=f"Agreement {n}")
@@ -140,6 +137,7 @@ def test_detail_and_compare_queries_do_not_grow(
     agreements: int,
     versions: int,
     django_assert_num_queries,
+    propose: Propose,
 ) -> None:
     for _ in range(agreements):
         agreement = agreed(couple, alice, bob, versions=versions)
@@ -204,10 +202,16 @@ def test_the_pause_protocol_in_force_gives_the_pause_defaults(
 
 
 @pytest.mark.parametrize(
-    ("minutes", "accepted"), [("19", False), ("20", True), ("1440", True), ("1441", False)]
+    ("minutes", "refusal"),
+    [
+        ("19", "Ensure this value is greater than or equal to 20."),
+        ("20", None),
+        ("1440", None),
+        ("1441", "Ensure this value is less than or equal to 1440."),
+    ],
 )
 def test_pause_terms_are_between_20_minutes_and_24_hours(
-    couple: Couple, alice_client: Client, minutes: str, accepted: bool
+    couple: Couple, alice_client: Client, minutes: str, refusal: str | None
 ) -> None:
     response = alice_client.post(
         "/agreements/new/",
@@ -220,19 +224,28 @@ def test_pause_terms_are_between_20_minutes_and_24_hours(
             "return_phrase": "Back",
         },
     )
-    assert Agreement.objects.filter(couple=couple).exists() == accepted
-    if not accepted:
-        assert 'value="We pause kindly."' not in response.content.decode()
-        assert "We pause kindly." in response.content.decode()
+    stored = Agreement.objects.filter(couple=couple).first()
+    if refusal is None:
+        assert stored is not None
+        assert stored.versions.get().pause_minutes == int(minutes)
+    else:
+        assert stored is None
+        assert refusal in text(response)
+        # What was typed is kept in the text box, ready to correct.
+        textarea = re.compile(r'<textarea [^>]*id="id_text">\s*We pause kindly\.</textarea>')
+        assert textarea.search(response.content.decode())
 
 
 def test_the_admin_lists_and_opens_agreements(phones: Agreement) -> None:
     staff = User.objects.create_superuser("admin@example.com", "a calm evening walk")
     client = Client()
     client.force_login(staff)
-    assert "Phones at dinner" in client.get("/admin/agreements/agreement/").content.decode()
-    assert client.get(f"/admin/agreements/agreement/{phones.pk}/change/").status_code == 200
-    assert client.get("/admin/agreements/agreementversion/").status_code == 200
+    assert "Phones at dinner" in text(client.get("/admin/agreements/agreement/"))
+    opened = text(client.get(f"/admin/agreements/agreement/{phones.pk}/change/"))
+    assert 'value="Phones at dinner"' in opened
+    assert "Agreement versions" in opened
+    # The versions list names each version's agreement.
+    assert "Phones at dinner (Accepted)" in text(client.get("/admin/agreements/agreementversion/"))
     assert client.get("/admin/agreements/emailpreference/").status_code == 200
 
 
@@ -281,7 +294,7 @@ def test_new_starts_from_a_blank_page_of_the_chosen_category(alice_client: Clien
 
 
 def test_lists_hold_only_the_couples_own_agreements_proposals_and_pauses(
-    couple: Couple, alice: User, bob: User, charlie: User, bob_client: Client
+    couple: Couple, alice: User, bob: User, charlie: User, bob_client: Client, propose: Propose
 ) -> None:
     ours = agreed(couple, alice, bob, title="Ours")
     propose(ours, alice, "Our proposal.")

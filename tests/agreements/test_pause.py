@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import html
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -13,35 +12,9 @@ from django.utils import timezone
 from agreements import services, tasks
 from agreements.models import PauseSignal
 from couples.models import ActivityEntry, Couple, Phrase, PhraseGroup, TriggerScript, User
+from tests.agreements.conftest import text
 
 PHRASES = services.PauseDefaults().signal_phrases
-
-
-def text(response) -> str:
-    """The page as read: whitespace collapsed, entities decoded."""
-    return html.unescape(" ".join(response.content.decode().split()))
-
-
-@pytest.fixture
-def start(django_capture_on_commit_callbacks):
-    """Post the start form as a person would, running what happens after commit."""
-
-    def post(client: Client, minutes: int | str = 20, phrase: str = PHRASES[0], own: str = ""):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(
-                "/pause/", {"phrase": phrase, "own_words": own, "minutes": minutes}, follow=True
-            )
-
-    return post
-
-
-@pytest.fixture
-def act(django_capture_on_commit_callbacks):
-    def post(client: Client, path: str, data: dict | None = None):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(path, data or {}, follow=True)
-
-    return post
 
 
 def without_tokens(response) -> str:
@@ -285,6 +258,8 @@ def test_the_partner_does_not_see_whether_the_sender_is_ready(
         before = without_tokens(bob_client.get("/pause/"))
         act(alice_client, f"/pause/{the_pause().pk}/ready/")
         after = without_tokens(bob_client.get("/pause/"))
+    # Alice is recorded as ready, and Bob's page does not change by one character.
+    assert the_pause().sender_ready_at is not None
     assert before == after
 
 
@@ -499,11 +474,14 @@ def test_the_pause_page_queries_do_not_grow_with_history(
     # user, couple, partners, open pause, the pause protocol in force, the vocabulary's
     # "I need…" phrases (both offered by the form), past pauses
     with django_assert_num_queries(7):
-        assert alice_client.get("/pause/").status_code == 200
+        page = text(alice_client.get("/pause/"))
+    assert f"I need {past - 1} minutes" in page
+    assert f"“Past pause {past - 1}”" in page
     start(alice_client)
     # user, couple, partners, open pause, the pause protocol in force (its grounding practice)
     with django_assert_num_queries(5):
-        assert alice_client.get("/pause/").status_code == 200
+        page = text(alice_client.get("/pause/"))
+    assert "You're taking a pause" in page
 
 
 def test_home_has_a_pause_card(alice_client: Client) -> None:
