@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
-# Each word with the whitespace after it (and any leading whitespace alone), so that joining
-# the pieces gives back the text exactly and a shared space never splits a change in two.
-TOKENS = re.compile(r"\S+\s*|\s+")
+# Words (with an apostrophe inside, as in "we'll"), single marks of punctuation (or emoji),
+# and runs of whitespace, each its own token: a word stays the same word whatever follows it, so adding
+# words after "dinner" or "dinner." leaves "dinner" unchanged. Joining the tokens gives back
+# the text exactly.
+TOKENS = re.compile(r"\w+(?:['\u2019]\w+)*|[^\w\s]|\s+")
 
 
 @dataclass(frozen=True)
@@ -21,13 +23,27 @@ class Piece:
 def word_diff(old: str, new: str) -> list[Piece]:
     """The pieces that turn `old` into `new`: unchanged, removed and added runs of words."""
     a, b = TOKENS.findall(old), TOKENS.findall(new)
+    # (old text, new text, whether they are the same) for each run of tokens.
+    runs = [
+        ("".join(a[i1:i2]), "".join(b[j1:j2]), tag == "equal")
+        for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    ]
     pieces: list[Piece] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            pieces.append(Piece("same", "".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            pieces.append(Piece("removed", "".join(a[i1:i2])))
-        if j2 > j1:
-            pieces.append(Piece("added", "".join(b[j1:j2])))
+    removed = added = ""
+    for i, (old_text, new_text, same) in enumerate(runs):
+        # A lone space shared between two changes belongs to the change: "a b" -> "x y" reads
+        # as one replacement, not two with an unchanged space between them.
+        between_changes = 0 < i < len(runs) - 1 and not runs[i - 1][2] and not runs[i + 1][2]
+        if same and not (between_changes and old_text.isspace()):
+            pieces += _change(removed, added)
+            removed = added = ""
+            pieces.append(Piece("same", old_text))
+        else:
+            removed, added = removed + old_text, added + new_text
+    pieces += _change(removed, added)
     return pieces
+
+
+def _change(removed: str, added: str) -> list[Piece]:
+    pieces = [Piece("removed", removed)] if removed else []
+    return [*pieces, Piece("added", added)] if added else pieces

@@ -4,18 +4,26 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import (
+from agreements import starters
+from agreements.limits import (
+    PAUSE_MAX,
     PAUSE_MAX_MINUTES,
+    PAUSE_MIN,
     PAUSE_MIN_MINUTES,
+    in_words_lazy,
+)
+from agreements.models import (
     PAUSE_PHRASE_MAX_LENGTH,
+    Agreement,
     AgreementVersion,
     Category,
     EmailPreference,
     PauseSignal,
 )
-from agreements.services import PauseDefaults, Terms
+from agreements.services import CHOOSE_MORE_TIME, PauseDefaults, Terms
 
 PAUSE_FIELDS = ("pause_minutes", "signal_phrases", "grounding_practice", "return_phrase")
 
@@ -39,7 +47,11 @@ class ProposalForm(forms.ModelForm):
         }
         help_texts = {
             "revisit_by": _("A date to look at it together again."),
-            "pause_minutes": _("From %(min)s minutes to 24 hours.") % {"min": PAUSE_MIN_MINUTES},
+            "pause_minutes": format_lazy(
+                _("From {min} to {max}."),
+                min=in_words_lazy(PAUSE_MIN),
+                max=in_words_lazy(PAUSE_MAX),
+            ),
             "signal_phrases": _("One per line, for example “I need a pause”."),
             "grounding_practice": _("Optional: something calming to do during the pause."),
             "return_phrase": _("What either of you says when ready to come back."),
@@ -53,6 +65,7 @@ class ProposalForm(forms.ModelForm):
 
     def __init__(self, *args: Any, pause: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.pause = pause
         self.fields["text"].strip = False  # type: ignore[attr-defined]
         if pause:
             for name in ("pause_minutes", "signal_phrases", "return_phrase"):
@@ -80,6 +93,31 @@ class ProposalForm(forms.ModelForm):
                 % {"limit": PAUSE_PHRASE_MAX_LENGTH, "n": longest}
             )
         return phrases
+
+    @classmethod
+    def starting_from(
+        cls, agreement: Agreement, proposal: AgreementVersion | None, *, pause: bool
+    ) -> ProposalForm:
+        """A blank proposal for `agreement`, holding the words of the open `proposal` it would
+        answer, or else of the version in force, ready to change."""
+        initial: dict[str, Any] = {
+            "base_version": agreement.version,
+            "counters": proposal.pk if proposal else None,
+        }
+        source = proposal or agreement.current
+        if source is not None:
+            initial |= {f: getattr(source, f) for f in cls.Meta.fields if f != "note"}
+        return cls(initial=initial, pause=pause)
+
+    def rebased(self, agreement: Agreement, proposal: AgreementVersion | None) -> ProposalForm:
+        """This form as typed, now written for what is in place: the version in force and the
+        open proposal, so that proposing again answers what the person now sees."""
+        data = {
+            **{name: self.data.get(name) for name in self.fields},
+            "base_version": agreement.version,
+            "counters": proposal.pk if proposal else None,
+        }
+        return ProposalForm(data, pause=self.pause)
 
     def terms(self) -> Terms:
         data = self.cleaned_data
@@ -118,6 +156,70 @@ class NewAgreementForm(ProposalForm):
         self.fields["base_version"].required = False
 
 
+class StartForm(forms.Form):
+    """What a new agreement starts from (the query string of /agreements/new/): one of the
+    starters, or a blank page of one category."""
+
+    starter = forms.CharField(required=False)
+    category = forms.ChoiceField(choices=Category.choices, required=False)
+
+    def new_agreement_form(self) -> NewAgreementForm | None:
+        """The new-agreement form filled from the choice, or None while nothing is chosen."""
+        self.is_valid()
+        starter = starters.find(self.cleaned_data.get("starter") or "")
+        category = self.cleaned_data.get("category")
+        if starter is None and not category:
+            return None
+        initial: dict[str, Any] = {"category": category, "base_version": 0}
+        if starter is not None:
+            initial |= vars(starter) | {"category": starter.category}
+        return NewAgreementForm(initial=initial)
+
+
+class ProposalIdForm(forms.Form):
+    """Which proposal a partner answers or withdraws: the id the page showed. Anything else
+    names no proposal, and the services refuse that with their own message."""
+
+    proposal = forms.CharField(required=False)
+
+    def clean_proposal(self) -> int | None:
+        value: str = self.cleaned_data["proposal"]
+        # ASCII digits only: int() would also read the digits of other scripts ("٣").
+        return int(value) if value.isascii() and value.isdigit() else None
+
+    @property
+    def proposal_id(self) -> int | None:
+        return self.cleaned_data.get("proposal") if self.is_valid() else None
+
+
+class CompareForm(forms.Form):
+    """Two versions from an agreement's history to compare (the query string)."""
+
+    a = forms.TypedChoiceField(coerce=int)
+    b = forms.TypedChoiceField(coerce=int)
+
+    def __init__(self, *args: Any, history: list[AgreementVersion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.history = history
+        for name in ("a", "b"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(v.pk, str(v.pk)) for v in history]
+
+    def pair(self) -> tuple[AgreementVersion | None, AgreementVersion | None]:
+        """The two chosen versions, older first; without a valid choice, the last two accepted
+        ones (or the first and latest wordings, before two were accepted)."""
+        if self.is_valid():
+            by_id = {v.pk: v for v in self.history}
+            old, new = by_id[self.cleaned_data["a"]], by_id[self.cleaned_data["b"]]
+            return (new, old) if old.created_at > new.created_at else (old, new)
+        history = self.history
+        accepted = [v for v in history if v.number]
+        older = accepted[1] if len(accepted) > 1 else history[-1] if history else None
+        newer = accepted[0] if accepted else history[0] if history else None
+        return older, newer
+
+
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("What doesn't work for you yet?"),
@@ -145,9 +247,9 @@ class EmailPreferenceForm(forms.ModelForm):
 
 OWN_WORDS = "own"
 
-# Durations people choose from, in minutes; the server accepts any length from 20 minutes
-# to 24 hours, so the couple's protocol may set a default that is not in this list.
-DURATIONS = [20, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 1440]
+# Durations people choose from, in minutes; the server accepts any length from PAUSE_MIN to
+# PAUSE_MAX, so the couple's protocol may set a default that is not in this list.
+DURATIONS = [PAUSE_MIN_MINUTES, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, PAUSE_MAX_MINUTES]
 EXTENSIONS = [10, 20, 30, 60, 120, 240]
 
 
@@ -173,10 +275,12 @@ class DurationSelect(forms.Select):
 
 # Far past any allowed length, yet small enough that date arithmetic on it cannot overflow;
 # lengths in between get the kind messages of PauseSignal.return_time_problem.
-MINUTES_LIMIT = 7 * 24 * 60
+MINUTES_LIMIT = 7 * PAUSE_MAX_MINUTES
 MINUTES_ERRORS = {
     "min_value": _("That return time has already passed. Choose how long you need from now."),
-    "max_value": _("A pause lasts at most 24 hours. Choose a shorter time."),
+    "max_value": format_lazy(
+        _("A pause lasts at most {max}. Choose a shorter time."), max=in_words_lazy(PAUSE_MAX)
+    ),
 }
 
 
@@ -248,12 +352,16 @@ class PauseForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
+    """How much longer a pause runs; the service decides whether that is allowed."""
+
     minutes = forms.IntegerField(
         label=_("How much longer?"),
         widget=DurationSelect(EXTENSIONS),
-        min_value=1,
+        min_value=-MINUTES_LIMIT,
         max_value=MINUTES_LIMIT,
-        error_messages=MINUTES_ERRORS,
+        error_messages={
+            code: CHOOSE_MORE_TIME for code in ("required", "invalid", "min_value", "max_value")
+        },
     )
 
 

@@ -17,16 +17,21 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from agreements.limits import (
+    PAUSE_MAX,
+    PAUSE_MAX_MINUTES,
+    PAUSE_MIN,
+    PAUSE_MIN_MINUTES,
+    in_words,
+    in_words_lazy,
+)
 from couples.models import Couple, User
 
-PROPOSAL_LIFETIME = timedelta(days=14)
-DECLINE_COOLDOWN = timedelta(days=7)
 TEXT_MAX_LENGTH = 5000
-PAUSE_MIN_MINUTES = 20
-PAUSE_MAX_MINUTES = 24 * 60
 PAUSE_PHRASE_MAX_LENGTH = 200
 
 
@@ -39,12 +44,17 @@ class Category(models.TextChoices):
 
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def for_couple(self, couple: Couple) -> AgreementQuerySet:
+        return self.filter(couple=couple)
+
     def due_for_revisit(self, couple: Couple, today: date) -> AgreementQuerySet:
         """Agreements in force whose "revisit by" date has come (`today` in the couple's home
         time zone). The couple home page lists them; the check-in agenda uses this too."""
-        return self.filter(
-            couple=couple, status=Agreement.Status.ACTIVE, revisit_by__lte=today
-        ).order_by("revisit_by", "title")
+        return (
+            self.for_couple(couple)
+            .filter(status=Agreement.Status.ACTIVE, revisit_by__lte=today)
+            .order_by("revisit_by", "title")
+        )
 
 
 class Agreement(models.Model):
@@ -81,8 +91,15 @@ class Agreement(models.Model):
     def is_retired(self) -> bool:
         return self.status == self.Status.RETIRED
 
+    def open_proposal(self, now: datetime) -> AgreementVersion | None:
+        """The proposal waiting for an answer, if any (at most one: a database rule)."""
+        return self.versions.open(now).select_related("proposed_by").first()
+
 
 class AgreementVersionQuerySet(models.QuerySet["AgreementVersion"]):
+    def for_couple(self, couple: Couple) -> AgreementVersionQuerySet:
+        return self.filter(agreement__couple=couple)
+
     def open(self, now: datetime) -> AgreementVersionQuerySet:
         """Proposals still waiting for an answer. An overdue one counts as expired even before
         the periodic task has marked it."""
@@ -228,10 +245,6 @@ class EmailPreference(models.Model):
         return not cls.objects.filter(user=user, proposal_emails=False).exists()
 
 
-PAUSE_MIN = timedelta(minutes=20)
-PAUSE_MAX = timedelta(hours=24)
-
-
 class PauseSignalQuerySet(models.QuerySet["PauseSignal"]):
     def for_couple(self, couple: Couple) -> PauseSignalQuerySet:
         return self.filter(couple=couple)
@@ -241,7 +254,7 @@ class PauseSignalQuerySet(models.QuerySet["PauseSignal"]):
         return self.filter(started_at__gte=start, started_at__lt=end).order_by("started_at", "id")
 
     def open(self, now: datetime) -> PauseSignalQuerySet:
-        """Not ended and not yet past 24 hours (the periodic task closes those)."""
+        """Not ended and not yet past PAUSE_MAX (the periodic task closes those)."""
         return self.filter(ended_at__isnull=True, started_at__gt=now - PAUSE_MAX)
 
     def overdue(self, now: datetime) -> PauseSignalQuerySet:
@@ -254,15 +267,18 @@ class PauseSignalQuerySet(models.QuerySet["PauseSignal"]):
 class PauseSignal(models.Model):
     """One partner's request for a break from a conversation, with a time to come back.
 
-    A pause lasts at least 20 minutes and at most 24 hours. It ends when both partners are
-    ready to come back, when its sender ends it, or on its own at 24 hours. A couple has at
+    A pause lasts at least PAUSE_MIN and at most PAUSE_MAX. It ends when both partners are
+    ready to come back, when its sender ends it, or on its own at PAUSE_MAX. A couple has at
     most one pause that has not ended (a database rule, so two partners asking at the same
     instant get one pause between them)."""
 
     class EndReason(models.TextChoices):
-        READY = "ready", gettext_lazy("both were ready to come back")
-        SENDER = "sender", gettext_lazy("ended by the person who asked for it")
-        EXPIRED = "expired", gettext_lazy("ended on its own after 24 hours")
+        READY = "ready", _("both were ready to come back")
+        SENDER = "sender", _("ended by the person who asked for it")
+        EXPIRED = (
+            "expired",
+            format_lazy(_("ended on its own after {limit}"), limit=in_words_lazy(PAUSE_MAX)),
+        )
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="pauses")
     sender = models.ForeignKey(
@@ -298,21 +314,19 @@ class PauseSignal(models.Model):
     def return_time_problem(*, start: datetime, returns_at: datetime, now: datetime) -> str:
         """Why `returns_at` is not a valid return time for a pause begun at `start`, or ""."""
         if returns_at <= now:
-            return str(_("That return time has already passed. Choose how long you need from now."))
+            return gettext(
+                "That return time has already passed. Choose how long you need from now."
+            )
         if returns_at - start < PAUSE_MIN:
-            return str(
-                _(
-                    "A pause lasts at least 20 minutes: the body needs that long to settle. "
-                    "Choose 20 minutes or more."
-                )
-            )
+            return gettext(
+                "A pause lasts at least %(min)s: the body needs that long to settle. "
+                "Choose %(min)s or more."
+            ) % {"min": in_words(PAUSE_MIN)}
         if returns_at - start > PAUSE_MAX:
-            return str(
-                _(
-                    "A pause lasts at most 24 hours. Choose a shorter time; you can extend it "
-                    "once later if you need to."
-                )
-            )
+            return gettext(
+                "A pause lasts at most %(max)s. Choose a shorter time; you can extend it "
+                "once later if you need to."
+            ) % {"max": in_words(PAUSE_MAX)}
         return ""
 
     @property

@@ -15,11 +15,17 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agreements import tasks
-from agreements.models import (
+from agreements.limits import (
     DECLINE_COOLDOWN,
+    PAUSE_MAX,
+    PAUSE_MIN_MINUTES,
     PROPOSAL_LIFETIME,
+    in_words,
+)
+from agreements.models import (
     Agreement,
     AgreementVersion,
     Category,
@@ -32,6 +38,9 @@ from couples.models import Couple, Phrase, PhraseGroup, TriggerScript, User
 from couples.services import RefusedError, log
 
 Status = AgreementVersion.Status
+
+# Refused lengths of an extension; the extend form says it too, for a length it cannot read.
+CHOOSE_MORE_TIME = gettext_lazy("Choose how much longer you need.")
 
 
 @dataclass(frozen=True)
@@ -76,10 +85,7 @@ def propose_change(
         agreement, now = _lock(agreement)
         _refuse_if_stale(agreement, base_version)
         open_proposal = _open_for(agreement, now)
-        if open_proposal is not None and open_proposal.proposed_by_id == by.pk:
-            raise RefusedError(
-                _("Your proposal is still waiting. Withdraw it first to propose another.")
-            )
+        _refuse_if_own_proposal_waits(open_proposal, by)
         if open_proposal is not None and open_proposal.pk != counters:
             raise RefusedError(
                 _(
@@ -107,6 +113,16 @@ def propose_change(
             else _("proposed a change to “%(t)s”")
         )
         log(couple=agreement.couple, actor=by, message=message % {"t": agreement.title})
+    return proposal
+
+
+def proposal_to_counter(*, agreement: Agreement, by: User) -> AgreementVersion | None:
+    """Before `by` writes a proposal: the partner's open proposal it would answer as a
+    counter-proposal, or None. Refused when `by` cannot propose now, by the same rules
+    `propose_change` applies when the proposal arrives."""
+    _refuse_if_retired(agreement)
+    proposal = agreement.open_proposal(timezone.now())
+    _refuse_if_own_proposal_waits(proposal, by)
     return proposal
 
 
@@ -142,7 +158,9 @@ def propose_retirement(
     return proposal
 
 
-def accept(*, agreement: Agreement, proposal_id: int, by: User) -> AgreementVersion:
+def accept(*, agreement: Agreement, proposal_id: int | None, by: User) -> AgreementVersion:
+    """Accept the partner's open proposal `proposal_id` (None when the page named no proposal,
+    which is refused like one of another agreement)."""
     with transaction.atomic():
         agreement, now = _lock(agreement)
         proposal = _answerable(agreement, proposal_id, by, now)
@@ -173,7 +191,7 @@ def accept(*, agreement: Agreement, proposal_id: int, by: User) -> AgreementVers
     return proposal
 
 
-def decline(*, agreement: Agreement, proposal_id: int, by: User, reason: str) -> None:
+def decline(*, agreement: Agreement, proposal_id: int | None, by: User, reason: str) -> None:
     with transaction.atomic():
         agreement, now = _lock(agreement)
         proposal = _answerable(agreement, proposal_id, by, now)
@@ -186,7 +204,7 @@ def decline(*, agreement: Agreement, proposal_id: int, by: User, reason: str) ->
         )
 
 
-def withdraw(*, agreement: Agreement, proposal_id: int, by: User) -> None:
+def withdraw(*, agreement: Agreement, proposal_id: int | None, by: User) -> None:
     with transaction.atomic():
         agreement, now = _lock(agreement)
         proposal = _open_for(agreement, now)
@@ -246,10 +264,22 @@ def _lock(agreement: Agreement) -> tuple[Agreement, datetime]:
         .select_related("couple", "current")
         .get(pk=agreement.pk)
     )
-    if locked.is_retired:
-        raise RefusedError(_("This agreement was retired, so it can no longer change."))
+    _refuse_if_retired(locked)
     now = timezone.now()
     return locked, now
+
+
+def _refuse_if_retired(agreement: Agreement) -> None:
+    if agreement.is_retired:
+        raise RefusedError(_("This agreement was retired, so it can no longer change."))
+
+
+def _refuse_if_own_proposal_waits(proposal: AgreementVersion | None, by: User) -> None:
+    """One open proposal per agreement: the proposer withdraws theirs before another."""
+    if proposal is not None and proposal.proposed_by_id == by.pk:
+        raise RefusedError(
+            _("Your proposal is still waiting. Withdraw it first to propose another.")
+        )
 
 
 def _refuse_if_stale(agreement: Agreement, base_version: int) -> None:
@@ -273,9 +303,9 @@ def _open_for(agreement: Agreement, now: datetime) -> AgreementVersion | None:
 
 
 def _answerable(
-    agreement: Agreement, proposal_id: int, by: User, now: datetime
+    agreement: Agreement, proposal_id: int | None, by: User, now: datetime
 ) -> AgreementVersion:
-    proposal = agreement.versions.filter(pk=proposal_id).first()
+    proposal = None if proposal_id is None else agreement.versions.filter(pk=proposal_id).first()
     if proposal is None:
         raise RefusedError(_("That proposal doesn't belong to this agreement."))
     if not proposal.is_open(now):
@@ -310,7 +340,8 @@ def _expire(proposal: AgreementVersion, now: datetime) -> int:
     log(
         couple=agreement.couple,
         actor=proposal.proposed_by,
-        message=_("had a proposal for “%(t)s” expire after 14 days") % {"t": agreement.title},
+        message=_("had a proposal for “%(t)s” expire after %(lifetime)s")
+        % {"t": agreement.title, "lifetime": in_words(PROPOSAL_LIFETIME)},
     )
     transaction.on_commit(partial(tasks.send_expiry_emails.delay, proposal.pk))
     return 1
@@ -333,9 +364,10 @@ def _refuse_if_recently_declined(
     if any(_same(declined, terms, kind) for declined in recent):
         raise RefusedError(
             _(
-                "Your partner declined this same proposal less than 7 days ago. Change it, or "
-                "give it some time before proposing it again."
+                "Your partner declined this same proposal less than %(cooldown)s ago. Change it, "
+                "or give it some time before proposing it again."
             )
+            % {"cooldown": in_words(DECLINE_COOLDOWN)}
         )
 
 
@@ -371,7 +403,8 @@ class PauseDefaults:
     """The terms a pause starts from: the couple's accepted pause protocol (an agreement of
     the "how we pause" category), or Hearth's built-in ones where the protocol names none."""
 
-    pause_minutes: int = 20
+    # Hearth's own default is the shortest pause allowed.
+    pause_minutes: int = PAUSE_MIN_MINUTES
     signal_phrases: list[str] = field(
         default_factory=lambda: [
             _("I'm getting flooded and need a pause."),
@@ -451,7 +484,7 @@ def local_time(moment: datetime, user: User) -> str:
 
 
 def open_pause(couple: Couple, now: datetime) -> PauseSignal | None:
-    return couple.pauses.open(now).select_related("sender").first()
+    return PauseSignal.objects.for_couple(couple).open(now).select_related("sender").first()
 
 
 def start_pause(
@@ -512,16 +545,16 @@ def extend_pause(*, pause: PauseSignal, by: User, minutes: int) -> PauseSignal:
                 _("This pause has already been extended once, so it can't be extended again.")
             )
         if minutes <= 0:
-            raise RefusedError(_("Choose how much longer you need."))
+            raise RefusedError(CHOOSE_MORE_TIME)
         returns_at = max(now, pause.returns_at) + timedelta(minutes=minutes)
         if returns_at > pause.latest_return:
             limit = local_time(pause.latest_return, by)
             raise RefusedError(
                 _(
-                    "A pause lasts at most 24 hours from when it began, so this one can run "
+                    "A pause lasts at most %(max)s from when it began, so this one can run "
                     "until %(limit)s at the latest. Choose less time."
                 )
-                % {"limit": limit}
+                % {"max": in_words(PAUSE_MAX), "limit": limit}
             )
         pause.returns_at = returns_at
         pause.extended_at = now
@@ -583,12 +616,12 @@ def ready_to_return(*, pause: PauseSignal, user: User) -> PauseSignal:
 
 
 def end_overdue_pauses(*, now: datetime | None = None, couple: Couple | None = None) -> int:
-    """End every pause past 24 hours. Each is claimed with a conditional UPDATE, so running
+    """End every pause past PAUSE_MAX. Each is claimed with a conditional UPDATE, so running
     this twice (or in two workers at once) ends and logs each pause once."""
     now = now or timezone.now()
     overdue = PauseSignal.objects.overdue(now).select_related("couple", "sender")
     if couple is not None:
-        overdue = overdue.filter(couple=couple)
+        overdue = overdue.for_couple(couple)
     ended = 0
     for pause in overdue:
         with transaction.atomic():
@@ -600,7 +633,8 @@ def end_overdue_pauses(*, now: datetime | None = None, couple: Couple | None = N
                 log(
                     couple=pause.couple,
                     actor=pause.sender,
-                    message=_("asked for a pause that ended on its own after 24 hours"),
+                    message=_("asked for a pause that ended on its own after %(max)s")
+                    % {"max": in_words(PAUSE_MAX)},
                 )
                 pause_changed(pause.couple_id)
     return ended

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from agreements import services, starters
 from agreements.diff import word_diff
 from agreements.forms import (
+    CompareForm,
     DeclineForm,
     EmailPreferenceForm,
     ExtendForm,
@@ -21,7 +20,9 @@ from agreements.forms import (
     PauseEmailForm,
     PauseForm,
     ProposalForm,
+    ProposalIdForm,
     RetireForm,
+    StartForm,
 )
 from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
 from couples import access
@@ -37,13 +38,11 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     open_proposals = {
         p.agreement_id: p
-        for p in AgreementVersion.objects.open(now)
-        .filter(agreement__couple=couple)
-        .select_related("proposed_by")
+        for p in AgreementVersion.objects.for_couple(couple).open(now).select_related("proposed_by")
     }
     rows = [
         (a, open_proposals.get(a.pk))
-        for a in Agreement.objects.filter(couple=couple).select_related("current")
+        for a in Agreement.objects.for_couple(couple).select_related("current")
     ]
     ctx = {
         "awaiting": [(a, p) for a, p in rows if p and p.awaits(user, now)],
@@ -83,15 +82,11 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
                 return redirect("agreement", pk=agreement.pk)
         return render(request, "agreements/new.html", {"form": form})
 
-    starter = starters.find(request.GET.get("starter", ""))
-    category = request.GET.get("category", "")
-    if starter is None and category not in Category.values:
+    new_form = StartForm(request.GET).new_agreement_form()
+    if new_form is None:
         ctx = {"starters": starters.STARTERS, "categories": Category.choices}
         return render(request, "agreements/new.html", ctx)
-    initial: dict[str, Any] = {"category": category, "base_version": 0}
-    if starter is not None:
-        initial.update(vars(starter), category=starter.category)
-    return render(request, "agreements/new.html", {"form": NewAgreementForm(initial=initial)})
+    return render(request, "agreements/new.html", {"form": new_form})
 
 
 @access.couple_required
@@ -106,15 +101,10 @@ def agreement_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose a change; when the partner's proposal is open, this is a counter-proposal."""
     user = access.member(request)
     agreement = _agreement(request, pk)
-    now = timezone.now()
-    proposal = agreement.versions.open(now).select_related("proposed_by").first()
-    if agreement.is_retired:
-        messages.error(request, _("This agreement was retired, so it can no longer change."))
-        return redirect("agreement", pk=agreement.pk)
-    if proposal and proposal.proposed_by_id == user.pk:
-        messages.info(
-            request, _("Your proposal is still waiting. Withdraw it first to propose another.")
-        )
+    try:
+        proposal = services.proposal_to_counter(agreement=agreement, by=user)
+    except RefusedError as e:
+        messages.error(request, str(e))
         return redirect("agreement", pk=agreement.pk)
     pause = agreement.category == Category.PAUSE
     if request.method == "POST":
@@ -131,22 +121,14 @@ def agreement_propose(request: HttpRequest, pk: int) -> HttpResponse:
             except RefusedError as e:
                 # Show what is there now and keep what they typed, ready to propose again.
                 messages.error(request, str(e))
-                agreement.refresh_from_db()
-                proposal = agreement.versions.open(now).select_related("proposed_by").first()
-                now_in_place = {
-                    "base_version": agreement.version,
-                    "counters": proposal.pk if proposal else None,
-                }
-                form = ProposalForm({**request.POST.dict(), **now_in_place}, pause=pause)
+                agreement = _agreement(request, pk)
+                proposal = agreement.open_proposal(timezone.now())
+                form = form.rebased(agreement, proposal)
             else:
                 messages.success(request, _("Proposed. Your partner will find it waiting."))
                 return redirect("agreement", pk=agreement.pk)
     else:
-        source = proposal or agreement.current
-        initial = {"base_version": agreement.version, "counters": proposal.pk if proposal else None}
-        if source is not None:
-            initial.update({f: getattr(source, f) for f in ProposalForm.Meta.fields if f != "note"})
-        form = ProposalForm(initial=initial, pause=pause)
+        form = ProposalForm.starting_from(agreement, proposal, pause=pause)
     ctx = {"agreement": agreement, "proposal": proposal, "form": form}
     return render(request, "agreements/propose.html", ctx)
 
@@ -174,8 +156,9 @@ def agreement_retire(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_accept(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.member(request)
     agreement = _agreement(request, pk)
+    proposal_id = ProposalIdForm(request.POST).proposal_id
     try:
-        proposal = services.accept(agreement=agreement, proposal_id=_proposal_id(request), by=user)
+        proposal = services.accept(agreement=agreement, proposal_id=proposal_id, by=user)
     except RefusedError as e:
         messages.error(request, str(e))
     else:
@@ -197,7 +180,7 @@ def agreement_decline(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.decline(
             agreement=agreement,
-            proposal_id=_proposal_id(request),
+            proposal_id=ProposalIdForm(request.POST).proposal_id,
             by=user,
             reason=form.cleaned_data["reason"],
         )
@@ -213,8 +196,9 @@ def agreement_decline(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.member(request)
     agreement = _agreement(request, pk)
+    proposal_id = ProposalIdForm(request.POST).proposal_id
     try:
-        services.withdraw(agreement=agreement, proposal_id=_proposal_id(request), by=user)
+        services.withdraw(agreement=agreement, proposal_id=proposal_id, by=user)
     except RefusedError as e:
         messages.error(request, str(e))
     else:
@@ -228,16 +212,10 @@ def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """Any two wordings from the history, as a word-level diff (older first)."""
     agreement = _agreement(request, pk)
     history = list(agreement.versions.select_related("proposed_by"))
-    by_id = {str(v.pk): v for v in history}
-    old, new = by_id.get(request.GET.get("a", "")), by_id.get(request.GET.get("b", ""))
-    if old is None or new is None:
-        if request.GET:
-            messages.error(request, _("Choose two versions from the lists."))
-        accepted = [v for v in history if v.number]
-        old = accepted[1] if len(accepted) > 1 else history[-1] if history else None
-        new = accepted[0] if accepted else history[0] if history else None
-    elif old.created_at > new.created_at:
-        old, new = new, old
+    form = CompareForm(request.GET or None, history=history)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("Choose two versions from the lists."))
+    old, new = form.pair()
     ctx = {
         "agreement": agreement,
         "history": history,
@@ -253,10 +231,8 @@ def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def email_preference(request: HttpRequest) -> HttpResponse:
     form = EmailPreferenceForm(request.POST)
-    form.is_valid()
-    services.set_email_preference(
-        user=access.member(request), on=bool(form.cleaned_data.get("proposal_emails"))
-    )
+    on = form.is_valid() and form.cleaned_data["proposal_emails"]
+    services.set_email_preference(user=access.member(request), on=on)
     messages.success(request, _("Saved."))
     return redirect("settings")
 
@@ -265,13 +241,6 @@ def _agreement(request: HttpRequest, pk: int) -> Agreement:
     couple = access.current_couple(request)
     queryset = Agreement.objects.select_related("couple", "current")
     return access.get_for_couple(queryset, couple, pk=pk)
-
-
-def _proposal_id(request: HttpRequest) -> int:
-    value = request.POST.get("proposal", "")
-    if not (value.isascii() and value.isdigit()):
-        raise RefusedError(_("That proposal doesn't belong to this agreement."))
-    return int(value)
 
 
 def _detail(
@@ -354,7 +323,7 @@ def pause(request: HttpRequest) -> HttpResponse:
             "extend_form": ExtendForm() if current.can_extend(now) else None,
         }
     else:
-        ctx["past"] = couple.pauses.ended()[:RECENT_PAUSES]
+        ctx["past"] = PauseSignal.objects.for_couple(couple).ended()[:RECENT_PAUSES]
     return render(request, "agreements/pause.html", ctx)
 
 
@@ -369,7 +338,7 @@ def pause_extend(request: HttpRequest, pk: int) -> HttpResponse:
     signal = _acting_on(request, pk)
     form = ExtendForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose how much longer you need."))
+        messages.error(request, str(form.errors["minutes"][0]))
         return redirect("pause")
     try:
         signal = services.extend_pause(pause=signal, by=user, minutes=form.cleaned_data["minutes"])
@@ -458,7 +427,7 @@ def _pause_banner(request: HttpRequest) -> HttpResponse:
 def pause_email(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
     form = PauseEmailForm(request.POST)
-    form.is_valid()
-    services.set_pause_email(user=user, email_me=form.cleaned_data.get("email_me", False))
+    email_me = form.is_valid() and form.cleaned_data["email_me"]
+    services.set_pause_email(user=user, email_me=email_me)
     messages.success(request, _("Saved."))
     return redirect("settings")

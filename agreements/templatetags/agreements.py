@@ -1,4 +1,5 @@
-"""Agreements shown on pages that other apps own: the couple home card and /settings/."""
+"""Agreements shown on pages that other apps own (the couple home card and /settings/), and
+the limits of agreements and pauses in words for pages and emails."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from agreements.limits import (
+    DECLINE_COOLDOWN,
+    PAUSE_MAX,
+    PAUSE_MIN,
+    PROPOSAL_LIFETIME,
+    in_words,
+)
 from agreements.models import Agreement, AgreementVersion, EmailPreference
 from couples.access import member_couple
 
@@ -22,8 +30,8 @@ def agreements_home_card(context: template.Context) -> dict[str, Any]:
         return {}
     now = timezone.now()
     awaiting = (
-        AgreementVersion.objects.open(now)
-        .filter(agreement__couple=couple)
+        AgreementVersion.objects.for_couple(couple)
+        .open(now)
         .exclude(proposed_by=request.user)
         .select_related("agreement")
         .order_by("expires_at")
@@ -37,3 +45,18 @@ def agreements_home_card(context: template.Context) -> dict[str, Any]:
 @register.simple_tag
 def wants_agreement_emails(user: Any) -> bool:
     return EmailPreference.wants_email(user)
+
+
+LIMITS = {
+    "proposal_lifetime": PROPOSAL_LIFETIME,
+    "decline_cooldown": DECLINE_COOLDOWN,
+    "pause_min": PAUSE_MIN,
+    "pause_max": PAUSE_MAX,
+}
+
+
+@register.simple_tag
+def limit(name: str) -> str:
+    """`{% limit "pause_max" %}` is PAUSE_MAX in words: a page names a limit without restating
+    it."""
+    return in_words(LIMITS[name])

@@ -1,12 +1,35 @@
+"""Helpers shared by the agreements and pause tests: agreements written straight to the
+database, proposals made through the service, two partners acting at the same instant, and
+pages posted as a person would."""
+
 from __future__ import annotations
 
+import html
+import threading
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
 from django.utils import timezone
 
-from agreements.models import PROPOSAL_LIFETIME, Agreement, AgreementVersion, Category
+from agreements import services
+from agreements.limits import PROPOSAL_LIFETIME
+from agreements.models import Agreement, AgreementVersion, Category
 from couples.models import Couple, User
+from couples.services import RefusedError
+
+Propose = Callable[..., AgreementVersion]
+AtTheSameInstant = Callable[..., list[str]]
+Post = Callable[..., HttpResponse]
+
+
+def text(response: HttpResponse) -> str:
+    """The page as read: whitespace collapsed, entities decoded."""
+    return html.unescape(" ".join(response.content.decode().split()))
 
 
 def agreed(
@@ -53,3 +76,79 @@ def agreed(
 def phones(couple: Couple, alice: User, bob: User) -> Agreement:
     """Alice proposed it and Bob accepted it: version 1 is in force."""
     return agreed(couple, alice, bob)
+
+
+@pytest.fixture
+def propose() -> Propose:
+    """Propose new words through the service, written for the version in force; `counters`
+    names the partner's open proposal this one answers, if any."""
+
+    def propose(
+        agreement: Agreement, by: User, words: str, counters: int | None = None
+    ) -> AgreementVersion:
+        return services.propose_change(
+            agreement=agreement,
+            by=by,
+            terms=services.Terms(text=words),
+            base_version=agreement.version,
+            counters=counters,
+        )
+
+    return propose
+
+
+@pytest.fixture
+def at_the_same_instant() -> AtTheSameInstant:
+    """Run each action in its own thread with its own database connection, released
+    together; returns "ok" or the refusal's message for each. Needs real transactions
+    (`django_db(transaction=True)`)."""
+
+    def run_together(*actions: Callable[[], object]) -> list[str]:
+        barrier = threading.Barrier(len(actions))
+        outcomes: list[str] = [""] * len(actions)
+
+        def run(i: int, action: Callable[[], object]) -> None:
+            try:
+                barrier.wait()
+                action()
+                outcomes[i] = "ok"
+            except RefusedError as e:
+                outcomes[i] = str(e)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert all(outcomes), outcomes
+        return outcomes
+
+    return run_together
+
+
+@pytest.fixture
+def act(django_capture_on_commit_callbacks: Any) -> Post:
+    """Post as a person would and follow the redirect, running what happens after commit
+    (emails, the banner's stamp)."""
+
+    def post(client: Client, path: str, data: dict[str, object] | None = None) -> HttpResponse:
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(path, data or {}, follow=True)
+
+    return post
+
+
+@pytest.fixture
+def start(act: Post) -> Post:
+    """Post the pause form: a phrase (Hearth's first by default, or "own" with `own` words)
+    and a length in minutes."""
+    first_phrase = services.PauseDefaults().signal_phrases[0]
+
+    def post(
+        client: Client, minutes: int | str = 20, phrase: str = first_phrase, own: str = ""
+    ) -> HttpResponse:
+        return act(client, "/pause/", {"phrase": phrase, "own_words": own, "minutes": minutes})
+
+    return post

@@ -4,68 +4,35 @@ transactions) serialises them. Either way exactly one wins and nothing is lost."
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+from unittest import mock
 
 import pytest
-from django.db import connection
 
 from agreements import services
-from agreements.models import Agreement, AgreementVersion
+from agreements.models import AgreementVersion
 from couples.models import Couple, User
 from couples.services import RefusedError
-from tests.agreements.conftest import agreed
+from tests.agreements.conftest import AtTheSameInstant, Propose, agreed
 
 Status = AgreementVersion.Status
-
-
-def at_the_same_instant(*actions: Callable[[], object]) -> list[str]:
-    """Run each action in its own thread, released together; "ok" or the refusal for each."""
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[str] = [""] * len(actions)
-
-    def run(i: int, action: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            action()
-            outcomes[i] = "ok"
-        except RefusedError as e:
-            outcomes[i] = str(e)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert all(outcomes), outcomes
-    return outcomes
-
-
-def proposal_by(
-    agreement: Agreement, user: User, text: str, counters: int | None = None
-) -> AgreementVersion:
-    return services.propose_change(
-        agreement=agreement,
-        by=user,
-        terms=services.Terms(text=text),
-        base_version=agreement.version,
-        counters=counters,
-    )
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("attempt", range(3))
 def test_accepting_and_counter_proposing_at_once_lets_exactly_one_win(
-    couple: Couple, alice: User, bob: User, attempt: int
+    couple: Couple,
+    alice: User,
+    bob: User,
+    propose: Propose,
+    at_the_same_instant: AtTheSameInstant,
+    attempt: int,
 ) -> None:
     agreement = agreed(couple, alice, bob)
-    proposal = proposal_by(agreement, alice, "Phones in the drawer at every meal.")
+    proposal = propose(agreement, alice, "Phones in the drawer at every meal.")
 
     outcomes = at_the_same_instant(
         lambda: services.accept(agreement=agreement, proposal_id=proposal.pk, by=bob),
-        lambda: proposal_by(
+        lambda: propose(
             agreement, bob, "Phones in the drawer at dinner and breakfast.", proposal.pk
         ),
     )
@@ -94,13 +61,13 @@ def test_accepting_and_counter_proposing_at_once_lets_exactly_one_win(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_partners_proposing_at_once_leaves_one_open_proposal(
-    couple: Couple, alice: User, bob: User
+    couple: Couple, alice: User, bob: User, propose: Propose, at_the_same_instant: AtTheSameInstant
 ) -> None:
     agreement = agreed(couple, alice, bob)
 
     outcomes = at_the_same_instant(
-        lambda: proposal_by(agreement, alice, "Alice's words."),
-        lambda: proposal_by(agreement, bob, "Bob's words."),
+        lambda: propose(agreement, alice, "Alice's words."),
+        lambda: propose(agreement, bob, "Bob's words."),
     )
 
     assert outcomes.count("ok") == 1, outcomes
@@ -114,9 +81,11 @@ def test_two_partners_proposing_at_once_leaves_one_open_proposal(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_double_submitted_accept_accepts_once(couple: Couple, alice: User, bob: User) -> None:
+def test_a_double_submitted_accept_accepts_once(
+    couple: Couple, alice: User, bob: User, propose: Propose, at_the_same_instant: AtTheSameInstant
+) -> None:
     agreement = agreed(couple, alice, bob)
-    proposal = proposal_by(agreement, alice, "Phones in the drawer at every meal.")
+    proposal = propose(agreement, alice, "Phones in the drawer at every meal.")
 
     def accept() -> None:
         services.accept(agreement=agreement, proposal_id=proposal.pk, by=bob)
@@ -129,3 +98,19 @@ def test_a_double_submitted_accept_accepts_once(couple: Couple, alice: User, bob
     assert agreement.version == 2
     assert agreement.versions.filter(status=Status.ACCEPTED).count() == 2
     assert couple.activity.filter(message__startswith="accepted").count() == 1
+
+
+def test_the_database_lets_only_one_open_proposal_in_when_the_check_missed_it(
+    couple: Couple, alice: User, bob: User, propose: Propose
+) -> None:
+    """What the loser of a true race would see if the row lock ever let two through: the
+    constraint refuses the second proposal, with a message, and the first stays open."""
+    agreement = agreed(couple, alice, bob)
+    propose(agreement, alice, "Alice's words.")
+
+    refused = pytest.raises(RefusedError, match="Your partner proposed something at the same")
+    with mock.patch.object(services, "_open_for", return_value=None) as check, refused:
+        propose(agreement, bob, "Bob's words.")
+    check.assert_called_once()
+    assert [v.text for v in agreement.versions.filter(status=Status.OPEN)] == ["Alice's words."]
+    assert not agreement.versions.filter(text="Bob's words.").exists()

@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
+from agreements import services
 from agreements.diff import Piece, word_diff
 from agreements.models import Agreement
+from couples.models import User
 
 
 def test_a_diff_shows_insertions_and_deletions_word_by_word() -> None:
     pieces = word_diff("No phones at dinner.", "No phones at dinner or lunch, please.")
     assert pieces == [
-        Piece("same", "No phones at "),
-        Piece("removed", "dinner."),
-        Piece("added", "dinner or lunch, please."),
+        Piece("same", "No phones at dinner"),
+        Piece("added", " or lunch, please"),
+        Piece("same", "."),
     ]
     pieces = word_diff("We walk every evening together.", "We walk together.")
     assert pieces == [
@@ -27,9 +30,23 @@ def test_a_diff_keeps_unicode_and_whitespace_exactly() -> None:
     pieces = word_diff(old, new)
     assert "".join(p.text for p in pieces if p.op != "added") == old
     assert "".join(p.text for p in pieces if p.op != "removed") == new
-    assert Piece("removed", "gentle.\n") in pieces
-    assert Piece("added", "gentle 🌿.\n") in pieces
-    assert Piece("added", "questions, ever. Ça va?") in pieces
+    assert pieces == [
+        Piece("same", "Café talks stay gentle"),
+        Piece("added", " 🌿"),
+        Piece("same", ".\nNo “why” questions"),
+        Piece("added", ", ever"),
+        Piece("same", "."),
+        Piece("added", " Ça va?"),
+    ]
+
+
+def test_changed_words_side_by_side_read_as_one_change() -> None:
+    assert word_diff("Talk on Sunday evening.", "Talk on Monday morning.") == [
+        Piece("same", "Talk on "),
+        Piece("removed", "Sunday evening"),
+        Piece("added", "Monday morning"),
+        Piece("same", "."),
+    ]
 
 
 def test_the_compare_page_marks_changes_in_words_not_only_colour(
@@ -50,3 +67,33 @@ def test_the_compare_page_marks_changes_in_words_not_only_colour(
     assert '<span class="visually-hidden">[removed: </span>' in page
     assert "&lt;b&gt;and&lt;/b&gt;" in page
     assert "<b>and</b>" not in page
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "added"),
+    [
+        ("We walk together", "We walk together every evening", " every evening"),
+        ("We walk together.", "We walk together. Every evening.", " Every evening."),
+        ("We walk together.", "We walk together every evening.", " every evening"),
+    ],
+)
+def test_adding_words_at_the_end_shows_only_the_added_words(old: str, new: str, added: str) -> None:
+    pieces = word_diff(old, new)
+    assert [p for p in pieces if p.op != "same"] == [Piece("added", added)]
+    assert "".join(p.text for p in pieces if p.op != "added") == old
+    assert "".join(p.text for p in pieces if p.op != "removed") == new
+
+
+def test_the_page_shows_words_added_at_the_end_as_added_and_nothing_as_removed(
+    phones: Agreement, alice: User, bob_client: Client
+) -> None:
+    in_force = phones.current.text  # type: ignore[union-attr]
+    services.propose_change(
+        agreement=phones,
+        by=alice,
+        terms=services.Terms(text=f"{in_force} And at breakfast."),
+        base_version=phones.version,
+    )
+    page = bob_client.get(f"/agreements/{phones.pk}/").content.decode()
+    assert "[removed: " not in page
+    assert '[added: </span> And at breakfast.<span class="visually-hidden">]' in page

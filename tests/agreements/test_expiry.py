@@ -8,25 +8,18 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from agreements import services, tasks
+from agreements import tasks
 from agreements.models import Agreement, AgreementVersion
 from couples.models import Couple, User
-from tests.agreements.conftest import agreed
-from tests.agreements.test_concurrency import at_the_same_instant
+from tests.agreements.conftest import AtTheSameInstant, Propose, agreed
 
 Status = AgreementVersion.Status
 LATER = timedelta(days=14, minutes=1)
 
 
-def propose(agreement: Agreement, by: User, text: str) -> AgreementVersion:
-    return services.propose_change(
-        agreement=agreement, by=by, terms=services.Terms(text=text), base_version=agreement.version
-    )
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_expiry_task_run_twice_at_once_expires_each_proposal_once(
-    couple: Couple, alice: User, bob: User
+    couple: Couple, alice: User, bob: User, propose: Propose, at_the_same_instant: AtTheSameInstant
 ) -> None:
     first = propose(agreed(couple, alice, bob, title="Phones"), alice, "No phones at all.")
     second = propose(agreed(couple, alice, bob, title="Chores"), bob, "Chores on Sunday.")
@@ -42,10 +35,11 @@ def test_the_expiry_task_run_twice_at_once_expires_each_proposal_once(
     recipients = sorted(to for m in mail.outbox for to in m.to)
     assert recipients == ["alice@example.com"] * 2 + ["bob@example.com"] * 2
     assert all(m.subject == "An update in Hearth" for m in mail.outbox)
+    assert all("closed after 14 days without an answer" in m.body for m in mail.outbox)
 
 
 def test_running_the_task_again_changes_nothing(
-    couple: Couple, alice: User, bob: User, phones: Agreement
+    couple: Couple, alice: User, bob: User, phones: Agreement, propose: Propose
 ) -> None:
     proposal = propose(phones, alice, "No phones at all.")
     with time_machine.travel(timezone.now() + LATER):
@@ -57,7 +51,7 @@ def test_running_the_task_again_changes_nothing(
 
 
 def test_an_overdue_proposal_shows_as_expired_and_cannot_be_accepted_before_the_task_runs(
-    couple: Couple, alice: User, phones: Agreement, bob_client: Client
+    couple: Couple, alice: User, phones: Agreement, bob_client: Client, propose: Propose
 ) -> None:
     proposal = propose(phones, alice, "No phones at all.")
     with time_machine.travel(timezone.now() + LATER):
@@ -74,7 +68,7 @@ def test_an_overdue_proposal_shows_as_expired_and_cannot_be_accepted_before_the_
 
 
 def test_a_new_proposal_after_an_overdue_one_expires_the_old_one(
-    couple: Couple, alice: User, bob: User, phones: Agreement
+    couple: Couple, alice: User, bob: User, phones: Agreement, propose: Propose
 ) -> None:
     old = propose(phones, alice, "No phones at all.")
     with time_machine.travel(timezone.now() + LATER):
@@ -85,7 +79,7 @@ def test_a_new_proposal_after_an_overdue_one_expires_the_old_one(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_partner_who_turned_emails_off_gets_none(
-    couple: Couple, alice: User, bob: User, bob_client: Client
+    couple: Couple, alice: User, bob: User, bob_client: Client, propose: Propose
 ) -> None:
     bob_client.post("/agreements/email-preference/", {})
     phones = agreed(couple, alice, bob)
@@ -106,7 +100,12 @@ def test_beat_runs_the_expiry_task_regularly(settings) -> None:
 
 
 def test_the_email_about_a_waiting_proposal_is_neutral_and_links_to_it(
-    couple: Couple, alice: User, bob: User, phones: Agreement, django_capture_on_commit_callbacks
+    couple: Couple,
+    alice: User,
+    bob: User,
+    phones: Agreement,
+    django_capture_on_commit_callbacks,
+    propose: Propose,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         propose(phones, alice, "No phones at all, not even for the weather.")
@@ -115,3 +114,5 @@ def test_the_email_about_a_waiting_proposal_is_neutral_and_links_to_it(
     assert message.subject == "Something in Hearth awaits your answer"
     assert f"/agreements/{phones.pk}/" in message.body
     assert "phones" not in message.body.lower()
+    assert "it stays open for 14 days" in message.body
+    assert "it stays open for 14 days" in str(message.alternatives[0].content)

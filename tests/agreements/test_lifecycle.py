@@ -12,6 +12,7 @@ from django.utils import timezone
 from agreements import tasks
 from agreements.models import Agreement, AgreementVersion
 from couples.models import ActivityEntry, Couple
+from tests.agreements.conftest import text
 
 Status = AgreementVersion.Status
 
@@ -26,15 +27,15 @@ def open_proposal(agreement: Agreement) -> AgreementVersion:
 
 
 def page(client: Client, path: str) -> str:
-    return " ".join(client.get(path).content.decode().split())
+    return text(client.get(path))
 
 
-def propose(client: Client, agreement: Agreement, text: str, **extra: object) -> None:
+def propose(client: Client, agreement: Agreement, words: str, **extra: object) -> None:
     """Propose as the form does: based on the version in force, answering the open proposal."""
     agreement.refresh_from_db()
     answering = agreement.versions.filter(status=Status.OPEN).first()
     data = {
-        "text": text,
+        "text": words,
         "base_version": agreement.version,
         "counters": answering.pk if answering else "",
         "note": "",
@@ -42,6 +43,8 @@ def propose(client: Client, agreement: Agreement, text: str, **extra: object) ->
     }
     response = client.post(f"/agreements/{agreement.pk}/propose/", data)
     assert response.status_code == 302, response.content.decode()
+    # A refusal of the page redirects too: the proposal itself must be there, waiting.
+    assert open_proposal(agreement).text == words
 
 
 # Real commits, so the emails queued on commit go out at each step.

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -8,23 +9,19 @@ from django.test import Client
 from django.utils import timezone
 
 from agreements import services
-from agreements.models import Agreement, AgreementVersion, Category
+from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
 from couples.models import Couple, User
-from tests.agreements.conftest import agreed
-
-
-def text(response: object) -> str:
-    return " ".join(response.content.decode().split())  # type: ignore[attr-defined]
-
-
-def propose(agreement: Agreement, by: User, words: str) -> AgreementVersion:
-    return services.propose_change(
-        agreement=agreement, by=by, terms=services.Terms(text=words), base_version=agreement.version
-    )
+from tests.agreements.conftest import Propose, agreed, text
+from tests.factories import UserFactory, pair
 
 
 def test_the_list_puts_what_awaits_my_answer_first_and_groups_by_category(
-    couple: Couple, alice: User, bob: User, bob_client: Client, alice_client: Client
+    couple: Couple,
+    alice: User,
+    bob: User,
+    bob_client: Client,
+    alice_client: Client,
+    propose: Propose,
 ) -> None:
     agreed(couple, alice, bob, title="Phones at dinner", category=Category.DIGITAL)
     chores = agreed(couple, alice, bob, title="Sunday chores", category=Category.HOME)
@@ -39,15 +36,15 @@ def test_the_list_puts_what_awaits_my_answer_first_and_groups_by_category(
 
 
 def test_the_detail_page_shows_the_text_in_force_the_proposal_and_the_history(
-    phones: Agreement, alice: User, bob_client: Client
+    phones: Agreement, alice: User, bob_client: Client, propose: Propose
 ) -> None:
     propose(phones, alice, "Version 2: our phones stay in the hallway during dinner.")
     page = text(bob_client.get(f"/agreements/{phones.pk}/"))
     assert "What you agree to now" in page
     assert "Version 1: our phones stay in the drawer during dinner." in page
     assert "Proposed change" in page
-    assert "[removed: </span>drawer <" in page
-    assert "[added: </span>hallway <" in page
+    assert "[removed: </span>drawer<" in page
+    assert "[added: </span>hallway<" in page
     assert "Version 1 by Alice" in page
     assert "Accepted by Bob" in page
 
@@ -75,7 +72,7 @@ def test_a_former_partners_writing_is_shown_as_theirs_without_their_name(
 
 
 def test_the_home_page_lists_due_revisits_and_what_awaits_me(
-    couple: Couple, alice: User, bob: User, bob_client: Client
+    couple: Couple, alice: User, bob: User, bob_client: Client, propose: Propose
 ) -> None:
     today = timezone.localdate(timezone=couple.tz)
     agreed(couple, alice, bob, title="Due today", revisit_by=today)
@@ -120,6 +117,7 @@ def test_list_queries_do_not_grow(
     bob_client: Client,
     agreements: int,
     django_assert_num_queries,
+    propose: Propose,
 ) -> None:
     for n in range(agreements):
         agreement = agreed(couple, alice, bob, versions=10, title=f"Agreement {n}")
@@ -139,6 +137,7 @@ def test_detail_and_compare_queries_do_not_grow(
     agreements: int,
     versions: int,
     django_assert_num_queries,
+    propose: Propose,
 ) -> None:
     for _ in range(agreements):
         agreement = agreed(couple, alice, bob, versions=versions)
@@ -154,7 +153,7 @@ def test_detail_and_compare_queries_do_not_grow(
                 f"/agreements/{agreement.pk}/compare/", {"a": first.pk, "b": proposal.pk}
             )
         )
-    assert "[added: </span>One more change.<" in page
+    assert "[added: </span>One more change<" in page
 
 
 def test_the_pause_protocol_in_force_gives_the_pause_defaults(
@@ -203,10 +202,16 @@ def test_the_pause_protocol_in_force_gives_the_pause_defaults(
 
 
 @pytest.mark.parametrize(
-    ("minutes", "accepted"), [("19", False), ("20", True), ("1440", True), ("1441", False)]
+    ("minutes", "refusal"),
+    [
+        ("19", "Ensure this value is greater than or equal to 20."),
+        ("20", None),
+        ("1440", None),
+        ("1441", "Ensure this value is less than or equal to 1440."),
+    ],
 )
 def test_pause_terms_are_between_20_minutes_and_24_hours(
-    couple: Couple, alice_client: Client, minutes: str, accepted: bool
+    couple: Couple, alice_client: Client, minutes: str, refusal: str | None
 ) -> None:
     response = alice_client.post(
         "/agreements/new/",
@@ -219,17 +224,91 @@ def test_pause_terms_are_between_20_minutes_and_24_hours(
             "return_phrase": "Back",
         },
     )
-    assert Agreement.objects.filter(couple=couple).exists() == accepted
-    if not accepted:
-        assert 'value="We pause kindly."' not in response.content.decode()
-        assert "We pause kindly." in response.content.decode()
+    stored = Agreement.objects.filter(couple=couple).first()
+    if refusal is None:
+        assert stored is not None
+        assert stored.versions.get().pause_minutes == int(minutes)
+    else:
+        assert stored is None
+        assert refusal in text(response)
+        # What was typed is kept in the text box, ready to correct.
+        textarea = re.compile(r'<textarea [^>]*id="id_text">\s*We pause kindly\.</textarea>')
+        assert textarea.search(response.content.decode())
 
 
 def test_the_admin_lists_and_opens_agreements(phones: Agreement) -> None:
     staff = User.objects.create_superuser("admin@example.com", "a calm evening walk")
     client = Client()
     client.force_login(staff)
-    assert "Phones at dinner" in client.get("/admin/agreements/agreement/").content.decode()
-    assert client.get(f"/admin/agreements/agreement/{phones.pk}/change/").status_code == 200
-    assert client.get("/admin/agreements/agreementversion/").status_code == 200
+    assert "Phones at dinner" in text(client.get("/admin/agreements/agreement/"))
+    opened = text(client.get(f"/admin/agreements/agreement/{phones.pk}/change/"))
+    assert 'value="Phones at dinner"' in opened
+    assert "Agreement versions" in opened
+    # The versions list names each version's agreement.
+    assert "Phones at dinner (Accepted)" in text(client.get("/admin/agreements/agreementversion/"))
     assert client.get("/admin/agreements/emailpreference/").status_code == 200
+
+
+def test_compare_shows_the_last_two_accepted_versions_until_two_are_chosen(
+    couple: Couple, alice: User, bob: User, bob_client: Client
+) -> None:
+    agreement = agreed(couple, alice, bob, versions=3)
+    first, _second, third = agreement.versions.order_by("number")
+    page = text(bob_client.get(f"/agreements/{agreement.pk}/compare/"))
+    assert "From Version 2 by Alice" in page
+    assert "to Version 3 by Alice" in page
+    # Chosen the wrong way round, they are still shown older first.
+    page = text(
+        bob_client.get(f"/agreements/{agreement.pk}/compare/", {"a": third.pk, "b": first.pk})
+    )
+    assert "From Version 1 by Alice" in page
+    assert "to Version 3 by Alice" in page
+    assert "[removed: </span>1<" in page
+    assert "[added: </span>3<" in page
+
+
+def test_compare_refuses_versions_not_in_this_history_and_shows_the_latest_two(
+    couple: Couple, alice: User, bob: User, bob_client: Client
+) -> None:
+    agreement = agreed(couple, alice, bob, versions=2)
+    other = agreed(couple, alice, bob, title="Other").versions.get()
+    first = agreement.versions.get(number=1)
+    for choice in ({"a": first.pk, "b": other.pk}, {"a": "x", "b": first.pk}, {"a": first.pk}):
+        page = text(bob_client.get(f"/agreements/{agreement.pk}/compare/", choice))
+        assert "Choose two versions from the lists." in page
+        assert "From Version 1 by Alice" in page
+        assert "to Version 2 by Alice" in page
+
+
+def test_new_starts_from_a_blank_page_of_the_chosen_category(alice_client: Client) -> None:
+    form = alice_client.get("/agreements/new/", {"category": "pause"})
+    assert form.context["form"]["category"].value() == "pause"
+    assert "Pause terms" in text(form)
+    # An unknown starter with a known category still starts that category's blank page.
+    form = alice_client.get("/agreements/new/", {"starter": "nope", "category": "home"})
+    assert form.context["form"]["category"].value() == "home"
+    assert form.context["form"]["text"].value() is None
+    # Nothing known chosen: the examples are offered again.
+    picker = text(alice_client.get("/agreements/new/", {"starter": "nope", "category": "x"}))
+    assert "Start from an example" in picker
+
+
+def test_lists_hold_only_the_couples_own_agreements_proposals_and_pauses(
+    couple: Couple, alice: User, bob: User, charlie: User, bob_client: Client, propose: Propose
+) -> None:
+    ours = agreed(couple, alice, bob, title="Ours")
+    propose(ours, alice, "Our proposal.")
+    theirs_couple = charlie.membership.couple
+    partner = UserFactory(display_name="Dana")
+    pair(partner, couple=theirs_couple)
+    theirs = agreed(theirs_couple, charlie, partner, title="Charlie's own")
+    propose(theirs, charlie, "Their proposal.")
+    services.start_pause(couple=theirs_couple, sender=charlie, phrase="Their pause", minutes=30)
+
+    assert list(Agreement.objects.for_couple(couple)) == [ours]
+    assert [v.agreement for v in AgreementVersion.objects.for_couple(couple)] == [ours, ours]
+    assert not PauseSignal.objects.for_couple(couple).exists()
+    for path in ("/agreements/", "/", "/pause/"):
+        page = text(bob_client.get(path))
+        assert "Charlie" not in page
+        assert "Their p" not in page

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import html
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -13,35 +12,9 @@ from django.utils import timezone
 from agreements import services, tasks
 from agreements.models import PauseSignal
 from couples.models import ActivityEntry, Couple, Phrase, PhraseGroup, TriggerScript, User
+from tests.agreements.conftest import text
 
 PHRASES = services.PauseDefaults().signal_phrases
-
-
-def text(response) -> str:
-    """The page as read: whitespace collapsed, entities decoded."""
-    return html.unescape(" ".join(response.content.decode().split()))
-
-
-@pytest.fixture
-def start(django_capture_on_commit_callbacks):
-    """Post the start form as a person would, running what happens after commit."""
-
-    def post(client: Client, minutes: int | str = 20, phrase: str = PHRASES[0], own: str = ""):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(
-                "/pause/", {"phrase": phrase, "own_words": own, "minutes": minutes}, follow=True
-            )
-
-    return post
-
-
-@pytest.fixture
-def act(django_capture_on_commit_callbacks):
-    def post(client: Client, path: str, data: dict | None = None):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(path, data or {}, follow=True)
-
-    return post
 
 
 def without_tokens(response) -> str:
@@ -285,6 +258,8 @@ def test_the_partner_does_not_see_whether_the_sender_is_ready(
         before = without_tokens(bob_client.get("/pause/"))
         act(alice_client, f"/pause/{the_pause().pk}/ready/")
         after = without_tokens(bob_client.get("/pause/"))
+    # Alice is recorded as ready, and Bob's page does not change by one character.
+    assert the_pause().sender_ready_at is not None
     assert before == after
 
 
@@ -352,6 +327,14 @@ def test_the_partner_cannot_extend(alice_client: Client, bob_client: Client, sta
     assert the_pause().extended_at is None
 
 
+@pytest.mark.parametrize("minutes", ["0", "-30", "soon", ""])
+def test_an_extension_of_no_time_is_refused(alice_client: Client, start, act, minutes: str) -> None:
+    start(alice_client)
+    page = text(act(alice_client, f"/pause/{the_pause().pk}/extend/", {"minutes": minutes}))
+    assert "Choose how much longer you need." in page
+    assert the_pause().extended_at is None
+
+
 # The 20-minute and 24-hour bounds, sender in Berlin, partner in New York.
 
 
@@ -399,7 +382,10 @@ def test_an_extension_may_reach_24_hours_from_the_start_and_no_further(
         start(alice_client, minutes=23 * 60)
         pk = the_pause().pk
         refused = text(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 61}))
-        assert "so this one can run until Wed 13:00 at the latest" in refused
+        assert (
+            "A pause lasts at most 24 hours from when it began, so this one can run until "
+            "Wed 13:00 at the latest" in refused
+        )
         huge = text(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 99999999999}))
         assert "Choose how much longer you need." in huge
         assert the_pause().extended_at is None
@@ -488,11 +474,14 @@ def test_the_pause_page_queries_do_not_grow_with_history(
     # user, couple, partners, open pause, the pause protocol in force, the vocabulary's
     # "I need…" phrases (both offered by the form), past pauses
     with django_assert_num_queries(7):
-        assert alice_client.get("/pause/").status_code == 200
+        page = text(alice_client.get("/pause/"))
+    assert f"I need {past - 1} minutes" in page
+    assert f"“Past pause {past - 1}”" in page
     start(alice_client)
     # user, couple, partners, open pause, the pause protocol in force (its grounding practice)
     with django_assert_num_queries(5):
-        assert alice_client.get("/pause/").status_code == 200
+        page = text(alice_client.get("/pause/"))
+    assert "You're taking a pause" in page
 
 
 def test_home_has_a_pause_card(alice_client: Client) -> None:

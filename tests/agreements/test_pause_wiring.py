@@ -12,7 +12,8 @@ from django.utils import timezone
 from agreements.models import Agreement, PauseSignal
 from agreements.services import PauseDefaults
 from couples.models import Couple, Phrase, PhraseGroup, TriggerScript, User
-from tests.agreements.test_pause import poll, text, version_in
+from tests.agreements.conftest import text
+from tests.agreements.test_pause import poll, version_in
 
 BUILT_IN = PauseDefaults()
 BREATHING = "A minute of slow breathing"
@@ -136,17 +137,6 @@ def test_a_pause_keeps_its_vocabulary_phrase_after_the_phrase_is_retired(
 
 
 # The sender's shared trigger scripts on the partner's banner
-
-
-@pytest.fixture
-def act(django_capture_on_commit_callbacks):
-    """Post as a person would, running what happens after commit (the stamp's bump)."""
-
-    def post(client: Client, path: str, data: dict | None = None):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(path, data or {}, follow=True)
-
-    return post
 
 
 def test_a_shared_trigger_script_appears_on_the_partners_pause_banner_unshared_it_disappears(
