@@ -7,6 +7,7 @@ from typing import Any
 from dateutil.rrule import rrulestr
 from django import forms
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from checkins.models import (
@@ -366,3 +367,20 @@ class NextStepForm(forms.ModelForm):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search what you can read"), required=False, max_length=100)
+
+
+class ResolveForm(forms.Form):
+    """Mark a challenge resolved ("0" opens it again), then go back to `next`: kept only when it
+    is a path on this site, so a mistyped or planted value never leads elsewhere."""
+
+    resolved = forms.CharField(required=False)
+    next = forms.CharField(required=False, max_length=2000)
+
+    def clean_resolved(self) -> bool:
+        return bool(self.cleaned_data["resolved"] != "0")
+
+    def clean_next(self) -> str:
+        back: str = self.cleaned_data["next"]
+        if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=set()):
+            return back
+        return ""

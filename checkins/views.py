@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +26,7 @@ from checkins.forms import (
     ReflectionForm,
     ReminderChoicesForm,
     ReplyForm,
+    ResolveForm,
     ScheduleForm,
     SearchForm,
     friendly,
@@ -576,14 +576,15 @@ def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
     couple = access.current_couple(request)
     checkin = _existing_week(couple, week)
     target = get_object_or_404(checkin.entries.visible_to(user), pk=pk)
+    form = ResolveForm(request.POST)
+    form.is_valid()
     try:
-        services.mark_resolved(entry=target, by=user, resolved=request.POST.get("resolved") != "0")
+        services.mark_resolved(
+            entry=target, by=user, resolved=form.cleaned_data.get("resolved", True)
+        )
     except RefusedError as e:
         messages.error(request, str(e))
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect(_week_url(checkin))
+    return redirect(form.cleaned_data.get("next") or _week_url(checkin))
 
 
 @access.couple_required

@@ -85,3 +85,19 @@ def test_the_picture_of_weeks_met_is_accessible_and_keeps_no_score(
 def test_history_and_home_link_to_this_week(couple: Couple, alice_client: Client) -> None:
     assert 'href="/checkins/this-week/"' in alice_client.get("/").content.decode()
     assert "No check-ins yet." in text(alice_client.get("/checkins/"))
+
+
+def test_a_resolve_whose_next_is_not_a_path_goes_back_to_the_week(
+    couple: Couple, alice: User, bob: User, alice_client: Client
+) -> None:
+    checkin = week_of(couple, alice, bob, weeks_ago=2)
+    alices = Entry.objects.get(author=alice)
+    for junk in ("-1", "checkins", "javascript:alert(1)", "//evil.example/", "/\\evil.example/"):
+        response = alice_client.post(
+            f"/checkins/{checkin.label}/entries/{alices.pk}/resolve/",
+            {"resolved": "1", "next": junk},
+        )
+        assert response.status_code == 302, junk
+        assert response.headers["Location"] == f"/checkins/{checkin.label}/", junk
+    alices.refresh_from_db()
+    assert alices.challenge_resolved_at is not None
