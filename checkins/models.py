@@ -368,12 +368,10 @@ class CheckIn(models.Model):
 
 class EntryQuerySet(models.QuerySet["Entry"]):
     def visible_to(self, user: User) -> EntryQuerySet:
-        """What `user` may read: their own entries, and the others' shared ones once the week is
-        revealed (a draft left by someone who has since left the couple stays private).
+        """What `user` may read: their own entries, and the entries that were revealed. A draft,
+        or an entry shared by someone who left before the week opened, stays unread for good.
         Every page, partial, search and export reads entries through this."""
-        return self.filter(
-            Q(author=user) | Q(checkin__revealed_at__isnull=False, shared_at__isnull=False)
-        )
+        return self.filter(Q(author=user) | Q(revealed_at__isnull=False))
 
 
 class Entry(models.Model):
@@ -395,6 +393,11 @@ class Entry(models.Model):
     feelings = models.TextField(_("How I'm feeling (optional)"), blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
     shared_at = models.DateTimeField(null=True, blank=True)
+    # When the entry opened to the partner: at the week's reveal, for the two partners' shared
+    # entries (or at its share, for someone who joined after the reveal). Never set for an entry
+    # whose author left before the reveal: what was not revealed while its author was a member
+    # is never revealed afterwards, to anyone.
+    revealed_at = models.DateTimeField(null=True, blank=True)
     edited_after_sharing_at = models.DateTimeField(null=True, blank=True)
     challenge_resolved_at = models.DateTimeField(null=True, blank=True)
 

@@ -485,13 +485,20 @@ def share_entry(*, checkin: CheckIn, couple: Couple, author: User) -> CheckIn:
             return checkin
         now = timezone.now()
         entry.shared_at = now
-        entry.save(update_fields=["shared_at"])
-        # Only the two current partners' shares reveal the week, never a former partner's.
+        if checkin.revealed:
+            # Someone who joined after the week opened: their entry opens as they share it.
+            entry.revealed_at = now
+        entry.save(update_fields=["shared_at", "revealed_at"])
+        if checkin.revealed:
+            return checkin
+        # Only the two current partners' shares reveal the week, and only theirs are revealed:
+        # an entry shared by someone who has left stays unread.
         members = list(couple.memberships.values_list("user_id", flat=True))
         shared = checkin.entries.filter(author_id__in=members, shared_at__isnull=False)
         if len(members) == 2 and shared.count() == 2:
             checkin.revealed_at = now
             checkin.save(update_fields=["revealed_at"])
+            shared.update(revealed_at=now)
     return checkin
 
 
@@ -559,7 +566,11 @@ def agree_next_step(*, checkin: CheckIn, couple: Couple, by: User, proposed_at: 
         raise RefusedError(_("There is no proposed step to agree to yet."))
     updated = (
         CheckIn.objects.filter(
-            pk=checkin.pk, closed_at__isnull=True, next_step_at=seen, next_step_by__isnull=False
+            pk=checkin.pk,
+            closed_at__isnull=True,
+            next_step_at=seen,
+            # Proposed by the partner still here: a former partner's step is not theirs to agree.
+            next_step_by__membership__couple=couple,
         )
         .exclude(next_step_by=by)
         .update(closed_at=timezone.now())
@@ -572,6 +583,10 @@ def agree_next_step(*, checkin: CheckIn, couple: Couple, by: User, proposed_at: 
     if checkin.next_step_by_id == by.pk:
         raise RefusedError(
             _("You proposed this step. Your partner can agree to it or suggest another.")
+        )
+    if not couple.memberships.filter(user_id=checkin.next_step_by_id).exists():
+        raise RefusedError(
+            _("This step was proposed by a former partner. Propose one you would both choose.")
         )
     raise RefusedError(_("The proposed step changed while you were reading. Here is the new one."))
 

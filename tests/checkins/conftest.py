@@ -109,6 +109,7 @@ def week_of(
             small_win=f"{person.display_name}'s win",
             challenge=f"{person.display_name}'s challenge",
             shared_at=now,
+            revealed_at=now,
             challenge_resolved_at=now if resolved else None,
         )
     return checkin
