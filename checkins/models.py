@@ -420,6 +420,16 @@ class Entry(models.Model):
     def feeling_list(self) -> list[str]:
         return [line for line in self.feelings.splitlines() if line]
 
+    def saved_notice(self) -> str:
+        """What a save means for who can read the entry, said after each one."""
+        if self.revealed_at is not None:
+            return str(
+                _("Saved. Your partner can read it, with changes marked “edited after sharing”.")
+            )
+        if self.shared:
+            return str(_("Saved. It opens for both of you when your partner shares too."))
+        return str(_("Saved privately. Only you can see it."))
+
     def missing_to_share(self) -> str:
         """Why this entry cannot be shared yet, or "" when it can."""
         if not self.small_win.strip() or not self.challenge.strip():

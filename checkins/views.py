@@ -391,7 +391,7 @@ def entry(request: HtmxHttpRequest, week: str) -> HttpResponse:
                 request, _("Shared. It opens for both of you when your partner shares too.")
             )
     else:
-        messages.success(request, _("Saved privately. Only you can see it."))
+        messages.success(request, own.saved_notice())
     return redirect(_week_url(checkin) + "#your-entry")
 
 

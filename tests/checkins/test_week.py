@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
+from django.http import HttpResponse as Response
 from django.test import Client
 
 from checkins.models import CheckIn, Entry, Reflection
@@ -366,3 +369,49 @@ def test_agreeing_without_a_proposed_step_is_refused_and_the_week_stays_open(
     response = alice_client.post(f"/checkins/{WEEK}/next-step/agree/", {}, follow=True)
     assert "There is no proposed step to agree to yet." in text(response)
     assert CheckIn.objects.get().closed_at is None
+
+
+def notices(response: Response) -> list[str]:
+    """The flash messages a page shows, as a reader sees them."""
+    return [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", notice)).split())
+        for notice in re.findall(
+            r'<p class="notice[^"]*"[^>]*>(.*?)</p>', response.content.decode()
+        )
+    ]
+
+
+def test_every_save_message_says_truly_who_can_read_the_entry(
+    couple: Couple, alice_client: Client, bob_client: Client
+) -> None:
+    alice_client.get(URL)
+    draft = {"small_win": "Tea together", "challenge": "Mornings"}
+    assert notices(write(alice_client, follow=True, **draft)) == [
+        "Saved privately. Only you can see it."
+    ]
+    assert "Only you can see it." in text(write(alice_client, htmx=True, **draft))
+
+    # Shared while Bob has not: an edit is still Alice's alone until Bob shares.
+    assert notices(write(alice_client, action="share", follow=True, **draft)) == [
+        "Shared. It opens for both of you when your partner shares too."
+    ]
+    waiting = {**draft, "small_win": "Tea together, twice"}
+    assert notices(write(alice_client, follow=True, **waiting)) == [
+        "Saved. It opens for both of you when your partner shares too."
+    ]
+    assert "twice" not in text(bob_client.get(URL))
+    notice = text(write(alice_client, htmx=True, **waiting))
+    assert "It opens for both of you when your partner shares too." in notice
+    assert "Only you can see it" not in notice
+
+    # Bob shares: the week is open, and Alice's next edit reaches him at once.
+    write(bob_client, action="share", small_win="A walk", challenge="Evenings")
+    opened = {**draft, "small_win": "Tea together, three times"}
+    message = notices(write(alice_client, follow=True, **opened))
+    assert message == [
+        "Saved. Your partner can read it, with changes marked “edited after sharing”."
+    ]
+    assert "three times" in text(bob_client.get(URL))
+    notice = text(write(alice_client, htmx=True, **opened))
+    assert "Your partner can read it" in notice
+    assert "privately" not in notice
