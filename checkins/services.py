@@ -584,7 +584,9 @@ def agree_next_step(*, checkin: CheckIn, couple: Couple, by: User, proposed_at: 
         raise RefusedError(
             _("You proposed this step. Your partner can agree to it or suggest another.")
         )
-    if not couple.memberships.filter(user_id=checkin.next_step_by_id).exists():
+    proposer = checkin.next_step_by_id
+    gone = proposer is None or not couple.memberships.filter(user_id=proposer).exists()
+    if checkin.next_step and gone:
         raise RefusedError(
             _("This step was proposed by a former partner. Propose one you would both choose.")
         )
