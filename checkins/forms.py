@@ -17,6 +17,7 @@ from checkins.models import (
     Entry,
     Reflection,
     Schedule,
+    Status,
     offset_label,
 )
 from couples.models import time_zone_choices
@@ -384,3 +385,10 @@ class ResolveForm(forms.Form):
         if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=set()):
             return back
         return ""
+
+
+class StatusForm(forms.Form):
+    """The statuses a week page shows, sent back by its poll: an unchanged answer is empty."""
+
+    own = forms.ChoiceField(choices=Status.choices, required=False)
+    partner = forms.ChoiceField(choices=Status.choices, required=False)

@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 import secrets
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import ClassVar
 
 import dateutil.rrule
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -321,10 +322,60 @@ class Status(models.TextChoices):
     SHARED = "shared", _("shared")
 
     @classmethod
-    def of(cls, entry_exists: bool, shared_at: datetime | None) -> Status:
-        if shared_at is not None:
-            return cls.SHARED
-        return cls.WRITING if entry_exists else cls.NOT_STARTED
+    def of(cls, progress: Mapping[int | None, datetime | None], person_id: int | None) -> Status:
+        """Where `person_id` is, from a week's progress: when each author's entry was shared
+        (None while it is a draft); no entry at all is "not started"."""
+        if person_id is None or person_id not in progress:
+            return cls.NOT_STARTED
+        return cls.WRITING if progress[person_id] is None else cls.SHARED
+
+
+@dataclass(frozen=True)
+class Poll:
+    """A week as its status poll reads it: statuses only, never words."""
+
+    revealed: bool
+    own: Status
+    partner: Status
+    # The signed-in person's password hash and whether they may sign in, read in the same
+    # query so the session can be checked without loading the whole user.
+    password: str
+    is_active: bool
+
+
+class CheckInQuerySet(models.QuerySet["CheckIn"]):
+    def for_couple(self, couple: Couple) -> CheckInQuerySet:
+        return self.filter(couple=couple)
+
+    def poll(self, *, user_id: int, week_start: date) -> Poll | None:
+        """The week starting `week_start` of `user_id`'s couple, for the status poll, in one
+        query; None when their couple has no such week (or they have no couple). An entry by
+        someone who has left the couple is nobody's status."""
+        rows = list(
+            self.filter(couple__memberships__user_id=user_id, week_start=week_start).values_list(
+                "revealed_at",
+                "couple__memberships__user__password",
+                "couple__memberships__user__is_active",
+                "entries__author_id",
+                "entries__shared_at",
+                ExpressionWrapper(
+                    Q(entries__author__membership__couple_id=F("couple_id")),
+                    output_field=models.BooleanField(),
+                ),
+            )
+        )
+        if not rows:
+            return None
+        revealed_at, password, is_active = rows[0][:3]
+        progress = {author: shared for *_, author, shared, is_member in rows if is_member}
+        partner_id = next((author for author in progress if author != user_id), None)
+        return Poll(
+            revealed=revealed_at is not None,
+            own=Status.of(progress, user_id),
+            partner=Status.of(progress, partner_id),
+            password=password,
+            is_active=is_active,
+        )
 
 
 class CheckIn(models.Model):
@@ -339,6 +390,8 @@ class CheckIn(models.Model):
     )
     next_step_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CheckInQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-week_start"]
@@ -415,6 +468,11 @@ class Entry(models.Model):
     @property
     def shared(self) -> bool:
         return self.shared_at is not None
+
+    @property
+    def status(self) -> Status:
+        """Its author's status: an entry exists from the first saved draft on."""
+        return Status.SHARED if self.shared else Status.WRITING
 
     @property
     def feeling_list(self) -> list[str]:

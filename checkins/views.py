@@ -3,14 +3,17 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,6 +32,7 @@ from checkins.forms import (
     ResolveForm,
     ScheduleForm,
     SearchForm,
+    StatusForm,
     friendly,
     rhythm,
 )
@@ -36,6 +40,7 @@ from checkins.models import (
     CalendarFeed,
     CheckIn,
     Entry,
+    Poll,
     Reflection,
     ReminderOptOut,
     Schedule,
@@ -48,7 +53,7 @@ from checkins.models import (
     week_label,
 )
 from couples import access
-from couples.models import Couple, Repair
+from couples.models import Couple, Repair, User
 from couples.services import RefusedError
 
 UPCOMING = 3
@@ -268,7 +273,9 @@ def _week_context(
     partner = next((p for p in partners if p.pk != user.pk), None)
     # Both partners' progress, without their words: the partner's entry itself is only read
     # through visible_to() below.
-    progress = dict(checkin.entries.values_list("author_id", "shared_at"))
+    progress: dict[int | None, datetime | None] = dict(
+        checkin.entries.values_list("author_id", "shared_at")
+    )
     entries = list(
         checkin.entries.visible_to(user)
         .select_related("author")
@@ -287,11 +294,8 @@ def _week_context(
         "partner": partner,
         "member_ids": {p.pk for p in partners},
         "own": own,
-        "own_status": Status.of(user.pk in progress, progress.get(user.pk)),
-        "partner_status": Status.of(
-            partner is not None and partner.pk in progress,
-            progress.get(partner.pk) if partner else None,
-        ),
+        "own_status": Status.of(progress, user.pk),
+        "partner_status": Status.of(progress, partner.pk if partner else None),
         "entries": entries,
         "form": form,
         "agenda": _agenda(couple, checkin, is_current),
@@ -377,7 +381,14 @@ def entry(request: HtmxHttpRequest, week: str) -> HttpResponse:
     else:
         problem = _("Not saved yet. %(notes)s") % {"notes": _form_notes(form)}
     if request.htmx:
-        ctx = {"own": own, "problem": problem, "form": form}
+        ctx = {
+            "own": own,
+            "problem": problem,
+            "form": form,
+            "own_status": own.status if own.pk else Status.NOT_STARTED,
+            # The page shows one's own status until the week opens; keep it current.
+            "oob": checkin.week_start == current_week(couple) and not checkin.revealed,
+        }
         return render(request, "checkins/week.html#save-state", ctx)
     if problem:
         messages.error(request, problem)
@@ -395,46 +406,57 @@ def entry(request: HtmxHttpRequest, week: str) -> HttpResponse:
     return redirect(_week_url(checkin) + "#your-entry")
 
 
-@login_required
-@require_http_methods(["GET"])
-def status(request: HtmxHttpRequest, week: str) -> HttpResponse:
-    """The partner's status, polled every few seconds while the week page is open.
-
-    One query besides the signed-in user: the week is found through the member's couple in the
-    same query that reads both partners' progress, so another couple's week is simply absent.
-    Answers 204 when nothing changed since `shown`, and reloads the page at the reveal."""
-    user = access.member(request)
-    monday = parse_week(week)
-    if monday is None:
-        raise Http404
-    rows = list(
-        CheckIn.objects.filter(couple__memberships__user_id=user.pk, week_start=monday).values_list(
-            "revealed_at",
-            "entries__author_id",
-            "entries__shared_at",
-            # Whether the author is still in this couple: a former partner's entry is not the
-            # partner's status.
-            ExpressionWrapper(
-                Q(entries__author__membership__couple_id=F("couple_id")),
-                output_field=BooleanField(),
-            ),
+def _session_still_valid(request: HttpRequest, poll: Poll) -> bool:
+    """Django's own check of a signed-in session (`django.contrib.auth.get_user`), made on the
+    password hash the poll read with its week instead of on a whole user: the sign-in backend is
+    still configured, the account may sign in, and the session was made with the current
+    password (a password change ends every other session). Anything less takes the full path."""
+    session_hash = str(request.session.get(HASH_SESSION_KEY) or "")
+    return (
+        poll.is_active
+        and bool(session_hash)
+        and request.session.get(BACKEND_SESSION_KEY) in settings.AUTHENTICATION_BACKENDS
+        and constant_time_compare(
+            session_hash, User(password=poll.password).get_session_auth_hash()
         )
     )
-    if not rows:
-        raise Http404
-    if rows[0][0] is not None:
+
+
+@login_required
+@require_http_methods(["GET"])
+def _no_status(request: HttpRequest) -> HttpResponse:
+    """When the poll's one query found nothing to show: a visitor whose session is missing or
+    ended (Django's full check, which also clears an ended session) is sent to sign in; anyone
+    else asked about a week their couple does not have, or used another method than GET."""
+    raise Http404
+
+
+def status(request: HtmxHttpRequest, week: str) -> HttpResponse:
+    """Both partners' statuses, polled every few seconds while the week page is open.
+
+    One query: the week is found through the member's couple in the same query that reads both
+    partners' progress and the password hash that checks the session, so another couple's week
+    is simply absent and the whole user is never loaded. Answers 204 when neither status changed
+    since the page's, and reloads the page at the reveal."""
+    monday = parse_week(week)
+    user_id = request.session.get(SESSION_KEY)
+    poll = None
+    if request.method == "GET" and monday is not None and user_id is not None:
+        poll = CheckIn.objects.poll(user_id=User._meta.pk.to_python(user_id), week_start=monday)
+    if poll is None or not _session_still_valid(request, poll):
+        return _no_status(request)
+    if poll.revealed:
         if request.htmx:
             return HttpResponseClientRefresh()
         return redirect("checkin_week", week=week)
-    partner_rows = [
-        (shared_at,)
-        for _r, author_id, shared_at, is_member in rows
-        if is_member and author_id not in (None, user.pk)
-    ]
-    partner_status = Status.of(bool(partner_rows), partner_rows[0][0] if partner_rows else None)
-    if request.htmx and request.GET.get("shown") == partner_status:
+    shown = StatusForm(request.GET)
+    if (
+        request.htmx
+        and shown.is_valid()
+        and (shown.cleaned_data["own"], shown.cleaned_data["partner"]) == (poll.own, poll.partner)
+    ):
         return HttpResponse(status=204)
-    ctx = {"week": week, "partner_status": partner_status}
+    ctx = {"week": week, "own_status": poll.own, "partner_status": poll.partner, "oob": True}
     return render(request, "checkins/week.html#status", ctx)
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 
 from checkins.models import CheckIn, Entry, Reflection
 from couples.models import Couple, Phrase, PhraseGroup, User
-from tests.checkins.conftest import HTMX, URL, WEEK, text, week_of, write
+from tests.checkins.conftest import HTMX, URL, WEEK, statuses, text, week_of, write
 
 
 def test_this_week_redirects_to_the_week_and_creates_it_on_first_visit(
@@ -415,3 +415,88 @@ def test_every_save_message_says_truly_who_can_read_the_entry(
     notice = text(write(alice_client, htmx=True, **opened))
     assert "Your partner can read it" in notice
     assert "privately" not in notice
+
+
+def status_list(client: Client) -> str:
+    """The "Where you both are" list of the week page, as a reader sees it."""
+    page = client.get(URL).content.decode()
+    section = page.split('<ul class="statuses">', 1)[1].split("</ul>", 1)[0]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", section)).split())
+
+
+def test_both_statuses_are_right_for_both_people_at_every_step(
+    couple: Couple, alice_client: Client, bob_client: Client
+) -> None:
+    poll = f"/checkins/{WEEK}/status/"
+
+    def seen(alice: str, bob: str) -> None:
+        assert status_list(alice_client) == f"You: {alice} Bob: {bob}"
+        assert status_list(bob_client) == f"You: {bob} Alice: {alice}"
+        assert statuses(alice_client.get(poll, **HTMX)) == {
+            "partner-status": bob,
+            "own-status": alice,
+        }
+        assert statuses(bob_client.get(poll, **HTMX)) == {
+            "partner-status": alice,
+            "own-status": bob,
+        }
+
+    seen(alice="not started yet", bob="not started yet")
+
+    # Alice's first autosave turns her own status to writing on her open page.
+    saved = write(alice_client, htmx=True, small_win="w", challenge="")
+    assert statuses(saved) == {"own-status": "writing"}
+    assert 'id="own-status" hx-swap-oob="true"' in saved.content.decode()
+    seen(alice="writing", bob="not started yet")
+
+    write(bob_client, htmx=True, small_win="w", challenge="")
+    seen(alice="writing", bob="writing")
+
+    write(alice_client, action="share", small_win="w", challenge="c")
+    seen(alice="shared", bob="writing")
+
+    # Bob shares too: the week opens, and each open page is reloaded by its poll.
+    write(bob_client, action="share", small_win="w", challenge="c")
+    for client in (alice_client, bob_client):
+        assert client.get(poll, **HTMX).headers["HX-Refresh"] == "true"
+        assert 'class="statuses"' not in client.get(URL).content.decode()
+
+
+def test_the_status_poll_answers_nothing_new_only_when_both_statuses_are_unchanged(
+    couple: Couple, alice_client: Client, bob_client: Client
+) -> None:
+    poll = f"/checkins/{WEEK}/status/"
+    alice_client.get(URL)
+    unchanged = {"own": "not_started", "partner": "not_started"}
+    assert alice_client.get(poll, unchanged, **HTMX).status_code == 204
+    write(alice_client, htmx=True, small_win="w", challenge="")
+    assert statuses(alice_client.get(poll, unchanged, **HTMX))["own-status"] == "writing"
+    assert alice_client.get(poll, {**unchanged, "own": "writing"}, **HTMX).status_code == 204
+    write(bob_client, htmx=True, small_win="w", challenge="")
+    changed = alice_client.get(poll, {**unchanged, "own": "writing"}, **HTMX)
+    assert statuses(changed)["partner-status"] == "writing"
+
+
+def test_someone_alone_sees_their_own_status(alice: User) -> None:
+    from couples import services
+
+    services.create_couple(user=alice, name="Waiting room", time_zone="UTC")
+    client = Client()
+    client.force_login(alice)
+    assert status_list(client) == "You: not started yet"
+    saved = write(client, htmx=True, small_win="w", challenge="")
+    assert statuses(saved) == {"own-status": "writing"}
+    assert status_list(client) == "You: writing"
+
+
+def test_the_status_poll_refuses_a_session_ended_by_a_password_change(
+    couple: Couple, alice: User, alice_client: Client
+) -> None:
+    poll = f"/checkins/{WEEK}/status/"
+    alice_client.get(URL)
+    assert statuses(alice_client.get(poll, **HTMX))["own-status"] == "not started yet"
+    alice.set_password("a different evening walk")
+    alice.save()
+    response = alice_client.get(poll, **HTMX)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/accounts/login/")
