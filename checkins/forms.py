@@ -311,6 +311,19 @@ class EntryForm(forms.ModelForm):
         return "\n".join(self.cleaned_data["feelings"])
 
 
+class PressedButton(forms.CheckboxInput):
+    """A submit button: pressed when the browser sent its name, whatever its value."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> bool:
+        return name in data
+
+
+class EntryActionForm(forms.Form):
+    """Which button sent the entry: Share, or Save (which an autosave is too)."""
+
+    share = forms.BooleanField(required=False, widget=PressedButton)
+
+
 class ReflectionForm(forms.ModelForm):
     class Meta:
         model = Reflection
@@ -366,8 +379,15 @@ class NextStepForm(forms.ModelForm):
         field.error_messages["required"] = _("Write the step you'd like to take together.")
 
 
+class AgreeStepForm(forms.Form):
+    """Agreeing to the step as it was shown: `proposed_at` names that proposal (ISO 8601)."""
+
+    proposed_at = forms.DateTimeField(required=False)
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search what you can read"), required=False, max_length=100)
+    page = forms.CharField(required=False, max_length=20)
 
 
 class ResolveForm(forms.Form):

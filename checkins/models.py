@@ -347,6 +347,20 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
     def for_couple(self, couple: Couple) -> CheckInQuerySet:
         return self.filter(couple=couple)
 
+    def revealed(self) -> CheckInQuerySet:
+        """Weeks both partners shared: the weeks "met" in the history's picture."""
+        return self.filter(revealed_at__isnull=False)
+
+    def closed(self) -> CheckInQuerySet:
+        """Weeks closed with a small step both partners agreed on."""
+        return self.filter(closed_at__isnull=False)
+
+    def matching(self, q: str, entries: EntryQuerySet) -> CheckInQuerySet:
+        """Weeks with `q` in one of `entries` (pass only what the reader may read) or in the
+        step they chose, ignoring case."""
+        found = entries.matching(q).values("checkin")
+        return self.filter(Q(pk__in=found) | Q(next_step__icontains=q))
+
     def poll(self, *, user_id: int, week_start: date) -> Poll | None:
         """The week starting `week_start` of `user_id`'s couple, for the status poll, in one
         query; None when their couple has no such week (or they have no couple). An entry by
@@ -420,11 +434,38 @@ class CheckIn(models.Model):
 
 
 class EntryQuerySet(models.QuerySet["Entry"]):
+    def for_couple(self, couple: Couple) -> EntryQuerySet:
+        return self.filter(checkin__couple=couple)
+
     def visible_to(self, user: User) -> EntryQuerySet:
         """What `user` may read: their own entries, and the entries that were revealed. A draft,
         or an entry shared by someone who left before the week opened, stays unread for good.
         Every page, partial, search and export reads entries through this."""
         return self.filter(Q(author=user) | Q(revealed_at__isnull=False))
+
+    def progress(self) -> dict[int | None, datetime | None]:
+        """When each author shared their entry (None for a draft), and nothing of their words:
+        where each person is, for `Status.of`."""
+        return dict(self.values_list("author_id", "shared_at"))
+
+    def matching(self, q: str) -> EntryQuerySet:
+        """Entries with `q` in any of their words or chosen feelings, ignoring case."""
+        return self.filter(
+            Q(small_win__icontains=q)
+            | Q(challenge__icontains=q)
+            | Q(appreciation__icontains=q)
+            | Q(help_wanted__icontains=q)
+            | Q(feelings__icontains=q)
+        )
+
+    def carried_over(self, *, before: date) -> EntryQuerySet:
+        """Challenges of weeks both partners shared before the week of `before` that their
+        author has not marked resolved: they stay in view until then. Newest week first."""
+        return self.filter(
+            checkin__revealed_at__isnull=False,
+            checkin__week_start__lt=before,
+            challenge_resolved_at__isnull=True,
+        ).order_by("-checkin__week_start", "id")
 
 
 class Entry(models.Model):
@@ -504,6 +545,16 @@ class Entry(models.Model):
         return any(r.answer == Reflection.Answer.YES for r in self.reflections.all())
 
 
+class ReflectionQuerySet(models.QuerySet["Reflection"]):
+    def for_couple(self, couple: Couple) -> ReflectionQuerySet:
+        return self.filter(entry__checkin__couple=couple)
+
+    def visible_to(self, user: User) -> ReflectionQuerySet:
+        """A reflection is read where its entry is: with the entry's author, or once the entry
+        was revealed (see `EntryQuerySet.visible_to`)."""
+        return self.filter(Q(entry__author=user) | Q(entry__revealed_at__isnull=False))
+
+
 class Reflection(models.Model):
     """Reflective listening: the listener says what they heard in the partner's challenge, the
     author answers. Every attempt is kept; a reply unlocks once an attempt is confirmed."""
@@ -521,6 +572,8 @@ class Reflection(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     reply = models.TextField(_("A reply or a suggestion"), blank=True, max_length=LIMIT)
     replied_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReflectionQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["created_at", "id"]
