@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-import html
 import importlib
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
@@ -198,15 +198,24 @@ def test_the_migration_reveals_only_what_each_opened_week_revealed(
     assert revealed_at(draft) is None
 
 
-def listening(client: Client) -> str:
+@pytest.fixture
+def listening(words: Callable[[str], str]) -> Callable[[Client], str]:
     """The listening section of this week's page, as a reader sees it."""
-    page = client.get(URL).content.decode()
-    section = page.split('id="listening-heading"', 1)[1].split("</section>", 1)[0]
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", section)).split())
+
+    def read(client: Client) -> str:
+        page = client.get(URL).content.decode()
+        return words(page.split('id="listening-heading"', 1)[1].split("</section>", 1)[0])
+
+    return read
 
 
 def test_what_a_former_partner_heard_and_proposed_stays_theirs(
-    couple: Couple, alice: User, bob: User, alice_client: Client, bob_client: Client
+    couple: Couple,
+    alice: User,
+    bob: User,
+    alice_client: Client,
+    bob_client: Client,
+    listening: Callable[[Client], str],
 ) -> None:
     # Alice and Bob open the week; Bob says what he heard, Alice confirms, Bob replies and
     # proposes a step. Then Bob leaves and Fay joins.

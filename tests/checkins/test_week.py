@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-import html
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from django.http import HttpResponse as Response
 from django.test import Client
 
@@ -371,18 +372,22 @@ def test_agreeing_without_a_proposed_step_is_refused_and_the_week_stays_open(
     assert CheckIn.objects.get().closed_at is None
 
 
-def notices(response: Response) -> list[str]:
+@pytest.fixture
+def notices(words: Callable[[str], str]) -> Callable[[Response], list[str]]:
     """The flash messages a page shows, as a reader sees them."""
-    return [
-        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", notice)).split())
-        for notice in re.findall(
-            r'<p class="notice[^"]*"[^>]*>(.*?)</p>', response.content.decode()
-        )
-    ]
+
+    def read(response: Response) -> list[str]:
+        found = re.findall(r'<p class="notice[^"]*"[^>]*>(.*?)</p>', response.content.decode())
+        return [words(notice) for notice in found]
+
+    return read
 
 
 def test_every_save_message_says_truly_who_can_read_the_entry(
-    couple: Couple, alice_client: Client, bob_client: Client
+    couple: Couple,
+    alice_client: Client,
+    bob_client: Client,
+    notices: Callable[[Response], list[str]],
 ) -> None:
     alice_client.get(URL)
     draft = {"small_win": "Tea together", "challenge": "Mornings"}
@@ -417,15 +422,22 @@ def test_every_save_message_says_truly_who_can_read_the_entry(
     assert "privately" not in notice
 
 
-def status_list(client: Client) -> str:
+@pytest.fixture
+def status_list(words: Callable[[str], str]) -> Callable[[Client], str]:
     """The "Where you both are" list of the week page, as a reader sees it."""
-    page = client.get(URL).content.decode()
-    section = page.split('<ul class="statuses">', 1)[1].split("</ul>", 1)[0]
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", section)).split())
+
+    def read(client: Client) -> str:
+        page = client.get(URL).content.decode()
+        return words(page.split('<ul class="statuses">', 1)[1].split("</ul>", 1)[0])
+
+    return read
 
 
 def test_both_statuses_are_right_for_both_people_at_every_step(
-    couple: Couple, alice_client: Client, bob_client: Client
+    couple: Couple,
+    alice_client: Client,
+    bob_client: Client,
+    status_list: Callable[[Client], str],
 ) -> None:
     poll = f"/checkins/{WEEK}/status/"
 
@@ -477,7 +489,9 @@ def test_the_status_poll_answers_nothing_new_only_when_both_statuses_are_unchang
     assert statuses(changed)["partner-status"] == "writing"
 
 
-def test_someone_alone_sees_their_own_status(alice: User) -> None:
+def test_someone_alone_sees_their_own_status(
+    alice: User, status_list: Callable[[Client], str]
+) -> None:
     from couples import services
 
     services.create_couple(user=alice, name="Waiting room", time_zone="UTC")
