@@ -2,15 +2,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.http import HttpResponse as Response
 from django.test import Client
 
 from checkins.models import CheckIn, Entry, Reflection
 from couples.models import Couple, Phrase, PhraseGroup, User
-from tests.checkins.conftest import HTMX, URL, WEEK, statuses, text, week_of, write
+from tests.checkins.conftest import HTMX, NOW, URL, WEEK, statuses, text, week_of, write
 
 
 def test_this_week_redirects_to_the_week_and_creates_it_on_first_visit(
@@ -38,7 +39,10 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     write(bob_client, htmx=True, small_win="שיחה טובה עם אמא", challenge="Work spills into dinner")
     assert "Mornings feel rushed" not in text(bob_client.get(URL))
     assert "Work spills into dinner" not in text(alice_client.get(URL))
-    assert "writing" in text(bob_client.get(f"/checkins/{WEEK}/status/", **HTMX))
+    assert statuses(bob_client.get(f"/checkins/{WEEK}/status/", **HTMX)) == {
+        "partner-status": "writing",
+        "own-status": "writing",
+    }
 
     # Alice shares first: still nothing to read for Bob.
     response = write(
@@ -47,7 +51,10 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     assert response.status_code == 302
     assert "opens for both of you" in text(alice_client.get(URL))
     assert "Mornings feel rushed" not in text(bob_client.get(URL))
-    assert "shared" in text(bob_client.get(f"/checkins/{WEEK}/status/", **HTMX))
+    assert statuses(bob_client.get(f"/checkins/{WEEK}/status/", **HTMX)) == {
+        "partner-status": "shared",
+        "own-status": "writing",
+    }
 
     # Bob shares second: both entries open at once, for both.
     write(
@@ -208,14 +215,28 @@ def test_a_feeling_picked_before_its_phrase_was_retired_stays_picked(
 
 
 def test_edits_after_sharing_are_marked_with_their_time(
-    couple: Couple, alice: User, bob: User, alice_client: Client
+    couple: Couple,
+    alice: User,
+    bob: User,
+    alice_client: Client,
+    bob_client: Client,
+    clock: time_machine.Traveller,
 ) -> None:
     week_of(couple, alice, bob, weeks_ago=0)
+    clock.shift(timedelta(minutes=90))
     write(alice_client, small_win="A better win", challenge="Alice's challenge")
     entry = Entry.objects.get(author=alice)
     assert entry.shared
-    assert entry.edited_after_sharing_at is not None
-    assert "Edited after sharing" in text(alice_client.get(URL))
+    edited = entry.edited_after_sharing_at
+    assert edited is not None
+    assert timedelta(0) <= edited - (NOW + timedelta(minutes=90)) < timedelta(minutes=1)
+    # Both read the new words with the mark and the moment of the change.
+    for client in (alice_client, bob_client):
+        page = text(client.get(URL))
+        assert "A better win" in page
+        mark = re.search(r'Edited after sharing, <time datetime="([^"]+)">', page)
+        assert mark
+        assert datetime.fromisoformat(mark.group(1)) == edited
 
 
 def test_a_partner_can_only_ever_write_their_own_entry(
@@ -294,7 +315,7 @@ def test_a_week_beyond_this_one_is_refused(couple: Couple, alice_client: Client)
     response = alice_client.get("/checkins/2026-W49/", follow=True)
     assert response.redirect_chain[-1][0] == URL
     assert "That week hasn&#x27;t begun yet." in text(response)
-    assert not CheckIn.objects.filter(week_start__gt=CheckIn.objects.get().week_start).exists()
+    assert [checkin.label for checkin in CheckIn.objects.all()] == [WEEK]
 
 
 def test_a_past_week_is_read_only_except_for_resolving_challenges(
