@@ -458,10 +458,12 @@ class EntryQuerySet(models.QuerySet["Entry"]):
             | Q(feelings__icontains=q)
         )
 
-    def carried_over(self, *, before: date) -> EntryQuerySet:
+    def carried_over(self, *, couple: Couple, before: date) -> EntryQuerySet:
         """Challenges of weeks both partners shared before the week of `before` that their
-        author has not marked resolved: they stay in view until then. Newest week first."""
+        author, still in `couple`, has not marked resolved: they stay in view until then
+        (only their author can resolve them). Newest week first."""
         return self.filter(
+            author__membership__couple=couple,
             checkin__revealed_at__isnull=False,
             checkin__week_start__lt=before,
             challenge_resolved_at__isnull=True,

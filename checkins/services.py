@@ -692,6 +692,8 @@ def history(*, couple: Couple, reader: User, q: str = "") -> History:
     mondays = [first + timedelta(weeks=i) for i in range(PICTURE_WEEKS)]
     return History(
         weeks=weeks.prefetch_related(Prefetch("entries", readable, to_attr="visible")),
-        carried_over=list(readable.carried_over(before=this_week).select_related("checkin")),
+        carried_over=list(
+            readable.carried_over(couple=couple, before=this_week).select_related("checkin")
+        ),
         picture=[WeekMet(monday, monday in met) for monday in mondays],
     )

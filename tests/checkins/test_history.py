@@ -114,3 +114,17 @@ def test_a_resolve_whose_next_is_not_a_path_goes_back_to_the_week(
         assert response.headers["Location"] == f"/checkins/{checkin.label}/", junk
     alices.refresh_from_db()
     assert alices.challenge_resolved_at is not None
+
+
+def test_a_former_partners_open_challenges_are_not_carried_over(
+    couple: Couple, alice: User, bob: User, alice_client: Client, bob_client: Client
+) -> None:
+    week_of(couple, alice, bob, weeks_ago=2)
+    bob_client.post("/couple/leave/")
+    page = text(alice_client.get("/checkins/"))
+    # Only Bob could mark his challenge resolved; it no longer waits on anyone here.
+    assert 'yours: <span dir="auto">Alice&#x27;s challenge</span>' in page
+    assert "a former partner&#x27;s:" not in page
+    assert "a former partner's:" not in page
+    # The week itself keeps what both wrote, as it was revealed.
+    assert "Bob&#x27;s challenge" in page
