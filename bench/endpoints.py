@@ -68,7 +68,12 @@ def fill() -> tuple[Client, Client, dict[str, dict[str, str]]]:
         )
         for person in (alice, bob):
             Entry.objects.create(
-                checkin=checkin, author=person, small_win="w", challenge="c", shared_at=now
+                checkin=checkin,
+                author=person,
+                small_win="w",
+                challenge="c",
+                shared_at=now,
+                revealed_at=now,
             )
     clients = []
     for person in (alice, bob):

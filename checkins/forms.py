@@ -7,6 +7,7 @@ from typing import Any
 from dateutil.rrule import rrulestr
 from django import forms
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from checkins.models import (
@@ -16,6 +17,7 @@ from checkins.models import (
     Entry,
     Reflection,
     Schedule,
+    Status,
     offset_label,
 )
 from couples.models import time_zone_choices
@@ -309,6 +311,19 @@ class EntryForm(forms.ModelForm):
         return "\n".join(self.cleaned_data["feelings"])
 
 
+class PressedButton(forms.CheckboxInput):
+    """A submit button: pressed when the browser sent its name, whatever its value."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> bool:
+        return name in data
+
+
+class EntryActionForm(forms.Form):
+    """Which button sent the entry: Share, or Save (which an autosave is too)."""
+
+    share = forms.BooleanField(required=False, widget=PressedButton)
+
+
 class ReflectionForm(forms.ModelForm):
     class Meta:
         model = Reflection
@@ -364,5 +379,36 @@ class NextStepForm(forms.ModelForm):
         field.error_messages["required"] = _("Write the step you'd like to take together.")
 
 
+class AgreeStepForm(forms.Form):
+    """Agreeing to the step as it was shown: `proposed_at` names that proposal (ISO 8601)."""
+
+    proposed_at = forms.DateTimeField(required=False)
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search what you can read"), required=False, max_length=100)
+    page = forms.CharField(required=False, max_length=20)
+
+
+class ResolveForm(forms.Form):
+    """Mark a challenge resolved ("0" opens it again), then go back to `next`: kept only when it
+    is a path on this site, so a mistyped or planted value never leads elsewhere."""
+
+    resolved = forms.CharField(required=False)
+    next = forms.CharField(required=False, max_length=2000)
+
+    def clean_resolved(self) -> bool:
+        return bool(self.cleaned_data["resolved"] != "0")
+
+    def clean_next(self) -> str:
+        back: str = self.cleaned_data["next"]
+        if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=set()):
+            return back
+        return ""
+
+
+class StatusForm(forms.Form):
+    """The statuses a week page shows, sent back by its poll: an unchanged answer is empty."""
+
+    own = forms.ChoiceField(choices=Status.choices, required=False)
+    partner = forms.ChoiceField(choices=Status.choices, required=False)

@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 import secrets
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import ClassVar
 
 import dateutil.rrule
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -321,10 +322,74 @@ class Status(models.TextChoices):
     SHARED = "shared", _("shared")
 
     @classmethod
-    def of(cls, entry_exists: bool, shared_at: datetime | None) -> Status:
-        if shared_at is not None:
-            return cls.SHARED
-        return cls.WRITING if entry_exists else cls.NOT_STARTED
+    def of(cls, progress: Mapping[int | None, datetime | None], person_id: int | None) -> Status:
+        """Where `person_id` is, from a week's progress: when each author's entry was shared
+        (None while it is a draft); no entry at all is "not started"."""
+        if person_id is None or person_id not in progress:
+            return cls.NOT_STARTED
+        return cls.WRITING if progress[person_id] is None else cls.SHARED
+
+
+@dataclass(frozen=True)
+class Poll:
+    """A week as its status poll reads it: statuses only, never words."""
+
+    revealed: bool
+    own: Status
+    partner: Status
+    # The signed-in person's password hash and whether they may sign in, read in the same
+    # query so the session can be checked without loading the whole user.
+    password: str
+    is_active: bool
+
+
+class CheckInQuerySet(models.QuerySet["CheckIn"]):
+    def for_couple(self, couple: Couple) -> CheckInQuerySet:
+        return self.filter(couple=couple)
+
+    def revealed(self) -> CheckInQuerySet:
+        """Weeks both partners shared: the weeks "met" in the history's picture."""
+        return self.filter(revealed_at__isnull=False)
+
+    def closed(self) -> CheckInQuerySet:
+        """Weeks closed with a small step both partners agreed on."""
+        return self.filter(closed_at__isnull=False)
+
+    def matching(self, q: str, entries: EntryQuerySet) -> CheckInQuerySet:
+        """Weeks with `q` in one of `entries` (pass only what the reader may read) or in the
+        step they chose, ignoring case."""
+        found = entries.matching(q).values("checkin")
+        return self.filter(Q(pk__in=found) | Q(next_step__icontains=q))
+
+    def poll(self, *, user_id: int, week_start: date) -> Poll | None:
+        """The week starting `week_start` of `user_id`'s couple, for the status poll, in one
+        query; None when their couple has no such week (or they have no couple). An entry by
+        someone who has left the couple is nobody's status."""
+        rows = list(
+            self.filter(couple__memberships__user_id=user_id, week_start=week_start).values_list(
+                "revealed_at",
+                "couple__memberships__user__password",
+                "couple__memberships__user__is_active",
+                "entries__author_id",
+                "entries__shared_at",
+                ExpressionWrapper(
+                    Q(entries__author__membership__couple_id=F("couple_id")),
+                    output_field=models.BooleanField(),
+                ),
+            )
+        )
+        if not rows:
+            return None
+        revealed_at, password, is_active = rows[0][:3]
+        progress = {author: shared for *_, author, shared, is_member in rows if is_member}
+        partner_id = next((author for author in progress if author != user_id), None)
+        return Poll(
+            revealed=revealed_at is not None,
+            own=Status.of(progress, user_id),
+            partner=Status.of(progress, partner_id),
+            password=password,
+            is_active=is_active,
+        )
 
 
 class CheckIn(models.Model):
@@ -339,6 +404,8 @@ class CheckIn(models.Model):
     )
     next_step_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CheckInQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-week_start"]
@@ -367,13 +434,40 @@ class CheckIn(models.Model):
 
 
 class EntryQuerySet(models.QuerySet["Entry"]):
+    def for_couple(self, couple: Couple) -> EntryQuerySet:
+        return self.filter(checkin__couple=couple)
+
     def visible_to(self, user: User) -> EntryQuerySet:
-        """What `user` may read: their own entries, and the others' shared ones once the week is
-        revealed (a draft left by someone who has since left the couple stays private).
+        """What `user` may read: their own entries, and the entries that were revealed. A draft,
+        or an entry shared by someone who left before the week opened, stays unread for good.
         Every page, partial, search and export reads entries through this."""
+        return self.filter(Q(author=user) | Q(revealed_at__isnull=False))
+
+    def progress(self) -> dict[int | None, datetime | None]:
+        """When each author shared their entry (None for a draft), and nothing of their words:
+        where each person is, for `Status.of`."""
+        return dict(self.values_list("author_id", "shared_at"))
+
+    def matching(self, q: str) -> EntryQuerySet:
+        """Entries with `q` in any of their words or chosen feelings, ignoring case."""
         return self.filter(
-            Q(author=user) | Q(checkin__revealed_at__isnull=False, shared_at__isnull=False)
+            Q(small_win__icontains=q)
+            | Q(challenge__icontains=q)
+            | Q(appreciation__icontains=q)
+            | Q(help_wanted__icontains=q)
+            | Q(feelings__icontains=q)
         )
+
+    def carried_over(self, *, couple: Couple, before: date) -> EntryQuerySet:
+        """Challenges of weeks both partners shared before the week of `before` that their
+        author, still in `couple`, has not marked resolved: they stay in view until then
+        (only their author can resolve them). Newest week first."""
+        return self.filter(
+            author__membership__couple=couple,
+            checkin__revealed_at__isnull=False,
+            checkin__week_start__lt=before,
+            challenge_resolved_at__isnull=True,
+        ).order_by("-checkin__week_start", "id")
 
 
 class Entry(models.Model):
@@ -395,6 +489,11 @@ class Entry(models.Model):
     feelings = models.TextField(_("How I'm feeling (optional)"), blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
     shared_at = models.DateTimeField(null=True, blank=True)
+    # When the entry opened to the partner: at the week's reveal, for the two partners' shared
+    # entries (or at its share, for someone who joined after the reveal). Never set for an entry
+    # whose author left before the reveal: what was not revealed while its author was a member
+    # is never revealed afterwards, to anyone.
+    revealed_at = models.DateTimeField(null=True, blank=True)
     edited_after_sharing_at = models.DateTimeField(null=True, blank=True)
     challenge_resolved_at = models.DateTimeField(null=True, blank=True)
 
@@ -414,8 +513,23 @@ class Entry(models.Model):
         return self.shared_at is not None
 
     @property
+    def status(self) -> Status:
+        """Its author's status: an entry exists from the first saved draft on."""
+        return Status.SHARED if self.shared else Status.WRITING
+
+    @property
     def feeling_list(self) -> list[str]:
         return [line for line in self.feelings.splitlines() if line]
+
+    def saved_notice(self) -> str:
+        """What a save means for who can read the entry, said after each one."""
+        if self.revealed_at is not None:
+            return str(
+                _("Saved. Your partner can read it, with changes marked “edited after sharing”.")
+            )
+        if self.shared:
+            return str(_("Saved. It opens for both of you when your partner shares too."))
+        return str(_("Saved privately. Only you can see it."))
 
     def missing_to_share(self) -> str:
         """Why this entry cannot be shared yet, or "" when it can."""
@@ -431,6 +545,16 @@ class Entry(models.Model):
     def is_understood(self) -> bool:
         """Whether the partner's paraphrase of this challenge has been confirmed."""
         return any(r.answer == Reflection.Answer.YES for r in self.reflections.all())
+
+
+class ReflectionQuerySet(models.QuerySet["Reflection"]):
+    def for_couple(self, couple: Couple) -> ReflectionQuerySet:
+        return self.filter(entry__checkin__couple=couple)
+
+    def visible_to(self, user: User) -> ReflectionQuerySet:
+        """A reflection is read where its entry is: with the entry's author, or once the entry
+        was revealed (see `EntryQuerySet.visible_to`)."""
+        return self.filter(Q(entry__author=user) | Q(entry__revealed_at__isnull=False))
 
 
 class Reflection(models.Model):
@@ -450,6 +574,8 @@ class Reflection(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     reply = models.TextField(_("A reply or a suggestion"), blank=True, max_length=LIMIT)
     replied_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReflectionQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["created_at", "id"]

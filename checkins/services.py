@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
@@ -13,18 +14,20 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from icalendar import Calendar, Event
 
+from agreements.models import Agreement, PauseSignal
 from checkins import tasks
 from checkins.models import (
     DEFAULT_REMINDERS,
     HORIZON,
     CalendarFeed,
     CheckIn,
+    CheckInQuerySet,
     Entry,
     Reflection,
     ReminderDelivery,
@@ -32,9 +35,10 @@ from checkins.models import (
     Schedule,
     current_week,
     offset_label,
+    to_utc,
 )
 from couples import emails
-from couples.models import Couple, Membership, User
+from couples.models import Couple, Membership, Repair, User
 from couples.services import RefusedError, log
 
 # What each kind of schedule starts with. Quarterly means the first Saturday of each quarter.
@@ -432,7 +436,7 @@ def open_week(*, couple: Couple, monday: date) -> CheckIn | None:
     if monday > this_week:
         raise RefusedError(_("That week hasn't begun yet. Here is this week instead."))
     if monday < this_week:
-        return CheckIn.objects.filter(couple=couple, week_start=monday).first()
+        return CheckIn.objects.for_couple(couple).filter(week_start=monday).first()
     checkin, _created = CheckIn.objects.get_or_create(couple=couple, week_start=monday)
     return checkin
 
@@ -468,8 +472,18 @@ def save_entry(*, checkin: CheckIn, couple: Couple, author: User, fields: dict[s
     return entry
 
 
-def share_entry(*, checkin: CheckIn, couple: Couple, author: User) -> CheckIn:
-    """Share the author's saved entry. The second share reveals both entries at once."""
+def write_entry(
+    *, checkin: CheckIn, couple: Couple, author: User, fields: dict[str, Any], share: bool
+) -> Entry:
+    """Save what the author typed and, when they pressed Share, share it. The draft is kept
+    even when sharing is refused (the refusal says what is missing)."""
+    entry = save_entry(checkin=checkin, couple=couple, author=author, fields=fields)
+    return share_entry(checkin=checkin, couple=couple, author=author) if share else entry
+
+
+def share_entry(*, checkin: CheckIn, couple: Couple, author: User) -> Entry:
+    """Share the author's saved entry. The second share reveals both entries at once; the
+    entry returned carries its week as it is now."""
     _refuse_unless_current(checkin, couple)
     with transaction.atomic():
         # Both shares lock the week, so exactly one of two simultaneous shares sees both shared.
@@ -479,20 +493,28 @@ def share_entry(*, checkin: CheckIn, couple: Couple, author: User) -> CheckIn:
             raise RefusedError(
                 _("To share, write both one small win and one remaining challenge first.")
             )
+        entry.checkin = checkin
         if problem := entry.missing_to_share():
             raise RefusedError(problem)
         if entry.shared:
-            return checkin
+            return entry
         now = timezone.now()
         entry.shared_at = now
-        entry.save(update_fields=["shared_at"])
-        # Only the two current partners' shares reveal the week, never a former partner's.
+        if checkin.revealed:
+            # Someone who joined after the week opened: their entry opens as they share it.
+            entry.revealed_at = now
+        entry.save(update_fields=["shared_at", "revealed_at"])
+        if checkin.revealed:
+            return entry
+        # Only the two current partners' shares reveal the week, and only theirs are revealed:
+        # an entry shared by someone who has left stays unread.
         members = list(couple.memberships.values_list("user_id", flat=True))
         shared = checkin.entries.filter(author_id__in=members, shared_at__isnull=False)
         if len(members) == 2 and shared.count() == 2:
-            checkin.revealed_at = now
+            checkin.revealed_at = entry.revealed_at = now
             checkin.save(update_fields=["revealed_at"])
-    return checkin
+            shared.update(revealed_at=now)
+    return entry
 
 
 def reflect(*, entry: Entry, couple: Couple, listener: User, heard: str) -> Reflection:
@@ -548,18 +570,21 @@ def propose_next_step(*, checkin: CheckIn, couple: Couple, by: User, text: str) 
         raise RefusedError(_("This week is already closed with the step you both agreed on."))
 
 
-def agree_next_step(*, checkin: CheckIn, couple: Couple, by: User, proposed_at: str) -> None:
-    """Agree to the step as it was shown. The week closes when both partners agree to it."""
+def agree_next_step(
+    *, checkin: CheckIn, couple: Couple, by: User, proposed_at: datetime | None
+) -> None:
+    """Agree to the step as it was shown (proposed at `proposed_at`). The week closes when both
+    partners agree to it."""
     _refuse_unless_current(checkin, couple)
-    try:
-        seen = datetime.fromisoformat(proposed_at)
-    except ValueError:
-        seen = None
-    if seen is None or not checkin.revealed:
+    if proposed_at is None or not checkin.revealed:
         raise RefusedError(_("There is no proposed step to agree to yet."))
     updated = (
         CheckIn.objects.filter(
-            pk=checkin.pk, closed_at__isnull=True, next_step_at=seen, next_step_by__isnull=False
+            pk=checkin.pk,
+            closed_at__isnull=True,
+            next_step_at=proposed_at,
+            # Proposed by the partner still here: a former partner's step is not theirs to agree.
+            next_step_by__membership__couple=couple,
         )
         .exclude(next_step_by=by)
         .update(closed_at=timezone.now())
@@ -573,6 +598,12 @@ def agree_next_step(*, checkin: CheckIn, couple: Couple, by: User, proposed_at: 
         raise RefusedError(
             _("You proposed this step. Your partner can agree to it or suggest another.")
         )
+    proposer = checkin.next_step_by_id
+    gone = proposer is None or not couple.memberships.filter(user_id=proposer).exists()
+    if checkin.next_step and gone:
+        raise RefusedError(
+            _("This step was proposed by a former partner. Propose one you would both choose.")
+        )
     raise RefusedError(_("The proposed step changed while you were reading. Here is the new one."))
 
 
@@ -582,3 +613,87 @@ def mark_resolved(*, entry: Entry, by: User, resolved: bool) -> None:
         raise RefusedError(_("Only the person who wrote a challenge can mark it resolved."))
     entry.challenge_resolved_at = timezone.now() if resolved else None
     entry.save(update_fields=["challenge_resolved_at"])
+
+
+# Reading a week and the weeks gone by ---------------------------------------------------------
+
+PICTURE_WEEKS = 26
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """What a week should also touch besides the two entries."""
+
+    last_step: CheckIn | None
+    agreements_due: list[Agreement]
+    repairs_due: list[Repair]
+    pauses: list[PauseSignal]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.last_step or self.agreements_due or self.repairs_due or self.pauses)
+
+
+def week_agenda(*, couple: Couple, checkin: CheckIn) -> Agenda:
+    """The small step chosen in the last closed week before this one; on the current week, the
+    agreements and repair follow-ups whose day has come (today in the couple's home zone); and
+    the pauses that began and ended within the week, as plain entries."""
+    start = to_utc(datetime.combine(checkin.week_start, time()), couple.tz)
+    end = to_utc(datetime.combine(checkin.week_start + timedelta(days=7), time()), couple.tz)
+    pauses = PauseSignal.objects.for_couple(couple).between(start, end)
+    is_current = checkin.week_start == current_week(couple)
+    today = timezone.localdate(timezone=couple.tz)
+    earlier = CheckIn.objects.for_couple(couple).filter(week_start__lt=checkin.week_start)
+    return Agenda(
+        last_step=earlier.closed().first(),
+        agreements_due=list(Agreement.objects.due_for_revisit(couple, today)) if is_current else [],
+        repairs_due=list(Repair.objects.follow_ups_due(couple, today)) if is_current else [],
+        pauses=list(pauses.filter(ended_at__isnull=False)),
+    )
+
+
+@dataclass(frozen=True)
+class WeekMet:
+    monday: date
+    met: bool
+
+
+@dataclass(frozen=True)
+class History:
+    """The couple's weeks as one person may read them."""
+
+    # Newest first; each week's `visible` holds the entries the reader may read.
+    weeks: CheckInQuerySet
+    # Earlier challenges their authors have not marked resolved yet.
+    carried_over: list[Entry]
+    # The last PICTURE_WEEKS weeks, oldest first: a week is met when both shared. No streaks.
+    picture: list[WeekMet]
+
+    @property
+    def weeks_met(self) -> int:
+        return sum(week.met for week in self.picture)
+
+
+def history(*, couple: Couple, reader: User, q: str = "") -> History:
+    """Every week of the couple, newest first, with what `reader` may read of it; with `q`,
+    only the weeks whose readable words or chosen step contain it."""
+    readable = Entry.objects.for_couple(couple).visible_to(reader).select_related("author")
+    weeks = CheckIn.objects.for_couple(couple)
+    if q:
+        weeks = weeks.matching(q, readable)
+    this_week = current_week(couple)
+    first = this_week - timedelta(weeks=PICTURE_WEEKS - 1)
+    met = set(
+        CheckIn.objects.for_couple(couple)
+        .revealed()
+        .filter(week_start__gte=first)
+        .values_list("week_start", flat=True)
+    )
+    mondays = [first + timedelta(weeks=i) for i in range(PICTURE_WEEKS)]
+    return History(
+        weeks=weeks.prefetch_related(Prefetch("entries", readable, to_attr="visible")),
+        carried_over=list(
+            readable.carried_over(couple=couple, before=this_week).select_related("checkin")
+        ),
+        picture=[WeekMet(monday, monday in met) for monday in mondays],
+    )

@@ -1,34 +1,37 @@
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
-from agreements.models import Agreement, PauseSignal
 from checkins import services
 from checkins.forms import (
+    AgreeStepForm,
     AnswerForm,
+    EntryActionForm,
     EntryForm,
     NextStepForm,
     ReflectionForm,
     ReminderChoicesForm,
     ReplyForm,
+    ResolveForm,
     ScheduleForm,
     SearchForm,
+    StatusForm,
     friendly,
     rhythm,
 )
@@ -36,6 +39,7 @@ from checkins.models import (
     CalendarFeed,
     CheckIn,
     Entry,
+    Poll,
     Reflection,
     ReminderOptOut,
     Schedule,
@@ -44,11 +48,10 @@ from checkins.models import (
     feelings_for,
     offset_label,
     parse_week,
-    to_utc,
     week_label,
 )
 from couples import access
-from couples.models import Couple, Repair
+from couples.models import Couple, User
 from couples.services import RefusedError
 
 UPCOMING = 3
@@ -230,7 +233,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 HISTORY_PAGE_SIZE = 10
-PICTURE_WEEKS = 26
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -260,19 +262,27 @@ def _existing_week(couple: Couple, week: str) -> CheckIn:
     return access.get_for_couple(CheckIn.objects.all(), couple, week_start=monday)
 
 
+def _readable_entry(request: HttpRequest, couple: Couple, checkin: CheckIn, pk: int) -> Entry:
+    """One entry of the week that the signed-in person may read; anything else is a 404."""
+    entries = Entry.objects.for_couple(couple).visible_to(access.member(request))
+    return get_object_or_404(entries, checkin=checkin, pk=pk)
+
+
 def _week_context(
     request: HttpRequest, couple: Couple, checkin: CheckIn, form: EntryForm | None = None
 ) -> dict[str, object]:
     user = access.member(request)
     partners = access.partners(couple)
     partner = next((p for p in partners if p.pk != user.pk), None)
-    # Both partners' progress, without their words: the partner's entry itself is only read
-    # through visible_to() below.
-    progress = dict(checkin.entries.values_list("author_id", "shared_at"))
+    this_week = Entry.objects.for_couple(couple).filter(checkin=checkin)
+    # Both partners' progress, without their words: entries themselves are only read through
+    # visible_to() below.
+    progress = this_week.progress()
+    reflections = Reflection.objects.for_couple(couple).select_related("listener")
     entries = list(
-        checkin.entries.visible_to(user)
+        this_week.visible_to(user)
         .select_related("author")
-        .prefetch_related(Prefetch("reflections", Reflection.objects.select_related("listener")))
+        .prefetch_related(Prefetch("reflections", reflections))
     )
     own = next((e for e in entries if e.author_id == user.pk), None)
     is_current = checkin.week_start == current_week(couple)
@@ -287,40 +297,12 @@ def _week_context(
         "partner": partner,
         "member_ids": {p.pk for p in partners},
         "own": own,
-        "own_status": Status.of(user.pk in progress, progress.get(user.pk)),
-        "partner_status": Status.of(
-            partner is not None and partner.pk in progress,
-            progress.get(partner.pk) if partner else None,
-        ),
+        "own_status": Status.of(progress, user.pk),
+        "partner_status": Status.of(progress, partner.pk if partner else None),
         "entries": entries,
         "form": form,
-        "agenda": _agenda(couple, checkin, is_current),
+        "agenda": services.week_agenda(couple=couple, checkin=checkin),
     }
-
-
-def _agenda(couple: Couple, checkin: CheckIn, is_current: bool) -> dict[str, object]:
-    """What the week should also touch: last week's small step, the agreements and repair
-    follow-ups whose day has come (on the current week, as of today in the couple's home
-    zone), and the pauses taken that week, as plain entries."""
-    week_start = to_utc(datetime.combine(checkin.week_start, time()), couple.tz)
-    week_end = to_utc(datetime.combine(checkin.week_start + timedelta(days=7), time()), couple.tz)
-    agenda: dict[str, object] = {
-        "last_step": CheckIn.objects.filter(
-            couple=couple, week_start__lt=checkin.week_start, closed_at__isnull=False
-        ).first(),
-        "agreements_due": [],
-        "repairs_due": [],
-        "pauses": list(
-            PauseSignal.objects.for_couple(couple)
-            .between(week_start, week_end)
-            .filter(ended_at__isnull=False)
-        ),
-    }
-    if is_current:
-        today = timezone.localdate(timezone=couple.tz)
-        agenda["agreements_due"] = list(Agreement.objects.due_for_revisit(couple, today))
-        agenda["repairs_due"] = list(Repair.objects.follow_ups_due(couple, today))
-    return agenda
 
 
 @access.couple_required
@@ -362,89 +344,110 @@ def entry(request: HtmxHttpRequest, week: str) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
     checkin = _existing_week(couple, week)
-    own = checkin.entries.filter(author=user).first() or Entry(checkin=checkin, author=user)
+    own = Entry.objects.for_couple(couple).filter(checkin=checkin, author=user).first()
+    own = own or Entry(checkin=checkin, author=user)
     form = EntryForm(request.POST, instance=own, feelings=feelings_for(couple))
+    share = EntryActionForm(request.POST)
+    sharing = share.is_valid() and share.cleaned_data["share"]
     problem = ""
     if form.is_valid():
         try:
-            own = services.save_entry(
-                checkin=checkin, couple=couple, author=user, fields=form.cleaned_data
+            own = services.write_entry(
+                checkin=checkin, couple=couple, author=user, fields=form.cleaned_data, share=sharing
             )
-            if "share" in request.POST:
-                checkin = services.share_entry(checkin=checkin, couple=couple, author=user)
         except RefusedError as e:
             problem = str(e)
     else:
         problem = _("Not saved yet. %(notes)s") % {"notes": _form_notes(form)}
     if request.htmx:
-        ctx = {"own": own, "problem": problem, "form": form}
+        ctx = {
+            "own": own,
+            "problem": problem,
+            "form": form,
+            "own_status": own.status if own.pk else Status.NOT_STARTED,
+            # The page shows one's own status until the week opens; keep it current.
+            "oob": checkin.week_start == current_week(couple) and not checkin.revealed,
+        }
         return render(request, "checkins/week.html#save-state", ctx)
     if problem:
         messages.error(request, problem)
         ctx = _week_context(request, couple, checkin, form=form)
         return render(request, "checkins/week.html", ctx, status=400)
-    if "share" in request.POST:
-        if checkin.revealed:
-            messages.success(request, _("You have both shared. Here you both are."))
-        else:
-            messages.success(
-                request, _("Shared. It opens for both of you when your partner shares too.")
-            )
+    if not sharing:
+        messages.success(request, own.saved_notice())
+    elif own.revealed_at is not None:
+        messages.success(request, _("You have both shared. Here you both are."))
     else:
-        messages.success(request, _("Saved privately. Only you can see it."))
+        messages.success(
+            request, _("Shared. It opens for both of you when your partner shares too.")
+        )
     return redirect(_week_url(checkin) + "#your-entry")
+
+
+def _session_still_valid(request: HttpRequest, poll: Poll) -> bool:
+    """Django's own check of a signed-in session (`django.contrib.auth.get_user`), made on the
+    password hash the poll read with its week instead of on a whole user: the sign-in backend is
+    still configured, the account may sign in, and the session was made with the current
+    password (a password change ends every other session). Anything less takes the full path."""
+    session_hash = str(request.session.get(HASH_SESSION_KEY) or "")
+    return (
+        poll.is_active
+        and bool(session_hash)
+        and request.session.get(BACKEND_SESSION_KEY) in settings.AUTHENTICATION_BACKENDS
+        and constant_time_compare(
+            session_hash, User(password=poll.password).get_session_auth_hash()
+        )
+    )
 
 
 @login_required
 @require_http_methods(["GET"])
-def status(request: HtmxHttpRequest, week: str) -> HttpResponse:
-    """The partner's status, polled every few seconds while the week page is open.
+def _no_status(request: HttpRequest) -> HttpResponse:
+    """When the poll's one query found nothing to show: a visitor whose session is missing or
+    ended (Django's full check, which also clears an ended session) is sent to sign in; anyone
+    else asked about a week their couple does not have, or used another method than GET."""
+    raise Http404
 
-    One query besides the signed-in user: the week is found through the member's couple in the
-    same query that reads both partners' progress, so another couple's week is simply absent.
-    Answers 204 when nothing changed since `shown`, and reloads the page at the reveal."""
-    user = access.member(request)
+
+def status(request: HtmxHttpRequest, week: str) -> HttpResponse:
+    """Both partners' statuses, polled every few seconds while the week page is open.
+
+    One query: the week is found through the member's couple in the same query that reads both
+    partners' progress and the password hash that checks the session, so another couple's week
+    is simply absent and the whole user is never loaded. Answers 204 when neither status changed
+    since the page's, and reloads the page at the reveal."""
     monday = parse_week(week)
-    if monday is None:
-        raise Http404
-    rows = list(
-        CheckIn.objects.filter(couple__memberships__user_id=user.pk, week_start=monday).values_list(
-            "revealed_at",
-            "entries__author_id",
-            "entries__shared_at",
-            # Whether the author is still in this couple: a former partner's entry is not the
-            # partner's status.
-            ExpressionWrapper(
-                Q(entries__author__membership__couple_id=F("couple_id")),
-                output_field=BooleanField(),
-            ),
-        )
-    )
-    if not rows:
-        raise Http404
-    if rows[0][0] is not None:
+    user_id = request.session.get(SESSION_KEY)
+    poll = None
+    if request.method == "GET" and monday is not None and user_id is not None:
+        poll = CheckIn.objects.poll(user_id=User._meta.pk.to_python(user_id), week_start=monday)
+    if poll is None or not _session_still_valid(request, poll):
+        return _no_status(request)
+    if poll.revealed:
         if request.htmx:
             return HttpResponseClientRefresh()
         return redirect("checkin_week", week=week)
-    partner_rows = [
-        (shared_at,)
-        for _r, author_id, shared_at, is_member in rows
-        if is_member and author_id not in (None, user.pk)
-    ]
-    partner_status = Status.of(bool(partner_rows), partner_rows[0][0] if partner_rows else None)
-    if request.htmx and request.GET.get("shown") == partner_status:
+    shown = StatusForm(request.GET)
+    if (
+        request.htmx
+        and shown.is_valid()
+        and (shown.cleaned_data["own"], shown.cleaned_data["partner"]) == (poll.own, poll.partner)
+    ):
         return HttpResponse(status=204)
-    ctx = {"week": week, "partner_status": partner_status}
+    ctx = {"week": week, "own_status": poll.own, "partner_status": poll.partner, "oob": True}
     return render(request, "checkins/week.html#status", ctx)
 
 
-def _reflection(couple: Couple, week: str, pk: int) -> Reflection:
+def _reflection(request: HttpRequest, couple: Couple, week: str, pk: int) -> Reflection:
+    """One reflection of an opened week that the signed-in person may read; else a 404."""
     checkin = _existing_week(couple, week)
+    reflections = (
+        Reflection.objects.for_couple(couple)
+        .visible_to(access.member(request))
+        .select_related("entry__checkin")
+    )
     return get_object_or_404(
-        Reflection.objects.select_related("entry__checkin").filter(
-            entry__checkin=checkin, entry__checkin__revealed_at__isnull=False
-        ),
-        pk=pk,
+        reflections, entry__checkin=checkin, entry__checkin__revealed_at__isnull=False, pk=pk
     )
 
 
@@ -468,7 +471,7 @@ def reflect(request: HttpRequest, week: str, pk: int) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
     checkin = _existing_week(couple, week)
-    target = get_object_or_404(checkin.entries.visible_to(user), pk=pk)
+    target = _readable_entry(request, couple, checkin, pk)
     form = ReflectionForm(request.POST)
     problem = _form_notes(form)
     if form.is_valid():
@@ -492,7 +495,7 @@ def reflect(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 def answer(request: HttpRequest, week: str, pk: int) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    reflection = _reflection(couple, week, pk)
+    reflection = _reflection(request, couple, week, pk)
     form = AnswerForm(request.POST)
     problem = _form_notes(form)
     if form.is_valid():
@@ -516,7 +519,7 @@ def answer(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 def reply(request: HttpRequest, week: str, pk: int) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    reflection = _reflection(couple, week, pk)
+    reflection = _reflection(request, couple, week, pk)
     form = ReplyForm(request.POST)
     problem = _form_notes(form)
     if form.is_valid():
@@ -560,10 +563,10 @@ def agree_step(request: HttpRequest, week: str) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
     checkin = _existing_week(couple, week)
+    form = AgreeStepForm(request.POST)
+    proposed_at = form.cleaned_data["proposed_at"] if form.is_valid() else None
     try:
-        services.agree_next_step(
-            checkin=checkin, couple=couple, by=user, proposed_at=request.POST.get("proposed_at", "")
-        )
+        services.agree_next_step(checkin=checkin, couple=couple, by=user, proposed_at=proposed_at)
     except RefusedError as e:
         messages.error(request, str(e))
     return redirect(_week_url(checkin) + "#closing")
@@ -575,15 +578,16 @@ def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
     checkin = _existing_week(couple, week)
-    target = get_object_or_404(checkin.entries.visible_to(user), pk=pk)
+    target = _readable_entry(request, couple, checkin, pk)
+    form = ResolveForm(request.POST)
+    form.is_valid()
     try:
-        services.mark_resolved(entry=target, by=user, resolved=request.POST.get("resolved") != "0")
+        services.mark_resolved(
+            entry=target, by=user, resolved=form.cleaned_data.get("resolved", True)
+        )
     except RefusedError as e:
         messages.error(request, str(e))
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect(_week_url(checkin))
+    return redirect(form.cleaned_data.get("next") or _week_url(checkin))
 
 
 @access.couple_required
@@ -593,56 +597,14 @@ def history(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     search = SearchForm(request.GET)
     q = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    visible = Entry.objects.visible_to(user).select_related("author")
-    weeks = couple.checkins.prefetch_related(Prefetch("entries", visible, to_attr="visible"))
-    if q:
-        found = visible.filter(
-            Q(small_win__icontains=q)
-            | Q(challenge__icontains=q)
-            | Q(appreciation__icontains=q)
-            | Q(help_wanted__icontains=q)
-            | Q(feelings__icontains=q),
-            checkin__couple=couple,
-        )
-        weeks = weeks.filter(Q(pk__in=found.values("checkin")) | Q(next_step__icontains=q))
-    page = Paginator(weeks, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-
-    this_monday = current_week(couple)
-    carried_over = (
-        visible.filter(
-            checkin__couple=couple,
-            checkin__revealed_at__isnull=False,
-            checkin__week_start__lt=this_monday,
-            challenge_resolved_at__isnull=True,
-        )
-        .select_related("checkin")
-        .order_by("-checkin__week_start", "id")
-    )
-    first = this_monday - timedelta(weeks=PICTURE_WEEKS - 1)
-    met = set(
-        couple.checkins.filter(week_start__gte=first, revealed_at__isnull=False).values_list(
-            "week_start", flat=True
-        )
-    )
-    picture = [
-        {
-            "monday": first + timedelta(weeks=i),
-            "met": first + timedelta(weeks=i) in met,
-            "x": i * 12,
-        }
-        for i in range(PICTURE_WEEKS)
-    ]
-    partners = access.partners(couple)
+    found = services.history(couple=couple, reader=user, q=q)
+    page = Paginator(found.weeks, HISTORY_PAGE_SIZE).get_page(search.cleaned_data.get("page"))
     ctx = {
         "couple": couple,
+        "history": found,
         "page": page,
         "q": q,
         "search": search,
-        "carried_over": list(carried_over),
-        "picture": picture,
-        "weeks_met": len(met),
-        "picture_width": PICTURE_WEEKS * 12,
-        "member_ids": {p.pk for p in partners},
-        "this_week": week_label(this_monday),
+        "member_ids": {p.pk for p in access.partners(couple)},
     }
     return render(request, "checkins/history.html", ctx)

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import html
 import os
+import re
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 
@@ -118,3 +122,48 @@ def bob_client(bob: User, couple: Couple) -> Client:
 @pytest.fixture
 def charlie_client(charlie: User) -> Client:
     return client_for(charlie)
+
+
+# Shared by every app's tests: what a reader sees of a page, and actions taken at one instant.
+
+
+def _visible_words(page: HttpResponse | str) -> str:
+    body = page if isinstance(page, str) else page.content.decode()
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+@pytest.fixture
+def words() -> Callable[[HttpResponse | str], str]:
+    """What a reader sees of a page, or of a piece of one: its text without tags, with
+    entities decoded and whitespace collapsed, so assertions match what is on screen."""
+    return _visible_words
+
+
+def _run_at_once(*actions: Callable[[], object]) -> list[object]:
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[object] = [None] * len(actions)
+
+    def run(i: int, action: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            outcomes[i] = action()
+        except BaseException as e:  # handed to the test, which says what it expected
+            outcomes[i] = e
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "an action never finished"
+    return outcomes
+
+
+@pytest.fixture
+def at_once() -> Callable[..., list[object]]:
+    """Run each action in its own thread (so its own database connection), released together.
+    Returns what each one returned, or the exception it raised, in order. Needs
+    `@pytest.mark.django_db(transaction=True)` so the threads see each other's commits."""
+    return _run_at_once

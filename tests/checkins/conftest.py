@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -109,6 +110,7 @@ def week_of(
             small_win=f"{person.display_name}'s win",
             challenge=f"{person.display_name}'s challenge",
             shared_at=now,
+            revealed_at=now,
             challenge_resolved_at=now if resolved else None,
         )
     return checkin
@@ -116,3 +118,13 @@ def week_of(
 
 def text(response: Response) -> str:
     return " ".join(response.content.decode().split())
+
+
+def statuses(response: Response) -> dict[str, str]:
+    """The statuses a response shows or swaps in, by element id (own-status, partner-status)."""
+    found = re.findall(
+        r'<(strong|span) id="(own-status|partner-status)"[^>]*>(.*?)</\1>',
+        response.content.decode(),
+        re.S,
+    )
+    return {key: " ".join(re.sub(r"<[^>]+>", " ", inner).split()) for _tag, key, inner in found}

@@ -4,7 +4,7 @@ the pauses of that week as plain entries. "Today" is the couple's home-zone date
 from __future__ import annotations
 
 import html
-import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -25,11 +25,6 @@ BERLIN_TOMORROW = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
 def agenda(client: Client, path: str = URL) -> str:
     page = html.unescape(" ".join(client.get(path).content.decode().split()))
     return page.split('id="agenda-heading"', 1)[1].split("</section>", 1)[0]
-
-
-def words(fragment: str) -> str:
-    """What a reader sees: the text without tags."""
-    return " ".join(re.sub(r"<[^>]+>", " ", fragment).split())
 
 
 def repair(
@@ -91,7 +86,12 @@ def test_a_repair_follow_up_is_on_the_agenda_once_due_and_until_followed_up(
 
 
 def test_the_pauses_of_the_week_are_listed_plainly_in_the_viewers_time_zone(
-    couple: Couple, alice: User, bob: User, alice_client: Client, bob_client: Client
+    couple: Couple,
+    alice: User,
+    bob: User,
+    alice_client: Client,
+    bob_client: Client,
+    words: Callable[[str], str],
 ) -> None:
     # Sunday 22 November 23:30 in Berlin: last week.
     pause(couple, bob, at=datetime(2026, 11, 22, 22, 30, tzinfo=UTC), phrase="Last week's pause")

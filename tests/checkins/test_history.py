@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 import re
 
 from django.test import Client
@@ -27,11 +28,21 @@ def test_searching_finds_visible_words_and_keeps_the_query_in_page_links(
     couple: Couple, alice: User, bob: User, alice_client: Client
 ) -> None:
     week_of(couple, alice, bob, weeks_ago=1, step="Dance in the kitchen")
-    week_of(couple, alice, bob, weeks_ago=2)
+    for ago in range(2, 13):
+        week_of(couple, alice, bob, weeks_ago=ago)
     found = text(alice_client.get("/checkins/", {"q": "kitchen"}))
     assert re.findall(r"Week (\d+), ", found) == ["47"]
+    assert "Older weeks" not in found
+
+    # Twelve weeks match: the link to the older ones keeps the search.
     found = text(alice_client.get("/checkins/", {"q": "BOB'S CHALLENGE"}))
-    assert re.findall(r"Week (\d+), ", found) == ["47", "46"]
+    assert re.findall(r"Week (\d+), ", found) == [str(n) for n in range(47, 37, -1)]
+    older = re.search(r'<a href="([^"]+)">Older weeks</a>', found)
+    assert older
+    assert "q=BOB%27S+CHALLENGE" in older.group(1)
+    second = text(alice_client.get("/checkins/" + html.unescape(older.group(1))))
+    assert re.findall(r"Week (\d+), ", second) == ["37", "36"]
+    assert 'value="BOB&#x27;S CHALLENGE"' in second
 
 
 def test_carried_over_challenges_stay_visible_until_their_author_resolves_them(
@@ -84,4 +95,36 @@ def test_the_picture_of_weeks_met_is_accessible_and_keeps_no_score(
 
 def test_history_and_home_link_to_this_week(couple: Couple, alice_client: Client) -> None:
     assert 'href="/checkins/this-week/"' in alice_client.get("/").content.decode()
-    assert "No check-ins yet." in text(alice_client.get("/checkins/"))
+    history = text(alice_client.get("/checkins/"))
+    assert "No check-ins yet." in history
+    assert '<a href="/checkins/this-week/" role="button">Open this week\'s check-in</a>' in history
+
+
+def test_a_resolve_whose_next_is_not_a_path_goes_back_to_the_week(
+    couple: Couple, alice: User, bob: User, alice_client: Client
+) -> None:
+    checkin = week_of(couple, alice, bob, weeks_ago=2)
+    alices = Entry.objects.get(author=alice)
+    for junk in ("-1", "checkins", "javascript:alert(1)", "//evil.example/", "/\\evil.example/"):
+        response = alice_client.post(
+            f"/checkins/{checkin.label}/entries/{alices.pk}/resolve/",
+            {"resolved": "1", "next": junk},
+        )
+        assert response.status_code == 302, junk
+        assert response.headers["Location"] == f"/checkins/{checkin.label}/", junk
+    alices.refresh_from_db()
+    assert alices.challenge_resolved_at is not None
+
+
+def test_a_former_partners_open_challenges_are_not_carried_over(
+    couple: Couple, alice: User, bob: User, alice_client: Client, bob_client: Client
+) -> None:
+    week_of(couple, alice, bob, weeks_ago=2)
+    bob_client.post("/couple/leave/")
+    page = text(alice_client.get("/checkins/"))
+    # Only Bob could mark his challenge resolved; it no longer waits on anyone here.
+    assert 'yours: <span dir="auto">Alice&#x27;s challenge</span>' in page
+    assert "a former partner&#x27;s:" not in page
+    assert "a former partner's:" not in page
+    # The week itself keeps what both wrote, as it was revealed.
+    assert "Bob&#x27;s challenge" in page

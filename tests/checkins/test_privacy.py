@@ -1,11 +1,19 @@
 from __future__ import annotations
 
-import pytest
-from django.test import Client
+import importlib
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
-from checkins.models import CheckIn, Entry
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from checkins.models import CheckIn, Entry, Reflection, current_week
 from couples.models import Couple, Membership, User
-from tests.checkins.conftest import HTMX, URL, WEEK, text, write
+from tests.checkins.conftest import HTMX, URL, WEEK, text, week_of, write
 from tests.conftest import client_for
 from tests.factories import UserFactory
 
@@ -96,3 +104,151 @@ def test_a_former_partners_draft_stays_private_after_the_reveal(
         assert "carol win" in text(client.get(URL))
         assert SECRET not in text(client.get(URL))
         assert SECRET not in text(client.get("/checkins/", {"q": "only-bob"}))
+
+
+def join_as_new_partner(inviter: Client, name: str) -> tuple[User, Client]:
+    """`inviter` makes an invitation link on the couple page; a new person opens it and joins."""
+    inviter.post("/couple/invite/", {"email": ""})
+    join_path = re.search(r"/join/[\w-]+/", inviter.get("/couple/").content.decode())
+    assert join_path, "no invitation link on the couple page"
+    newcomer = UserFactory(display_name=name)
+    client = client_for(newcomer)
+    assert client.post(join_path.group(0)).status_code == 302
+    assert Membership.objects.filter(user=newcomer, couple__name="Alice & Bob").exists()
+    return newcomer, client
+
+
+def test_an_entry_shared_by_someone_who_left_before_the_reveal_is_never_revealed(
+    couple: Couple, alice: User, alice_client: Client, bob_client: Client
+) -> None:
+    # Bob shares this week's entry while Alice has not; then he leaves.
+    bob_client.get(URL)
+    write(bob_client, action="share", small_win="bob-left-win", challenge="bob-left-challenge")
+    assert bob_client.post("/couple/leave/").status_code == 302
+
+    # Alice invites Fay, Fay joins, and both share: the week opens for the two of them.
+    _fay, fay_client = join_as_new_partner(alice_client, "Fay")
+    write(alice_client, action="share", small_win="alice win", challenge="alice challenge")
+    write(fay_client, action="share", small_win="fay win", challenge="fay challenge")
+    assert CheckIn.objects.get().revealed_at is not None
+
+    for client in (alice_client, fay_client):
+        pages = {
+            "week": client.get(URL),
+            "this week": client.get("/checkins/this-week/", follow=True),
+            "history": client.get("/checkins/"),
+            "search": client.get("/checkins/", {"q": "bob-left"}),
+        }
+        for name, response in pages.items():
+            assert response.status_code == 200, name
+            page = text(response)
+            assert "bob-left-win" not in page, name
+            assert "bob-left-challenge" not in page, name
+            assert "A former partner" not in page, name
+            assert "a former partner" not in page, name
+        assert "alice win" in text(pages["week"])
+        assert "fay win" in text(pages["week"])
+        assert "No weeks match" in text(pages["search"])
+
+
+def test_the_migration_reveals_only_what_each_opened_week_revealed(
+    couple: Couple, alice: User, bob: User
+) -> None:
+    """Rows as the code before `Entry.revealed_at` left them, marked by the data migration."""
+    migration = importlib.import_module("checkins.migrations.0003_entry_revealed_at")
+    fay = UserFactory(display_name="Fay")
+    opened = timezone.now()
+    before, after = opened - timedelta(hours=1), opened + timedelta(hours=1)
+
+    def week(weeks_ago: int, revealed_at: datetime | None) -> CheckIn:
+        monday = current_week(couple) - timedelta(weeks=weeks_ago)
+        return CheckIn.objects.create(couple=couple, week_start=monday, revealed_at=revealed_at)
+
+    def entry(checkin: CheckIn, author: User, shared_at: datetime | None) -> Entry:
+        return Entry.objects.create(checkin=checkin, author=author, shared_at=shared_at)
+
+    # Alice and Bob both shared, then the week opened: both revealed.
+    usual = week(4, opened)
+    usual_entries = [entry(usual, alice, before), entry(usual, bob, opened)]
+    # Fay shared and left before Alice and Bob opened the week: hers was never revealed.
+    left_early = week(3, opened)
+    fay_early = entry(left_early, fay, before - timedelta(hours=1))
+    kept = [entry(left_early, alice, before), entry(left_early, bob, opened)]
+    # Fay joined after the week opened and shared: hers opened as she shared it.
+    joined_later = week(2, opened)
+    entry(joined_later, alice, before)
+    entry(joined_later, bob, opened)
+    fay_later = entry(joined_later, fay, after)
+    # A week that never opened, and a draft never shared in an opened week.
+    closed = week(1, None)
+    entry(closed, alice, before)
+    entry(closed, bob, None)
+    draft = entry(week(0, opened), alice, None)
+
+    migration.mark_revealed_entries(apps, connection.schema_editor())
+
+    def revealed_at(e: Entry) -> datetime | None:
+        return Entry.objects.get(pk=e.pk).revealed_at
+
+    assert [revealed_at(e) for e in usual_entries] == [opened, opened]
+    assert revealed_at(fay_early) is None
+    assert [revealed_at(e) for e in kept] == [opened, opened]
+    assert revealed_at(fay_later) == after
+    assert not Entry.objects.filter(checkin=closed, revealed_at__isnull=False).exists()
+    assert revealed_at(draft) is None
+
+
+@pytest.fixture
+def listening(words: Callable[[str], str]) -> Callable[[Client], str]:
+    """The listening section of this week's page, as a reader sees it."""
+
+    def read(client: Client) -> str:
+        page = client.get(URL).content.decode()
+        return words(page.split('id="listening-heading"', 1)[1].split("</section>", 1)[0])
+
+    return read
+
+
+def test_what_a_former_partner_heard_and_proposed_stays_theirs(
+    couple: Couple,
+    alice: User,
+    bob: User,
+    alice_client: Client,
+    bob_client: Client,
+    listening: Callable[[Client], str],
+) -> None:
+    # Alice and Bob open the week; Bob says what he heard, Alice confirms, Bob replies and
+    # proposes a step. Then Bob leaves and Fay joins.
+    week_of(couple, alice, bob, weeks_ago=0)
+    alices = Entry.objects.get(author=alice)
+    bob_client.post(f"/checkins/{WEEK}/entries/{alices.pk}/reflect/", {"heard": "bob-heard"})
+    heard = Reflection.objects.get()
+    alice_client.post(f"/checkins/{WEEK}/reflections/{heard.pk}/answer/", {"answer": "yes"})
+    bob_client.post(f"/checkins/{WEEK}/reflections/{heard.pk}/reply/", {"reply": "bob-reply"})
+    bob_client.post(f"/checkins/{WEEK}/next-step/", {"next_step": "bob-step"})
+    bob_client.post("/couple/leave/")
+    _fay, fay_client = join_as_new_partner(alice_client, "Fay")
+
+    # Alice reads what Bob heard as his, never as Fay's.
+    seen_by_alice = listening(alice_client)
+    assert "A former partner heard: What I heard is bob-heard" in seen_by_alice
+    assert "A former partner replied: bob-reply" in seen_by_alice
+    assert "Fay replied" not in seen_by_alice
+    # Fay is never told that she heard or replied what Bob did.
+    seen_by_fay = listening(fay_client)
+    assert "A former partner heard: What I heard is bob-heard" in seen_by_fay
+    assert "A former partner replied: bob-reply" in seen_by_fay
+    assert "You replied" not in seen_by_fay
+
+    # Bob's step cannot be agreed to by Fay in his place: the week closes only on a step both
+    # current partners chose.
+    checkin = CheckIn.objects.get()
+    assert "Agree and close the week" not in text(fay_client.get(URL))
+    refused = fay_client.post(
+        f"/checkins/{WEEK}/next-step/agree/",
+        {"proposed_at": checkin.next_step_at.isoformat()},
+        follow=True,
+    )
+    assert "proposed by a former partner" in text(refused)
+    checkin.refresh_from_db()
+    assert checkin.closed_at is None

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
+import pytest
+import time_machine
+from django.http import HttpResponse as Response
 from django.test import Client
 
 from checkins.models import CheckIn, Entry, Reflection
 from couples.models import Couple, Phrase, PhraseGroup, User
-from tests.checkins.conftest import HTMX, URL, WEEK, text, week_of, write
+from tests.checkins.conftest import HTMX, NOW, URL, WEEK, statuses, text, week_of, write
 
 
 def test_this_week_redirects_to_the_week_and_creates_it_on_first_visit(
@@ -34,7 +39,10 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     write(bob_client, htmx=True, small_win="שיחה טובה עם אמא", challenge="Work spills into dinner")
     assert "Mornings feel rushed" not in text(bob_client.get(URL))
     assert "Work spills into dinner" not in text(alice_client.get(URL))
-    assert "writing" in text(bob_client.get(f"/checkins/{WEEK}/status/", **HTMX))
+    assert statuses(bob_client.get(f"/checkins/{WEEK}/status/", **HTMX)) == {
+        "partner-status": "writing",
+        "own-status": "writing",
+    }
 
     # Alice shares first: still nothing to read for Bob.
     response = write(
@@ -43,7 +51,10 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     assert response.status_code == 302
     assert "opens for both of you" in text(alice_client.get(URL))
     assert "Mornings feel rushed" not in text(bob_client.get(URL))
-    assert "shared" in text(bob_client.get(f"/checkins/{WEEK}/status/", **HTMX))
+    assert statuses(bob_client.get(f"/checkins/{WEEK}/status/", **HTMX)) == {
+        "partner-status": "shared",
+        "own-status": "writing",
+    }
 
     # Bob shares second: both entries open at once, for both.
     write(
@@ -204,14 +215,28 @@ def test_a_feeling_picked_before_its_phrase_was_retired_stays_picked(
 
 
 def test_edits_after_sharing_are_marked_with_their_time(
-    couple: Couple, alice: User, bob: User, alice_client: Client
+    couple: Couple,
+    alice: User,
+    bob: User,
+    alice_client: Client,
+    bob_client: Client,
+    clock: time_machine.Traveller,
 ) -> None:
     week_of(couple, alice, bob, weeks_ago=0)
+    clock.shift(timedelta(minutes=90))
     write(alice_client, small_win="A better win", challenge="Alice's challenge")
     entry = Entry.objects.get(author=alice)
     assert entry.shared
-    assert entry.edited_after_sharing_at is not None
-    assert "Edited after sharing" in text(alice_client.get(URL))
+    edited = entry.edited_after_sharing_at
+    assert edited is not None
+    assert timedelta(0) <= edited - (NOW + timedelta(minutes=90)) < timedelta(minutes=1)
+    # Both read the new words with the mark and the moment of the change.
+    for client in (alice_client, bob_client):
+        page = text(client.get(URL))
+        assert "A better win" in page
+        mark = re.search(r'Edited after sharing, <time datetime="([^"]+)">', page)
+        assert mark
+        assert datetime.fromisoformat(mark.group(1)) == edited
 
 
 def test_a_partner_can_only_ever_write_their_own_entry(
@@ -290,7 +315,7 @@ def test_a_week_beyond_this_one_is_refused(couple: Couple, alice_client: Client)
     response = alice_client.get("/checkins/2026-W49/", follow=True)
     assert response.redirect_chain[-1][0] == URL
     assert "That week hasn&#x27;t begun yet." in text(response)
-    assert not CheckIn.objects.filter(week_start__gt=CheckIn.objects.get().week_start).exists()
+    assert [checkin.label for checkin in CheckIn.objects.all()] == [WEEK]
 
 
 def test_a_past_week_is_read_only_except_for_resolving_challenges(
@@ -366,3 +391,147 @@ def test_agreeing_without_a_proposed_step_is_refused_and_the_week_stays_open(
     response = alice_client.post(f"/checkins/{WEEK}/next-step/agree/", {}, follow=True)
     assert "There is no proposed step to agree to yet." in text(response)
     assert CheckIn.objects.get().closed_at is None
+
+
+@pytest.fixture
+def notices(words: Callable[[str], str]) -> Callable[[Response], list[str]]:
+    """The flash messages a page shows, as a reader sees them."""
+
+    def read(response: Response) -> list[str]:
+        found = re.findall(r'<p class="notice[^"]*"[^>]*>(.*?)</p>', response.content.decode())
+        return [words(notice) for notice in found]
+
+    return read
+
+
+def test_every_save_message_says_truly_who_can_read_the_entry(
+    couple: Couple,
+    alice_client: Client,
+    bob_client: Client,
+    notices: Callable[[Response], list[str]],
+) -> None:
+    alice_client.get(URL)
+    draft = {"small_win": "Tea together", "challenge": "Mornings"}
+    assert notices(write(alice_client, follow=True, **draft)) == [
+        "Saved privately. Only you can see it."
+    ]
+    assert "Only you can see it." in text(write(alice_client, htmx=True, **draft))
+
+    # Shared while Bob has not: an edit is still Alice's alone until Bob shares.
+    assert notices(write(alice_client, action="share", follow=True, **draft)) == [
+        "Shared. It opens for both of you when your partner shares too."
+    ]
+    waiting = {**draft, "small_win": "Tea together, twice"}
+    assert notices(write(alice_client, follow=True, **waiting)) == [
+        "Saved. It opens for both of you when your partner shares too."
+    ]
+    assert "twice" not in text(bob_client.get(URL))
+    notice = text(write(alice_client, htmx=True, **waiting))
+    assert "It opens for both of you when your partner shares too." in notice
+    assert "Only you can see it" not in notice
+
+    # Bob shares: the week is open, and Alice's next edit reaches him at once.
+    write(bob_client, action="share", small_win="A walk", challenge="Evenings")
+    opened = {**draft, "small_win": "Tea together, three times"}
+    message = notices(write(alice_client, follow=True, **opened))
+    assert message == [
+        "Saved. Your partner can read it, with changes marked “edited after sharing”."
+    ]
+    assert "three times" in text(bob_client.get(URL))
+    notice = text(write(alice_client, htmx=True, **opened))
+    assert "Your partner can read it" in notice
+    assert "privately" not in notice
+
+
+@pytest.fixture
+def status_list(words: Callable[[str], str]) -> Callable[[Client], str]:
+    """The "Where you both are" list of the week page, as a reader sees it."""
+
+    def read(client: Client) -> str:
+        page = client.get(URL).content.decode()
+        return words(page.split('<ul class="statuses">', 1)[1].split("</ul>", 1)[0])
+
+    return read
+
+
+def test_both_statuses_are_right_for_both_people_at_every_step(
+    couple: Couple,
+    alice_client: Client,
+    bob_client: Client,
+    status_list: Callable[[Client], str],
+) -> None:
+    poll = f"/checkins/{WEEK}/status/"
+
+    def seen(alice: str, bob: str) -> None:
+        assert status_list(alice_client) == f"You: {alice} Bob: {bob}"
+        assert status_list(bob_client) == f"You: {bob} Alice: {alice}"
+        assert statuses(alice_client.get(poll, **HTMX)) == {
+            "partner-status": bob,
+            "own-status": alice,
+        }
+        assert statuses(bob_client.get(poll, **HTMX)) == {
+            "partner-status": alice,
+            "own-status": bob,
+        }
+
+    seen(alice="not started yet", bob="not started yet")
+
+    # Alice's first autosave turns her own status to writing on her open page.
+    saved = write(alice_client, htmx=True, small_win="w", challenge="")
+    assert statuses(saved) == {"own-status": "writing"}
+    assert 'id="own-status" hx-swap-oob="true"' in saved.content.decode()
+    seen(alice="writing", bob="not started yet")
+
+    write(bob_client, htmx=True, small_win="w", challenge="")
+    seen(alice="writing", bob="writing")
+
+    write(alice_client, action="share", small_win="w", challenge="c")
+    seen(alice="shared", bob="writing")
+
+    # Bob shares too: the week opens, and each open page is reloaded by its poll.
+    write(bob_client, action="share", small_win="w", challenge="c")
+    for client in (alice_client, bob_client):
+        assert client.get(poll, **HTMX).headers["HX-Refresh"] == "true"
+        assert 'class="statuses"' not in client.get(URL).content.decode()
+
+
+def test_the_status_poll_answers_nothing_new_only_when_both_statuses_are_unchanged(
+    couple: Couple, alice_client: Client, bob_client: Client
+) -> None:
+    poll = f"/checkins/{WEEK}/status/"
+    alice_client.get(URL)
+    unchanged = {"own": "not_started", "partner": "not_started"}
+    assert alice_client.get(poll, unchanged, **HTMX).status_code == 204
+    write(alice_client, htmx=True, small_win="w", challenge="")
+    assert statuses(alice_client.get(poll, unchanged, **HTMX))["own-status"] == "writing"
+    assert alice_client.get(poll, {**unchanged, "own": "writing"}, **HTMX).status_code == 204
+    write(bob_client, htmx=True, small_win="w", challenge="")
+    changed = alice_client.get(poll, {**unchanged, "own": "writing"}, **HTMX)
+    assert statuses(changed)["partner-status"] == "writing"
+
+
+def test_someone_alone_sees_their_own_status(
+    alice: User, status_list: Callable[[Client], str]
+) -> None:
+    from couples import services
+
+    services.create_couple(user=alice, name="Waiting room", time_zone="UTC")
+    client = Client()
+    client.force_login(alice)
+    assert status_list(client) == "You: not started yet"
+    saved = write(client, htmx=True, small_win="w", challenge="")
+    assert statuses(saved) == {"own-status": "writing"}
+    assert status_list(client) == "You: writing"
+
+
+def test_the_status_poll_refuses_a_session_ended_by_a_password_change(
+    couple: Couple, alice: User, alice_client: Client
+) -> None:
+    poll = f"/checkins/{WEEK}/status/"
+    alice_client.get(URL)
+    assert statuses(alice_client.get(poll, **HTMX))["own-status"] == "not started yet"
+    alice.set_password("a different evening walk")
+    alice.save()
+    response = alice_client.get(poll, **HTMX)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/accounts/login/")
