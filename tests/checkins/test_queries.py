@@ -27,11 +27,10 @@ def test_the_week_page_before_the_reveal(
 ) -> None:
     alice_client.get(URL)
     write(bob_client, small_win="w", challenge="c")
-    # user, couple, partners, both partners' progress, visible entries, last week's step,
-    # this week's check-in, the vocabulary's "I feel…" phrases for the feelings picker, and the
-    # agenda's pauses of the week, agreements to revisit and repair follow-ups due (the session
-    # comes from the cache)
-    with django_assert_num_queries(11):
+    # session, user, couple, partners, both partners' progress, visible entries, last week's
+    # step, this week's check-in, the vocabulary's "I feel…" phrases for the feelings picker,
+    # and the agenda's pauses of the week, agreements to revisit and repair follow-ups due
+    with django_assert_num_queries(12):
         assert alice_client.get(URL).status_code == 200
 
 
@@ -48,37 +47,38 @@ def test_the_week_page_after_the_reveal(
         for _ in range(weeks):
             Reflection.objects.create(entry=entry, listener=alice, heard="h", answer="not_quite")
     # ... and the reflections of both entries (no feelings picker once shared)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert alice_client.get(URL).status_code == 200
 
 
-def test_the_status_endpoint_costs_two_queries(
+def test_the_status_endpoint_costs_two_queries_beyond_the_session(
     weeks: int, alice_client: Client, bob_client: Client, django_assert_num_queries
 ) -> None:
     alice_client.get(URL)
     write(bob_client, small_win="w", challenge="c")
-    # the signed-in user, then the week with both partners' progress in one query
-    with django_assert_num_queries(2):
+    # the session, the signed-in user, then the week with both partners' progress in one query
+    with django_assert_num_queries(3):
         response = alice_client.get(f"/checkins/{WEEK}/status/", **HTMX)
     assert "writing" in response.content.decode()
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         unchanged = alice_client.get(f"/checkins/{WEEK}/status/?shown=writing", **HTMX)
     assert unchanged.status_code == 204
 
 
 def test_history(weeks: int, alice_client: Client, django_assert_num_queries) -> None:
-    # user, couple, count, the page of weeks, their visible entries, carried-over challenges,
-    # weeks met, partners
-    with django_assert_num_queries(8):
+    # session, user, couple, count, the page of weeks, their visible entries, carried-over
+    # challenges, weeks met, partners
+    with django_assert_num_queries(9):
         assert alice_client.get("/checkins/").status_code == 200
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert alice_client.get("/checkins/", {"q": "win", "page": "2"}).status_code == 200
 
 
 def test_an_autosave(weeks: int, alice_client: Client, django_assert_num_queries) -> None:
     alice_client.get(URL)
     write(alice_client, htmx=True, small_win="w", challenge="")
-    # user, couple, the week, her entry, the vocabulary's "I feel…" phrases (the choices the
-    # feelings are checked against), then locking and updating her own row (in a savepoint)
-    with django_assert_num_queries(9):
+    # session, user, couple, the week, her entry, the vocabulary's "I feel…" phrases (the
+    # choices the feelings are checked against), then locking and updating her own row (in a
+    # savepoint)
+    with django_assert_num_queries(10):
         write(alice_client, htmx=True, small_win="w2", challenge="")
