@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "couples.context_processors.couple",
+                "agreements.banner.context",
             ],
         },
     }

@@ -29,8 +29,9 @@ def test_the_week_page_before_the_reveal(
     write(bob_client, small_win="w", challenge="c")
     # session, user, couple, partners, both partners' progress, visible entries, last week's
     # step, this week's check-in, the vocabulary's "I feel…" phrases for the feelings picker,
-    # and the agenda's pauses of the week, agreements to revisit and repair follow-ups due
-    with django_assert_num_queries(12):
+    # the agenda's pauses of the week, agreements to revisit and repair follow-ups due, and the
+    # pause banner
+    with django_assert_num_queries(13):
         assert alice_client.get(URL).status_code == 200
 
 
@@ -47,7 +48,7 @@ def test_the_week_page_after_the_reveal(
         for _ in range(weeks):
             Reflection.objects.create(entry=entry, listener=alice, heard="h", answer="not_quite")
     # ... and the reflections of both entries (no feelings picker once shared)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert alice_client.get(URL).status_code == 200
 
 
@@ -67,10 +68,10 @@ def test_the_status_endpoint_costs_two_queries_beyond_the_session(
 
 def test_history(weeks: int, alice_client: Client, django_assert_num_queries) -> None:
     # session, user, couple, count, the page of weeks, their visible entries, carried-over
-    # challenges, weeks met, partners
-    with django_assert_num_queries(9):
+    # challenges, weeks met, partners, the pause banner
+    with django_assert_num_queries(10):
         assert alice_client.get("/checkins/").status_code == 200
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert alice_client.get("/checkins/", {"q": "win", "page": "2"}).status_code == 200
 
 
