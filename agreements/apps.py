@@ -9,14 +9,14 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from agreements import services
+        from agreements import banner
         from couples.models import TriggerScript
 
         # The pause banner shows the sender's shared trigger scripts; the couples app does not
         # need to know that.
         for signal in (post_save, post_delete):
             signal.connect(
-                services.script_changed,
+                banner.script_changed,
                 sender=TriggerScript,
                 dispatch_uid=f"agreements.script_changed.{signal is post_save}",
             )

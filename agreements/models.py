@@ -292,6 +292,10 @@ class PauseSignal(models.Model):
     partner_ready_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=10, choices=EndReason.choices, blank=True)
+    # Raised by every change to the pause, and to what its banner shows with it (the sender's
+    # shared trigger scripts): with the id it is the banner's stamp, read from the database by
+    # every process alike (agreements/banner.py).
+    version = models.PositiveIntegerField(default=1)
 
     objects = PauseSignalQuerySet.as_manager()
 

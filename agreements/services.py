@@ -6,13 +6,12 @@ so a proposal is answered, withdrawn or expired exactly once."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from functools import partial
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +33,7 @@ from agreements.models import (
     PauseSignal,
 )
 from couples import access, emails
-from couples.models import Couple, Phrase, PhraseGroup, TriggerScript, User
+from couples.models import Couple, Phrase, PhraseGroup, User
 from couples.services import RefusedError, log
 
 Status = AgreementVersion.Status
@@ -446,39 +445,6 @@ def pause_phrases(couple: Couple, defaults: PauseDefaults) -> list[str]:
     return list(phrases.values())
 
 
-# The version stamp: a random token per couple in the cache, replaced after every change to
-# the couple's pauses. A page sends back the token it was given; when it still matches, the
-# polling endpoint answers "nothing changed" without loading any pause. A token lost from the
-# cache is replaced by a new one, which every page sees as a change: never stale, at worst
-# one extra full answer.
-VERSION_TTL = 60 * 60 * 24
-
-
-def _version_key(couple_id: int) -> str:
-    return f"pause-version:{couple_id}"
-
-
-def pause_version(couple_id: int) -> str:
-    return str(
-        cache.get_or_set(_version_key(couple_id), partial(secrets.token_hex, 8), VERSION_TTL)
-    )
-
-
-def pause_changed(couple_id: int) -> None:
-    """Replace the couple's stamp once the transaction commits, so every open page fetches
-    the banner again: after any change to a pause or to what the banner shows with it."""
-    # After commit: a page that sees the new token must also see the new rows.
-    transaction.on_commit(
-        partial(cache.set, _version_key(couple_id), secrets.token_hex(8), VERSION_TTL)
-    )
-
-
-def script_changed(sender: object, *, instance: TriggerScript, **kwargs: object) -> None:
-    """A trigger script was written, shared, unshared, edited or deleted: the partner's pause
-    banner may show it, so open pages fetch the banner again."""
-    pause_changed(instance.couple_id)
-
-
 def local_time(moment: datetime, user: User) -> str:
     return formats.date_format(timezone.localtime(moment, user.tz), "D H:i")
 
@@ -518,7 +484,6 @@ def start_pause(
                 raise
             return existing, False
         log(couple=couple, actor=sender, message=_("asked for a pause"))
-        pause_changed(couple.pk)
         transaction.on_commit(partial(tasks.send_pause_email.delay, pause.pk))
     return pause, True
 
@@ -559,11 +524,17 @@ def extend_pause(*, pause: PauseSignal, by: User, minutes: int) -> PauseSignal:
         pause.returns_at = returns_at
         pause.extended_at = now
         pause.sender_ready_at = pause.partner_ready_at = None
+        pause.version += 1
         pause.save(
-            update_fields=["returns_at", "extended_at", "sender_ready_at", "partner_ready_at"]
+            update_fields=[
+                "returns_at",
+                "extended_at",
+                "sender_ready_at",
+                "partner_ready_at",
+                "version",
+            ]
         )
         log(couple=pause.couple, actor=by, message=_("extended the pause"))
-        pause_changed(pause.couple_id)
     return pause
 
 
@@ -580,9 +551,9 @@ def end_pause(*, pause: PauseSignal, by: User) -> PauseSignal:
             )
         pause.ended_at = now
         pause.end_reason = PauseSignal.EndReason.SENDER
-        pause.save(update_fields=["ended_at", "end_reason"])
+        pause.version += 1
+        pause.save(update_fields=["ended_at", "end_reason", "version"])
         log(couple=pause.couple, actor=by, message=_("ended the pause"))
-        pause_changed(pause.couple_id)
     return pause
 
 
@@ -605,12 +576,14 @@ def ready_to_return(*, pause: PauseSignal, user: User) -> PauseSignal:
         else:
             pause.partner_ready_at = pause.partner_ready_at or now
         fields = ["sender_ready_at", "partner_ready_at"]
+        # The version moves only when the pause ends: a stamp that changed on "ready" would
+        # tell the partner what the sender chose (no read receipts).
         if pause.everyone_ready([p.pk for p in access.partners(pause.couple)]):
             pause.ended_at = now
             pause.end_reason = PauseSignal.EndReason.READY
-            fields += ["ended_at", "end_reason"]
+            pause.version += 1
+            fields += ["ended_at", "end_reason", "version"]
             log(couple=pause.couple, actor=user, message=_("came back from the pause, together"))
-            pause_changed(pause.couple_id)
         pause.save(update_fields=fields)
     return pause
 
@@ -626,7 +599,9 @@ def end_overdue_pauses(*, now: datetime | None = None, couple: Couple | None = N
     for pause in overdue:
         with transaction.atomic():
             claimed = PauseSignal.objects.filter(pk=pause.pk, ended_at__isnull=True).update(
-                ended_at=pause.latest_return, end_reason=PauseSignal.EndReason.EXPIRED
+                ended_at=pause.latest_return,
+                end_reason=PauseSignal.EndReason.EXPIRED,
+                version=F("version") + 1,
             )
             if claimed:
                 ended += 1
@@ -636,7 +611,6 @@ def end_overdue_pauses(*, now: datetime | None = None, couple: Couple | None = N
                     message=_("asked for a pause that ended on its own after %(max)s")
                     % {"max": in_words(PAUSE_MAX)},
                 )
-                pause_changed(pause.couple_id)
     return ended
 
 

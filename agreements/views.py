@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from agreements import services, starters
+from agreements import banner, services, starters
 from agreements.diff import word_diff
 from agreements.forms import (
     CompareForm,
@@ -26,7 +26,6 @@ from agreements.forms import (
 )
 from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
 from couples import access
-from couples.models import Membership, TriggerScript
 from couples.services import RefusedError
 
 
@@ -381,44 +380,29 @@ def pause_ready(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def pause_banner(request: HttpRequest) -> HttpResponse:
-    """Polled by every page of a paired member. A page sends back the version stamp it was
-    given (`v`); while it still matches, the answer is an empty 204 after one query (the
-    person's couple). The session comes from the cache and `request.user` is never loaded on
-    that path: it tells nothing to anyone, so only a changed state pays for the full check."""
+    """Polled by every page of a paired member, which was rendered with the banner. A page
+    sends back the stamp it was given (`v`); while it still matches, the answer is an empty
+    204 after one query beyond the session's (the stamp, from the database) and `request.user`
+    is never loaded: it tells nothing to anyone, so only a changed state pays for the full
+    banner."""
     version = request.GET.get("v")
     user_id = request.session.get(SESSION_KEY)
-    if request.method == "GET" and version and user_id:
-        couple_id = (
-            Membership.objects.filter(user_id=user_id).values_list("couple_id", flat=True).first()
-        )
-        if couple_id is not None and version == services.pause_version(couple_id):
-            return HttpResponse(status=204)
+    unchanged = (
+        request.method == "GET"
+        and version
+        and user_id
+        and version == banner.stamp_for_user(user_id)
+    )
+    if unchanged:
+        return HttpResponse(status=204)
     return _pause_banner(request)
 
 
 @access.couple_required
 @require_http_methods(["GET"])
 def _pause_banner(request: HttpRequest) -> HttpResponse:
-    user = access.member(request)
-    couple = access.current_couple(request)
-    # Read the stamp before the rows: a change in between makes the next poll look again.
-    version = services.pause_version(couple.pk)
-    current = services.open_pause(couple, timezone.now())
-    ctx: dict[str, object] = {
-        "version": version,
-        "pause": current,
-        "just_ended": current is None and bool(request.GET.get("p")),
-    }
-    if current is not None:
-        sender = current.sender
-        ctx["sender_here"] = sender_here = current.sender_id in {
-            p.pk for p in access.partners(couple)
-        }
-        if sender is not None and sender_here and sender.pk != user.pk:
-            # What the sender chose to share about their pauses, so the partner knows what
-            # this one means. The sender knows their own scripts.
-            scripts = TriggerScript.objects.filter(couple=couple).shared_by(sender)
-            ctx["scripts"] = list(scripts)
+    shown = banner.for_member(couple=access.current_couple(request), user=access.member(request))
+    ctx = {"banner": shown, "just_ended": shown.pause is None and bool(request.GET.get("p"))}
     return render(request, "agreements/pause_banner.html", ctx)
 
 

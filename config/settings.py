@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "config",
     "couples",
     "checkins",
     "agreements",
@@ -74,12 +75,13 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "couples.context_processors.couple",
+                "agreements.banner.context",
             ],
         },
     }
 ]
 
-# Database: SQLite under var/ unless DATABASE_URL names PostgreSQL.
+# Database: SQLite under var/ unless DATABASE_URL names PostgreSQL (or another SQLite file).
 DATABASE_URL = env_url("DATABASE_URL", schemes={"postgres", "postgresql", "sqlite"})
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -88,27 +90,40 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "hearth.sqlite3"),
-            # Web, worker and beat share the file: queue writers instead of failing on a lock.
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
             # A file, not shared-cache memory: there BEGIN IMMEDIATE fails at once ("table is
             # locked") instead of waiting, so threads in tests could not serialise as here.
             "TEST": {"NAME": str(VAR_DIR / "test-hearth.sqlite3")},
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web, worker and beat share the file: queue writers instead of failing on a lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis carries the Celery broker and the cache when REDIS_URL is set.
+# The cache is shared by every process (web workers, Celery worker and beat): Redis when
+# REDIS_URL is set, otherwise a table in the database (created by config's migration). allauth
+# counts sign-in attempts there, so a count made in one worker throttles in every other; its
+# lock needs an atomic `add`, which both give. Nothing else may rest on the cache.
 REDIS_URL = env_url("REDIS_URL", schemes={"redis", "rediss"})
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "hearth_cache",
+            # Expired entries go first when the table is full; live attempt counts are kept
+            # unless ten thousand are live at once.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 
 # Celery: acks late with one message prefetched, so a worker that dies mid-task leaves its
 # message to be delivered again; tasks are written to be safe to run twice.
@@ -208,7 +223,9 @@ MFA_TOTP_ISSUER = "Hearth"
 USERSESSIONS_TRACK_ACTIVITY = False
 
 # Sessions and security
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database alone: a session ended in one process (log out, "sign out other
+# sessions") is gone for every process at once, and none outlives its row in a cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SESSION_COOKIE_SECURE = SESSION_COOKIE_HTTPONLY = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

@@ -1,16 +1,24 @@
 from __future__ import annotations
 
 import html
+import http.client
 import os
 import re
+import socket
+import subprocess
+import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
@@ -19,9 +27,10 @@ from config.celery import app as celery_app
 from couples.models import Couple, User
 from tests.factories import CoupleFactory, UserFactory, pair
 
-# The home page: user, couple, partners, values, agreements awaiting the viewer, agreements due
-# a revisit, schedules. Tests that grow one kind of data assert it stays at this.
-HOME_QUERIES = 7
+# The home page: session, user, couple, partners, values, agreements awaiting the viewer,
+# agreements due a revisit, schedules, the pause banner. Tests that grow one kind of data assert
+# it stays at this.
+HOME_QUERIES = 9
 
 _skipped: list[str] = []
 
@@ -44,9 +53,11 @@ def _fast_passwords(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
+def _fresh_cache(settings) -> None:
     # allauth keeps its rate limits in the cache; one test's sign-ups must not throttle the next.
-    cache.clear()
+    # Each test counts under a key prefix of its own rather than emptying the store: on Redis
+    # that would also empty the broker a real worker in another xdist process is reading.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": uuid.uuid4().hex}}
 
 
 @pytest.fixture(autouse=True)
@@ -167,3 +178,148 @@ def at_once() -> Callable[..., list[object]]:
     Returns what each one returned, or the exception it raised, in order. Needs
     `@pytest.mark.django_db(transaction=True)` so the threads see each other's commits."""
     return _run_at_once
+
+
+# Real server processes: Hearth always runs as several (gunicorn workers, the Celery worker and
+# beat), so what one process changes must be what every other one reads.
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Answer:
+    status: int
+    body: str
+    location: str
+
+    @property
+    def text(self) -> str:
+        """The body as read: whitespace collapsed, entities decoded."""
+        return html.unescape(" ".join(self.body.split()))
+
+
+@dataclass
+class Visitor:
+    """One person's browser: its own cookies, sent to whichever server process it asks, as a
+    load balancer or a kept-alive connection would."""
+
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def signed_in(cls, user: User) -> Visitor:
+        """A fresh session for `user`, committed to the test database."""
+        return cls({"sessionid": client_for(user).cookies["sessionid"].value})
+
+    def copy(self) -> Visitor:
+        return Visitor(dict(self.cookies))
+
+    def get(self, server: str, path: str) -> Answer:
+        return self._send(server, "GET", path, None)
+
+    def post(self, server: str, path: str, data: dict[str, str] | None = None) -> Answer:
+        if "csrftoken" not in self.cookies:
+            self.get(server, path)  # the form's page sets the CSRF cookie, as in a browser
+        token = {"csrfmiddlewaretoken": self.cookies["csrftoken"]}
+        return self._send(server, "POST", path, {**(data or {}), **token})
+
+    def _send(self, server: str, method: str, path: str, data: dict[str, str] | None) -> Answer:
+        host, port = server.removeprefix("http://").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=20)
+        # One site whatever process answers, as behind a load balancer: allauth keys its
+        # attempt counts by the site's host.
+        headers = {
+            "Host": "localhost",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+        }
+        body = None
+        if data is not None:
+            body = urlencode(data)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            text = response.read().decode()
+        finally:
+            conn.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return Answer(response.status, text, response.headers.get("Location", ""))
+
+
+def _test_database_url() -> str:
+    """The test database as a DATABASE_URL, for processes started by the tests."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    credentials = quote(db["USER"], safe="")
+    if db["PASSWORD"]:
+        credentials += f":{quote(db['PASSWORD'], safe='')}"
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def servers(
+    django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    """Two gunicorn servers, each one process, on the test database: Hearth's web processes
+    as `make run` starts them. Tests using them need `transactional_db`, so what they write is
+    committed and the servers see it."""
+    logs = tmp_path_factory.mktemp("servers")
+    started: list[tuple[str, subprocess.Popen[bytes]]] = []
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": _test_database_url(),
+        "DEBUG": "true",
+        "WEB_CONCURRENCY": "1",
+        "WEB_THREADS": "1",
+        "HOST": "127.0.0.1",
+    }
+    try:
+        for name in ("a", "b"):
+            port = _free_port()
+            with open(logs / f"{name}.log", "wb") as log:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "gunicorn", "config.wsgi"],
+                    cwd=ROOT,
+                    env={**env, "PORT": str(port)},
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            started.append((f"http://127.0.0.1:{port}", process))
+        for url, process in started:
+            _wait_until_up(url, process, logs)
+        yield started[0][0], started[1][0]
+    finally:
+        for _url, process in started:
+            process.terminate()
+        for _url, process in started:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], logs: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            if Visitor().get(url, "/healthz/").status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    output = "\n".join(p.read_text() for p in logs.glob("*.log"))
+    raise RuntimeError(f"{url} did not start:\n{output}")

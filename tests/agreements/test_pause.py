@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ def poll(client: Client, version: str = "", shown: str = ""):
 
 
 def version_in(response) -> str:
-    match = re.search(r"\?v=([0-9a-f]+)", response.content.decode())
+    match = re.search(r"/pause/banner/\?v=([^&\"]+)", response.content.decode())
     assert match, response.content.decode()
     return match.group(1)
 
@@ -66,7 +67,7 @@ def test_the_layout_offers_a_pause_to_a_paired_member(alice_client: Client) -> N
     page = alice_client.get("/").content.decode()
     assert 'href="/pause/"' in page
     assert "I need a pause" in page
-    assert 'hx-get="/pause/banner/"' in page
+    assert 'hx-get="/pause/banner/?v=0"' in page
 
 
 def test_starting_a_pause_shows_the_calm_page(couple: Couple, alice_client: Client, start) -> None:
@@ -172,15 +173,18 @@ def test_the_sender_sees_their_own_pause_in_the_banner(alice_client: Client, sta
     assert "You asked for a pause." in text(poll(alice_client))
 
 
-def test_a_version_lost_from_the_cache_makes_the_page_look_again(
+def test_the_stamp_is_read_from_the_database_not_the_cache(
     alice_client: Client, bob_client: Client, start
 ) -> None:
     from django.core.cache import cache
 
     start(alice_client)
-    version = version_in(poll(bob_client))
-    cache.delete(f"pause-version:{the_pause().couple_id}")
-    assert "Alice asked for a pause" in text(poll(bob_client, version))
+    shown = poll(bob_client)
+    cache.clear()
+    assert poll(bob_client, version_in(shown), str(the_pause().pk)).status_code == 204
+    # A change written by another process (here, straight to the table) is seen at once.
+    PauseSignal.objects.update(phrase="Changed elsewhere", version=F("version") + 1)
+    assert "Changed elsewhere" in text(poll(bob_client, version_in(shown), str(the_pause().pk)))
 
 
 def test_the_cheap_answer_is_not_given_to_another_couple(
@@ -194,7 +198,7 @@ def test_the_cheap_answer_is_not_given_to_another_couple(
 
 
 @pytest.mark.parametrize("past", [1, 50])
-def test_an_unchanged_poll_costs_one_query_whatever_the_history(
+def test_an_unchanged_poll_costs_one_query_beyond_the_session_whatever_the_history(
     couple: Couple,
     alice: User,
     alice_client: Client,
@@ -211,12 +215,13 @@ def test_an_unchanged_poll_costs_one_query_whatever_the_history(
     TriggerScript.objects.update(shared_at=timezone.now())
     start(alice_client)
     shown = str(the_pause().pk)
-    # The full answer: user, couple, the open pause, partners, and the sender's shared trigger
-    # scripts shown to the partner (the session is cached).
-    with django_assert_num_queries(5):
+    # The full answer: session, user, couple, the latest pause (with its sender, and whether
+    # they are still here), and for the partner the sender's shared trigger scripts and the
+    # protocol's grounding practice.
+    with django_assert_num_queries(6):
         version = version_in(poll(bob_client))
-    # Unchanged: only the person's couple.
-    with django_assert_num_queries(1):
+    # Unchanged: the session, then the stamp of the person's couple in one query.
+    with django_assert_num_queries(2):
         assert poll(bob_client, version, shown).status_code == 204
 
 
@@ -471,15 +476,16 @@ def test_the_pause_page_queries_do_not_grow_with_history(
         Phrase(couple=couple, group=PhraseGroup.NEED, text=f"I need {i} minutes", position=10 + i)
         for i in range(past)
     )
-    # user, couple, partners, open pause, the pause protocol in force, the vocabulary's
-    # "I need…" phrases (both offered by the form), past pauses
-    with django_assert_num_queries(7):
+    # session, user, couple, partners, open pause, the pause protocol in force, the vocabulary's
+    # "I need…" phrases (both offered by the form), past pauses, the pause banner
+    with django_assert_num_queries(9):
         page = text(alice_client.get("/pause/"))
     assert f"I need {past - 1} minutes" in page
     assert f"“Past pause {past - 1}”" in page
     start(alice_client)
-    # user, couple, partners, open pause, the pause protocol in force (its grounding practice)
-    with django_assert_num_queries(5):
+    # session, user, couple, partners, open pause, the pause protocol in force (its grounding
+    # practice), the pause banner (the sender's own: the pause alone)
+    with django_assert_num_queries(7):
         page = text(alice_client.get("/pause/"))
     assert "You're taking a pause" in page
 

@@ -29,11 +29,11 @@ def test_the_week_page_before_the_reveal(
 ) -> None:
     alice_client.get(URL)
     write(bob_client, small_win="w", challenge="c")
-    # user, couple, partners, both partners' progress, visible entries, last week's step,
-    # this week's check-in, the vocabulary's "I feel…" phrases for the feelings picker, and the
-    # agenda's pauses of the week, agreements to revisit and repair follow-ups due (the session
-    # comes from the cache)
-    with django_assert_num_queries(11):
+    # session, user, couple, partners, both partners' progress, visible entries, last week's
+    # step, this week's check-in, the vocabulary's "I feel…" phrases for the feelings picker,
+    # the agenda's pauses of the week, agreements to revisit and repair follow-ups due, and the
+    # pause banner
+    with django_assert_num_queries(13):
         page = alice_client.get(URL)
     # The page those queries paid for: both statuses, every phrase to pick, last week's step.
     assert statuses(page) == {"own-status": "not started yet", "partner-status": "writing"}
@@ -54,37 +54,37 @@ def test_the_week_page_after_the_reveal(
         for _ in range(weeks):
             Reflection.objects.create(entry=entry, listener=alice, heard="h", answer="not_quite")
     # ... and the reflections of both entries (no feelings picker once shared)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         page = text(alice_client.get(URL))
     assert "Alice&#x27;s win" in page
     assert "Bob&#x27;s win" in page
     assert page.count("What I heard is h") == 2 * weeks
 
 
-def test_the_status_poll_costs_one_query(
+def test_the_status_poll_costs_one_query_beyond_the_session(
     weeks: int, alice_client: Client, bob_client: Client, django_assert_num_queries
 ) -> None:
     alice_client.get(URL)
     write(bob_client, small_win="w", challenge="c")
-    # The week with both partners' progress and the password hash that checks the session, in
-    # one query: the session comes from the cache and the whole user is never loaded.
-    with django_assert_num_queries(1):
+    # The session, then the week with both partners' progress and the password hash that checks
+    # the session, in one query: the whole user is never loaded.
+    with django_assert_num_queries(2):
         response = alice_client.get(f"/checkins/{WEEK}/status/", **HTMX)
     assert statuses(response) == {"partner-status": "writing", "own-status": "not started yet"}
     shown = {"own": "not_started", "partner": "writing"}
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         unchanged = alice_client.get(f"/checkins/{WEEK}/status/", shown, **HTMX)
     assert unchanged.status_code == 204
 
 
 def test_history(weeks: int, alice_client: Client, django_assert_num_queries) -> None:
-    # user, couple, count, the page of weeks, their visible entries, carried-over challenges,
-    # weeks met, partners
-    with django_assert_num_queries(8):
+    # session, user, couple, count, the page of weeks, their visible entries, carried-over
+    # challenges, weeks met, partners, the pause banner
+    with django_assert_num_queries(10):
         first = text(alice_client.get("/checkins/"))
     assert len(re.findall(r"Week (\d+), ", first)) == min(weeks, 10)
     assert first.count("Alice&#x27;s win") == min(weeks, 10)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         second = text(alice_client.get("/checkins/", {"q": "win", "page": "2"}))
     # A second page of found weeks, or the only one when there are too few for two.
     assert len(re.findall(r"Week (\d+), ", second)) == (10 if weeks > 10 else weeks)
@@ -95,9 +95,10 @@ def test_an_autosave(
 ) -> None:
     alice_client.get(URL)
     write(alice_client, htmx=True, small_win="w", challenge="")
-    # user, couple, the week, her entry, the vocabulary's "I feel…" phrases (the choices the
-    # feelings are checked against), then locking and updating her own row (in a savepoint)
-    with django_assert_num_queries(9):
+    # session, user, couple, the week, her entry, the vocabulary's "I feel…" phrases (the
+    # choices the feelings are checked against), then locking and updating her own row (in a
+    # savepoint)
+    with django_assert_num_queries(10):
         saved = write(alice_client, htmx=True, small_win="w2", challenge="")
     assert Entry.objects.get(author=alice, checkin__week_start=parse_week(WEEK)).small_win == "w2"
     assert "Saved privately. Only you can see it." in text(saved)

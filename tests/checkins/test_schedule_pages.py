@@ -287,14 +287,15 @@ def test_schedule_pages_cost_the_same_with_1_or_20_schedules(
     couple.schedules.all().delete()
     for _ in range(count):
         make_schedule(couple)
-    # session user, couple, schedules
-    with django_assert_num_queries(3):
+    # session, user, couple, schedules, the pause banner
+    with django_assert_num_queries(5):
         assert alice_client.get("/schedule/").status_code == 200
-    # session user, couple, schedules, opt-outs, calendar link, pause and agreement emails
-    with django_assert_num_queries(7):
+    # session, user, couple, schedules, opt-outs, calendar link, pause and agreement emails,
+    # the pause banner
+    with django_assert_num_queries(9):
         assert alice_client.get("/settings/").status_code == 200
     schedule = couple.schedules.first()
     assert schedule is not None
-    # session user, couple, the schedule
-    with django_assert_num_queries(3):
+    # session, user, couple, the schedule, the pause banner
+    with django_assert_num_queries(5):
         assert alice_client.get(f"/schedule/{schedule.pk}/").status_code == 200

@@ -1,0 +1,115 @@
+"""The pause banner on every page of a paired member. The page is rendered with it, so a pause
+shows without JavaScript; a poll then refreshes it. Page and poll read the same rows, and the
+stamp that lets a poll answer "nothing changed" is the couple's latest pause id and version,
+read from the database: a change made in any process (either web worker, or the Celery task
+that ends a pause at 24 hours) reaches every page on its next poll."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+
+from django.db.models import Exists, F, OuterRef, Subquery
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from agreements.models import AgreementVersion, PauseSignal
+from couples.access import member_couple
+from couples.models import Couple, Membership, TriggerScript, User
+
+NO_PAUSE = "0"
+
+
+def stamp(pause_id: int | None, version: int | None) -> str:
+    """What a page was shown, as it sends it back: the couple's latest pause and its version."""
+    return f"{pause_id}-{version}" if pause_id else NO_PAUSE
+
+
+def stamp_for_user(user_id: int | str) -> str | None:
+    """The stamp of the person's couple, in one query; None when they are in no couple."""
+    latest = PauseSignal.objects.filter(couple=OuterRef("couple_id")).order_by("-pk")
+    row = (
+        Membership.objects.filter(user_id=user_id)
+        .annotate(
+            pause_id=Subquery(latest.values("pk")[:1]),
+            pause_version=Subquery(latest.values("version")[:1]),
+        )
+        .values_list("pause_id", "pause_version")
+        .first()
+    )
+    return None if row is None else stamp(*row)
+
+
+@dataclass(frozen=True)
+class Banner:
+    stamp: str
+    pause: PauseSignal | None = None
+    # The sender is still in the couple (else the banner says "A former partner").
+    sender_here: bool = False
+    # Shown to the partner: what the sender shared about moments like this, and the pause
+    # protocol's grounding practice.
+    scripts: list[TriggerScript] = field(default_factory=list)
+    grounding_practice: str = ""
+
+
+def for_member(*, couple: Couple, user: User, now: datetime | None = None) -> Banner:
+    """The banner `user` sees: one query without a pause (the stamp); during one, the sender
+    sees it at that cost and the partner pays two more (scripts, grounding practice)."""
+    latest = (
+        PauseSignal.objects.filter(couple=couple)
+        .select_related("sender")
+        .annotate(
+            sender_here=Exists(
+                Membership.objects.filter(
+                    couple_id=OuterRef("couple_id"), user_id=OuterRef("sender_id")
+                )
+            )
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if latest is None:
+        return Banner(stamp=NO_PAUSE)
+    shown = stamp(latest.pk, latest.version)
+    # Past 24 hours a pause is over, also before the task has closed it.
+    if not latest.is_active(now or timezone.now()):
+        return Banner(stamp=shown)
+    sender_here: bool = latest.sender_here
+    if latest.sender_id == user.pk:
+        return Banner(stamp=shown, pause=latest, sender_here=sender_here)
+    scripts: list[TriggerScript] = []
+    if latest.sender is not None and sender_here:
+        scripts = list(TriggerScript.objects.filter(couple=couple).shared_by(latest.sender))
+    protocol = AgreementVersion.objects.accepted_pause_protocol(couple)
+    return Banner(
+        stamp=shown,
+        pause=latest,
+        sender_here=sender_here,
+        scripts=scripts,
+        grounding_practice=protocol.grounding_practice.strip() if protocol else "",
+    )
+
+
+def _for_request(request: HttpRequest) -> Banner | None:
+    couple = member_couple(request)
+    if couple is None:
+        return None
+    assert isinstance(request.user, User)
+    return for_member(couple=couple, user=request.user)
+
+
+def context(request: HttpRequest) -> dict[str, object]:
+    """The context processor: `banner` for base.html, loaded only when a page shows it."""
+    return {"banner": SimpleLazyObject(partial(_for_request, request))}
+
+
+def script_changed(sender: object, *, instance: TriggerScript, **kwargs: object) -> None:
+    """A trigger script was written, shared, unshared, edited or deleted: when its author is
+    the sender of the open pause, the partner's banner may show it, so the pause's version
+    moves on and open pages fetch the banner again. The partner's own scripts never show on
+    it, and changing them moves nothing the sender could notice."""
+    PauseSignal.objects.filter(
+        couple_id=instance.couple_id, sender_id=instance.author_id, ended_at__isnull=True
+    ).update(version=F("version") + 1)
