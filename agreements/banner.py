@@ -2,7 +2,7 @@
 shows without JavaScript; a poll then refreshes it. Page and poll read the same rows, and the
 stamp that lets a poll answer "nothing changed" is the couple's latest pause id and version,
 read from the database: a change made in any process (either web worker, or the Celery task
-that ends a pause at 24 hours) reaches every page on its next poll."""
+that ends a pause at its longest) reaches every page on its next poll."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def for_member(*, couple: Couple, user: User, now: datetime | None = None) -> Ba
     if latest is None:
         return Banner(stamp=NO_PAUSE)
     shown = stamp(latest.pk, latest.version)
-    # Past 24 hours a pause is over, also before the task has closed it.
+    # Past PAUSE_MAX a pause is over, also before the task has closed it.
     if not latest.is_active(now or timezone.now()):
         return Banner(stamp=shown)
     sender_here: bool = latest.sender_here
