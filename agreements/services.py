@@ -28,8 +28,9 @@ from agreements.models import (
     PauseSignal,
 )
 from couples import access, emails
-from couples.models import Couple, Phrase, PhraseGroup, TriggerScript, User
+from couples.models import Couple, User
 from couples.services import RefusedError, log
+from toolkit.models import Phrase, PhraseGroup, TriggerScript
 
 Status = AgreementVersion.Status
 

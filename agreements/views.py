@@ -25,8 +25,9 @@ from agreements.forms import (
 )
 from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
 from couples import access
-from couples.models import Membership, TriggerScript
+from couples.models import Membership
 from couples.services import RefusedError
+from toolkit.models import TriggerScript
 
 
 @access.couple_required

@@ -48,8 +48,9 @@ from checkins.models import (
     week_label,
 )
 from couples import access
-from couples.models import Couple, Repair
+from couples.models import Couple
 from couples.services import RefusedError
+from toolkit.models import Repair
 
 UPCOMING = 3
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "couples",
+    "toolkit",
     "checkins",
     "agreements",
 ]

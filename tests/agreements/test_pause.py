@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from agreements import services, tasks
 from agreements.models import PauseSignal
-from couples.models import ActivityEntry, Couple, Phrase, PhraseGroup, TriggerScript, User
+from couples.models import ActivityEntry, Couple, User
+from toolkit.models import Phrase, PhraseGroup, TriggerScript
 
 PHRASES = services.PauseDefaults().signal_phrases
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from agreements.models import Agreement, PauseSignal
 from agreements.services import PauseDefaults
-from couples.models import Couple, Phrase, PhraseGroup, TriggerScript, User
+from couples.models import Couple, User
 from tests.agreements.test_pause import poll, text, version_in
+from toolkit.models import Phrase, PhraseGroup, TriggerScript
 
 BUILT_IN = PauseDefaults()
 BREATHING = "A minute of slow breathing"

@@ -11,8 +11,9 @@ import pytest
 from django.test import Client
 
 from couples import services
-from couples.models import Couple, Repair, SavedTopic, TriggerScript, User
+from couples.models import Couple, User
 from tests.test_urls import Route, build, guarded_routes
+from toolkit.models import Repair, SavedTopic, TriggerScript
 
 SECRET = "the-secret-only-alice-knows"
 

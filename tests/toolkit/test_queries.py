@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from couples.models import Couple, Phrase, Repair, SavedTopic, SharedValue, TriggerScript, User
+from couples.models import Couple, User
 from tests.conftest import HOME_QUERIES
+from toolkit.models import Phrase, Repair, SavedTopic, SharedValue, TriggerScript
 
 # user and couple come first on every page (the session comes from the cache); the rest is the
 # page's own. The same counts hold for 1 and 50 of each thing.

@@ -7,7 +7,8 @@ import time_machine
 from django.test import Client
 
 from couples import services
-from couples.models import Couple, Repair, User
+from couples.models import Couple, User
+from toolkit.models import Repair
 
 REPAIR = {
     "acknowledgement": "I snapped at you about the dishes",

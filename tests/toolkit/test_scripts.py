@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.test import Client
 
-from couples.models import Couple, TriggerScript, User
+from couples.models import Couple, User
 from tests.conftest import main_content
+from toolkit.models import TriggerScript
 
 
 def write(client: Client, notice: str = "my shoulders rise", will: str = "breathe slowly") -> None:

@@ -3,8 +3,9 @@ from __future__ import annotations
 import time_machine
 from django.test import Client
 
-from couples.models import Couple, SavedTopic
+from couples.models import Couple
 from tests.conftest import main_content
+from toolkit.models import SavedTopic
 
 
 def save(client: Client, topic: str, session: str = "individual", note: str = "") -> None:

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django.test import Client
 
-from couples import services
-from couples.models import Couple, Phrase, PhraseGroup, User
+from couples.models import Couple, User
+from couples.services import create_couple
+from toolkit.models import Phrase, PhraseGroup
+from toolkit.services import move_phrase
 
 
 def texts(couple: Couple, group: str) -> list[str]:
@@ -13,7 +15,7 @@ def texts(couple: Couple, group: str) -> list[str]:
 
 
 def test_a_new_couple_starts_with_hearths_words(alice: User) -> None:
-    couple = services.create_couple(user=alice, name="Ours", time_zone="UTC")
+    couple = create_couple(user=alice, name="Ours", time_zone="UTC")
     assert "I feel overwhelmed" in texts(couple, PhraseGroup.FEEL)
     assert texts(couple, PhraseGroup.NEED)[0] == "I need a pause"
     assert "I appreciate your effort" in texts(couple, PhraseGroup.APPRECIATE)
@@ -132,5 +134,5 @@ def test_moving_a_phrase_the_partner_just_put_in_another_group_changes_nothing(
     phrase = Phrase.objects.get(couple=couple, text="I feel hopeful")
     Phrase.objects.filter(pk=phrase.pk).update(group="need")
     before = texts(couple, "feel"), texts(couple, "need")
-    services.move_phrase(phrase=phrase, up=True)
+    move_phrase(phrase=phrase, up=True)
     assert (texts(couple, "feel"), texts(couple, "need")) == before
