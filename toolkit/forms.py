@@ -75,3 +75,28 @@ class SharedValueForm(forms.ModelForm):
     class Meta:
         model = SharedValue
         fields = ("name", "description")
+
+
+# The buttons that change one thing: each posts one field, read here like any other.
+
+
+class YesNoField(forms.TypedChoiceField):
+    """A button's "yes" or "no", read as True or False."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        choices = [("yes", _("Yes")), ("no", _("No"))]
+        super().__init__(choices=choices, coerce=lambda value: value == "yes", **kwargs)
+
+
+class PhraseMoveForm(forms.Form):
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=[("up", _("Move up")), ("down", _("Move down"))]
+    )
+
+
+class ScriptShareForm(forms.Form):
+    share = YesNoField(label=_("Share with my partner"))
+
+
+class TopicDiscussedForm(forms.Form):
+    discussed = YesNoField(label=_("Discussed"))

@@ -1,3 +1,7 @@
+"""The toolkit's pages: the shared vocabulary and values, each person's trigger scripts and
+topics saved for therapy, and repairs. A private item is always loaded through a queryset scoped
+to its author, so the partner gets the same 404 as for an object that does not exist."""
+
 from __future__ import annotations
 
 from django import forms
@@ -11,13 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from couples import access
+from couples.services import RefusedError
 from toolkit import services
 from toolkit.forms import (
     PhraseForm,
+    PhraseMoveForm,
     RepairForm,
     RepairResponseForm,
     SavedTopicForm,
+    ScriptShareForm,
     SharedValueForm,
+    TopicDiscussedForm,
     TriggerScriptForm,
 )
 from toolkit.models import (
@@ -31,13 +39,14 @@ from toolkit.models import (
     TriggerScript,
 )
 
-# Toolkit: the shared vocabulary and values, each person's trigger scripts and topics saved for
-# therapy, and repairs. A private item is always loaded through a queryset scoped to its author,
-# so the partner gets the same 404 as for an object that does not exist.
-
 
 def _edit_page(request: HttpRequest, form: forms.ModelForm, title: str, back: str) -> HttpResponse:
     return render(request, "toolkit/edit.html", {"form": form, "title": title, "back": back})
+
+
+def _unreadable_button(request: HttpRequest) -> None:
+    # Only a hand-made request posts a button's field with another value.
+    messages.error(request, _("That didn't work. Please try again."))
 
 
 @access.couple_required
@@ -52,9 +61,7 @@ def phrases(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     form = PhraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.instance.couple = couple
-        form.instance.position = services.next_phrase_position(couple, form.instance.group)
-        form.save()
+        services.add_phrase(couple=couple, **form.cleaned_data)
         messages.success(request, _("Added to your words."))
         return redirect("toolkit_phrases")
     everything = list(Phrase.objects.for_couple(couple))
@@ -67,17 +74,17 @@ def phrases(request: HttpRequest) -> HttpResponse:
     return render(request, "toolkit/phrases.html", ctx)
 
 
+def _phrase(request: HttpRequest, pk: int) -> Phrase:
+    return access.get_for_couple(Phrase.objects.all(), access.current_couple(request), pk=pk)
+
+
 @access.couple_required
 @require_http_methods(["GET", "POST"])
 def phrase_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    couple = access.current_couple(request)
-    phrase = access.get_for_couple(Phrase.objects.all(), couple, pk=pk)
-    old_group = phrase.group
+    phrase = _phrase(request, pk)
     form = PhraseForm(request.POST or None, instance=phrase)
     if request.method == "POST" and form.is_valid():
-        if phrase.group != old_group:
-            phrase.position = services.next_phrase_position(couple, phrase.group)
-        form.save()
+        services.change_phrase(phrase=phrase, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("toolkit_phrases")
     return _edit_page(request, form, _("Edit a phrase"), reverse("toolkit_phrases"))
@@ -86,23 +93,23 @@ def phrase_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def phrase_move(request: HttpRequest, pk: int) -> HttpResponse:
-    couple = access.current_couple(request)
-    phrase = access.get_for_couple(Phrase.objects.all(), couple, pk=pk)
-    if phrase.retired_at is not None:
-        messages.info(request, _("“%(text)s” was retired meanwhile.") % {"text": phrase.text})
-    else:
-        services.move_phrase(phrase=phrase, up=request.POST.get("direction") == "up")
+    phrase = _phrase(request, pk)
+    form = PhraseMoveForm(request.POST)
+    if not form.is_valid():
+        _unreadable_button(request)
+        return redirect("toolkit_phrases")
+    try:
+        services.move_phrase(phrase=phrase, up=form.cleaned_data["direction"] == "up")
+    except RefusedError as e:
+        messages.info(request, str(e))
     return redirect("toolkit_phrases")
 
 
 @access.couple_required
 @require_POST
 def phrase_retire(request: HttpRequest, pk: int) -> HttpResponse:
-    couple = access.current_couple(request)
-    phrase = access.get_for_couple(Phrase.objects.all(), couple, pk=pk)
-    if phrase.retired_at is None:
-        phrase.retired_at = timezone.now()
-        phrase.save(update_fields=["retired_at"])
+    phrase = _phrase(request, pk)
+    services.retire_phrase(phrase=phrase)
     messages.success(
         request, _("“%(text)s” is retired. You can bring it back below.") % {"text": phrase.text}
     )
@@ -112,12 +119,8 @@ def phrase_retire(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def phrase_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    couple = access.current_couple(request)
-    phrase = access.get_for_couple(Phrase.objects.all(), couple, pk=pk)
-    if phrase.retired_at is not None:
-        phrase.retired_at = None
-        phrase.position = services.next_phrase_position(couple, phrase.group)
-        phrase.save(update_fields=["retired_at", "position"])
+    phrase = _phrase(request, pk)
+    services.restore_phrase(phrase=phrase)
     messages.success(request, _("“%(text)s” is back.") % {"text": phrase.text})
     return redirect("toolkit_phrases")
 
@@ -129,17 +132,16 @@ def scripts(request: HttpRequest) -> HttpResponse:
     me = access.member(request)
     form = TriggerScriptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.instance.couple = couple
-        form.instance.author = me
-        form.save()
+        services.add_script(couple=couple, author=me, **form.cleaned_data)
         messages.success(request, _("Saved. Only you can see it until you share it."))
         return redirect("toolkit_scripts")
-    partners = access.partners(couple)
+    couple_scripts = TriggerScript.objects.for_couple(couple)
     ctx = {
         "form": form,
-        "mine": TriggerScript.objects.filter(couple=couple).by(me),
-        "theirs": TriggerScript.objects.filter(couple=couple, author__in=partners)
-        .shared()
+        "mine": couple_scripts.by(me),
+        # A former partner's scripts stay with them, out of this couple's sight.
+        "theirs": couple_scripts.shared()
+        .filter(author__in=access.partners(couple))
         .exclude(author=me)
         .select_related("author"),
     }
@@ -154,9 +156,10 @@ def _my_script(request: HttpRequest, pk: int) -> TriggerScript:
 @access.couple_required
 @require_http_methods(["GET", "POST"])
 def script_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    form = TriggerScriptForm(request.POST or None, instance=_my_script(request, pk))
+    script = _my_script(request, pk)
+    form = TriggerScriptForm(request.POST or None, instance=script)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.change_script(script=script, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("toolkit_scripts")
     return _edit_page(request, form, _("Edit a trigger script"), reverse("toolkit_scripts"))
@@ -166,11 +169,12 @@ def script_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def script_share(request: HttpRequest, pk: int) -> HttpResponse:
     script = _my_script(request, pk)
-    share = request.POST.get("share") == "yes"
-    if share != script.is_shared:
-        script.shared_at = timezone.now() if share else None
-        script.save(update_fields=["shared_at"])
-    if share:
+    form = ScriptShareForm(request.POST)
+    if not form.is_valid():
+        _unreadable_button(request)
+        return redirect("toolkit_scripts")
+    services.share_script(script=script, **form.cleaned_data)
+    if form.cleaned_data["share"]:
         messages.success(request, _("Your partner can now see this script."))
     else:
         messages.success(request, _("This script is private again."))
@@ -180,15 +184,14 @@ def script_share(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def script_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _my_script(request, pk).delete()
+    services.delete_script(script=_my_script(request, pk))
     messages.success(request, _("Deleted."))
     return redirect("toolkit_scripts")
 
 
 def _my_topics(request: HttpRequest) -> SavedTopicQuerySet:
-    return SavedTopic.objects.filter(couple=access.current_couple(request)).by(
-        access.member(request)
-    )
+    couple = access.current_couple(request)
+    return SavedTopic.objects.for_couple(couple).by(access.member(request))
 
 
 def _my_topic(request: HttpRequest, pk: int) -> SavedTopic:
@@ -200,9 +203,11 @@ def _my_topic(request: HttpRequest, pk: int) -> SavedTopic:
 def topics(request: HttpRequest) -> HttpResponse:
     form = SavedTopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.instance.couple = access.current_couple(request)
-        form.instance.author = access.member(request)
-        form.save()
+        services.add_topic(
+            couple=access.current_couple(request),
+            author=access.member(request),
+            **form.cleaned_data,
+        )
         messages.success(request, _("Saved for your next session. Only you can see it."))
         return redirect("toolkit_topics")
     everything = list(_my_topics(request))
@@ -217,9 +222,10 @@ def topics(request: HttpRequest) -> HttpResponse:
 @access.couple_required
 @require_http_methods(["GET", "POST"])
 def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    form = SavedTopicForm(request.POST or None, instance=_my_topic(request, pk))
+    saved_topic = _my_topic(request, pk)
+    form = SavedTopicForm(request.POST or None, instance=saved_topic)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.change_topic(saved_topic=saved_topic, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("toolkit_topics")
     return _edit_page(request, form, _("Edit a topic"), reverse("toolkit_topics"))
@@ -228,18 +234,19 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def topic_discussed(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = _my_topic(request, pk)
-    discussed = request.POST.get("discussed") == "yes"
-    if discussed != (topic.discussed_at is not None):
-        topic.discussed_at = timezone.now() if discussed else None
-        topic.save(update_fields=["discussed_at"])
+    saved_topic = _my_topic(request, pk)
+    form = TopicDiscussedForm(request.POST)
+    if form.is_valid():
+        services.mark_discussed(saved_topic=saved_topic, **form.cleaned_data)
+    else:
+        _unreadable_button(request)
     return redirect("toolkit_topics")
 
 
 @access.couple_required
 @require_POST
 def topic_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _my_topic(request, pk).delete()
+    services.delete_topic(saved_topic=_my_topic(request, pk))
     messages.success(request, _("Deleted."))
     return redirect("toolkit_topics")
 
@@ -280,14 +287,12 @@ def repairs(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate(timezone=me.tz)
     form = RepairForm(request.POST or None, today=today)
     if request.method == "POST" and form.is_valid():
-        form.instance.couple = couple
-        form.instance.author = me
-        repair = form.save()
+        repair = services.record_repair(couple=couple, author=me, **form.cleaned_data)
         messages.success(request, _("Your repair is recorded. Thank you for making it."))
         return redirect("toolkit_repair", pk=repair.pk)
     ctx = {
         "form": form,
-        "repairs": couple.repairs.select_related("author"),
+        "repairs": Repair.objects.for_couple(couple).select_related("author"),
         "member_ids": {p.pk for p in access.partners(couple)},
         "today": today,
     }
@@ -297,24 +302,29 @@ def repairs(request: HttpRequest) -> HttpResponse:
 @access.couple_required
 @require_http_methods(["GET", "POST"])
 def repair(request: HttpRequest, pk: int) -> HttpResponse:
-    """The author edits their repair here; their partner answers it here."""
+    """The author changes their repair here; their partner answers it here."""
     couple = access.current_couple(request)
     me = access.member(request)
     repair = access.get_for_couple(
         Repair.objects.select_related("author", "responded_by"), couple, pk=pk
     )
     today = timezone.localdate(timezone=me.tz)
+    is_author = repair.author_id == me.pk
     form: forms.ModelForm
-    if repair.author_id == me.pk:
+    if is_author:
         form = RepairForm(request.POST or None, instance=repair, today=today)
     else:
         form = RepairResponseForm(request.POST or None, instance=repair)
     if request.method == "POST" and form.is_valid():
-        if isinstance(form, RepairResponseForm):
-            repair.responded_by = me
-            repair.responded_at = timezone.now()
-        form.save()
-        messages.success(request, _("Saved."))
+        try:
+            if is_author:
+                services.change_repair(repair=repair, by=me, **form.cleaned_data)
+            else:
+                services.respond_to_repair(repair=repair, by=me, **form.cleaned_data)
+        except RefusedError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Saved."))
         return redirect("toolkit_repair", pk=repair.pk)
     ctx = {
         "repair": repair,
@@ -330,9 +340,7 @@ def repair(request: HttpRequest, pk: int) -> HttpResponse:
 def repair_followed_up(request: HttpRequest, pk: int) -> HttpResponse:
     couple = access.current_couple(request)
     repair = access.get_for_couple(Repair.objects.all(), couple, pk=pk)
-    if repair.followed_up_at is None:
-        repair.followed_up_at = timezone.now()
-        repair.save(update_fields=["followed_up_at"])
+    services.mark_followed_up(repair=repair)
     messages.success(request, _("Marked as followed up."))
     return redirect("toolkit_repair", pk=repair.pk)
 
@@ -346,7 +354,8 @@ def values(request: HttpRequest) -> HttpResponse:
         services.add_value(couple=couple, by=access.member(request), **form.cleaned_data)
         messages.success(request, _("Added to your values."))
         return redirect("toolkit_values")
-    return render(request, "toolkit/values.html", {"form": form, "values": couple.values.all()})
+    ctx = {"form": form, "values": SharedValue.objects.for_couple(couple)}
+    return render(request, "toolkit/values.html", ctx)
 
 
 @access.couple_required
@@ -354,10 +363,9 @@ def values(request: HttpRequest) -> HttpResponse:
 def value_edit(request: HttpRequest, pk: int) -> HttpResponse:
     couple = access.current_couple(request)
     value = access.get_for_couple(SharedValue.objects.all(), couple, pk=pk)
-    old_name = value.name
     form = SharedValueForm(request.POST or None, instance=value)
     if request.method == "POST" and form.is_valid():
-        services.change_value(value=form.instance, by=access.member(request), old_name=old_name)
+        services.change_value(value=value, by=access.member(request), **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("toolkit_values")
     return _edit_page(request, form, _("Edit a value"), reverse("toolkit_values"))

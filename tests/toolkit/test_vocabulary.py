@@ -136,3 +136,15 @@ def test_moving_a_phrase_the_partner_just_put_in_another_group_changes_nothing(
     before = texts(couple, "feel"), texts(couple, "need")
     move_phrase(phrase=phrase, up=True)
     assert (texts(couple, "feel"), texts(couple, "need")) == before
+
+
+def test_a_move_button_posting_something_else_changes_nothing_and_says_so(
+    couple: Couple, alice_client: Client
+) -> None:
+    before = texts(couple, "need")
+    phrase = Phrase.objects.get(couple=couple, text=before[0])
+    response = alice_client.post(
+        f"/toolkit/words/{phrase.pk}/move/", {"direction": "sideways"}, follow=True
+    )
+    assert "That didn&#x27;t work. Please try again." in response.content.decode()
+    assert texts(couple, "need") == before
