@@ -33,8 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
         if token := request.session.get(PENDING_INVITE):
             return redirect("join", token=token)
         return render(request, "couples/onboarding.html")
-    ctx = {"couple": couple, "partners": access.partners(couple), "values": couple.values.all()}
-    return render(request, "couples/home.html", ctx)
+    return render(
+        request, "couples/home.html", {"couple": couple, "partners": access.partners(couple)}
+    )
 
 
 @login_required
