@@ -83,6 +83,7 @@ def add_phrase(*, couple: Couple, group: str, text: str) -> Phrase:
 @transaction.atomic
 def change_phrase(*, phrase: Phrase, group: str, text: str) -> None:
     """Change a phrase's words or group; a phrase moved to another group goes last there."""
+    # An edit form may have put the new values on `phrase` already; the row knows the old group.
     stored_group = (
         Phrase.objects.select_for_update().values_list("group", flat=True).get(pk=phrase.pk)
     )
@@ -244,6 +245,7 @@ def add_value(*, couple: Couple, by: User, name: str, description: str) -> Share
 
 @transaction.atomic
 def change_value(*, value: SharedValue, by: User, name: str, description: str) -> None:
+    # An edit form may have put the new name on `value` already; the row knows the old one.
     old_name = (
         SharedValue.objects.select_for_update().values_list("name", flat=True).get(pk=value.pk)
     )
