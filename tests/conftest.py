@@ -6,10 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, override_settings
 
 from config.celery import app as celery_app
 from couples.models import Couple, User
@@ -39,10 +41,25 @@ def _fast_passwords(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_keys(worker_id: str) -> Iterator[None]:
+    """Each parallel worker keeps its cache keys under its own prefix: on Redis the workers
+    share one database, and one worker's fresh start must not empty another's sessions."""
+    default = {**settings.CACHES["default"], "KEY_PREFIX": f"tests-{worker_id}"}
+    with override_settings(CACHES={**settings.CACHES, "default": default}):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
+def _fresh_cache(_own_cache_keys: None) -> None:
     # allauth keeps its rate limits in the cache; one test's sign-ups must not throttle the next.
-    cache.clear()
+    if isinstance(cache_backend := caches["default"], RedisCache):
+        # clear() would empty the whole database, the other workers' keys with this worker's.
+        client = cache_backend._cache.get_client(write=True)
+        if keys := list(client.scan_iter(match=f"{cache_backend.key_prefix}:*")):
+            client.delete(*keys)
+    else:
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
