@@ -10,9 +10,9 @@ class AgreementsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from agreements import banner
-        from couples.models import TriggerScript
+        from toolkit.models import TriggerScript
 
-        # The pause banner shows the sender's shared trigger scripts; the couples app does not
+        # The pause banner shows the sender's shared trigger scripts; the toolkit app does not
         # need to know that.
         for signal in (post_save, post_delete):
             signal.connect(

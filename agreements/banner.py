@@ -17,7 +17,8 @@ from django.utils.functional import SimpleLazyObject
 
 from agreements.models import AgreementVersion, PauseSignal
 from couples.access import member_couple
-from couples.models import Couple, Membership, TriggerScript, User
+from couples.models import Couple, Membership, User
+from toolkit.models import TriggerScript
 
 NO_PAUSE = "0"
 

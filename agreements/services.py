@@ -33,8 +33,9 @@ from agreements.models import (
     PauseSignal,
 )
 from couples import access, emails
-from couples.models import Couple, Phrase, PhraseGroup, User
+from couples.models import Couple, User
 from couples.services import RefusedError, log
+from toolkit.models import Phrase, PhraseGroup
 
 Status = AgreementVersion.Status
 

@@ -17,7 +17,8 @@ from django.db.models import ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from couples.models import Couple, Phrase, PhraseGroup, User, validate_time_zone
+from couples.models import Couple, User, validate_time_zone
+from toolkit.models import Phrase, PhraseGroup
 
 # Scheduled conversations and their reminders ----------------------------------------------
 

@@ -38,8 +38,9 @@ from checkins.models import (
     to_utc,
 )
 from couples import emails
-from couples.models import Couple, Membership, Repair, User
+from couples.models import Couple, Membership, User
 from couples.services import RefusedError, log
+from toolkit.models import Repair
 
 # What each kind of schedule starts with. Quarterly means the first Saturday of each quarter.
 TEMPLATES: dict[str, dict[str, Any]] = {

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "config",
     "couples",
+    "toolkit",
     "checkins",
     "agreements",
 ]

@@ -7,6 +7,7 @@ from config import views
 
 urlpatterns = [
     path("", include("couples.urls")),
+    path("", include("toolkit.urls")),
     path("", include("agreements.urls")),
     path("", include("checkins.urls")),
     path("accounts/", include("allauth.urls")),

@@ -10,11 +10,6 @@ class CouplesConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from couples import middleware, services
-        from couples.signals import couple_created
+        from couples import middleware
 
         user_logged_in.connect(middleware.on_login, dispatch_uid="couples.time_zone")
-
-        couple_created.connect(
-            services.seed_toolkit_on_creation, dispatch_uid="couples.seed_toolkit"
-        )

@@ -15,18 +15,8 @@ from django.utils import timezone
 
 from agreements.models import Agreement, AgreementVersion, PauseSignal
 from checkins.models import CheckIn, Entry, Reflection, current_week
-from couples.models import (
-    INVITATION_LIFETIME,
-    Couple,
-    Invitation,
-    Phrase,
-    Repair,
-    SavedTopic,
-    SharedValue,
-    TriggerScript,
-    User,
-    hash_token,
-)
+from couples.models import INVITATION_LIFETIME, Couple, Invitation, User, hash_token
+from toolkit.models import Phrase, Repair, SavedTopic, SharedValue, TriggerScript
 
 # Reachable without signing in, each for a reason.
 PUBLIC = {

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from agreements import services, tasks
 from agreements.models import PauseSignal
-from couples.models import ActivityEntry, Couple, Phrase, PhraseGroup, TriggerScript, User
+from couples.models import ActivityEntry, Couple, User
 from tests.agreements.conftest import text
+from toolkit.models import Phrase, PhraseGroup, TriggerScript
 
 PHRASES = services.PauseDefaults().signal_phrases
 

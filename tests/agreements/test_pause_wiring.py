@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from agreements.models import Agreement, PauseSignal
 from agreements.services import PauseDefaults
-from couples.models import Couple, Phrase, PhraseGroup, TriggerScript, User
+from couples.models import Couple, User
 from tests.agreements.conftest import text
 from tests.agreements.test_pause import poll, version_in
+from toolkit.models import Phrase, PhraseGroup, TriggerScript
 
 BUILT_IN = PauseDefaults()
 BREATHING = "A minute of slow breathing"

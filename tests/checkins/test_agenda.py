@@ -13,9 +13,10 @@ from django.test import Client
 
 from agreements.models import PauseSignal
 from checkins.models import CheckIn
-from couples.models import Couple, Repair, User
+from couples.models import Couple, User
 from tests.agreements.conftest import agreed
 from tests.checkins.conftest import NOW, URL, week_of
+from toolkit.models import Repair
 
 TOMORROW = date(2026, 11, 26)
 # Thursday 26 November has begun in Berlin (UTC+1) but not yet in UTC.

@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 
 from checkins.models import Entry, Reflection, parse_week
-from couples.models import Couple, Phrase, PhraseGroup, User
+from couples.models import Couple, User
 from tests.checkins.conftest import HTMX, URL, WEEK, statuses, text, week_of, write
+from toolkit.models import Phrase, PhraseGroup
 
 
 @pytest.fixture(params=[1, 50], ids=["1 week", "50 weeks"])

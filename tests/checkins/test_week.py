@@ -10,8 +10,9 @@ from django.http import HttpResponse as Response
 from django.test import Client
 
 from checkins.models import CheckIn, Entry, Reflection
-from couples.models import Couple, Phrase, PhraseGroup, User
+from couples.models import Couple, User
 from tests.checkins.conftest import HTMX, NOW, URL, WEEK, statuses, text, week_of, write
+from toolkit.models import Phrase, PhraseGroup
 
 
 def test_this_week_redirects_to_the_week_and_creates_it_on_first_visit(

@@ -11,8 +11,10 @@ import pytest
 from django.test import Client
 
 from couples import services
-from couples.models import Couple, Repair, SavedTopic, TriggerScript, User
+from couples.models import Couple, User
+from tests.conftest import client_for
 from tests.test_urls import Route, build, guarded_routes
+from toolkit.models import Repair, SavedTopic, TriggerScript
 
 SECRET = "the-secret-only-alice-knows"
 
@@ -95,23 +97,36 @@ def test_the_partners_own_agenda_holds_only_their_own_topics(
     assert SECRET not in content
 
 
-def test_private_items_stay_with_their_author_after_a_partner_leaves_and_joins_elsewhere(
-    couple: Couple, alice: User, bob: User
+def test_a_partner_who_leaves_keeps_their_scripts_and_neither_space_shows_them(
+    couple: Couple, alice: User, bob: User, alice_client: Client
 ) -> None:
-    TriggerScript.objects.create(couple=couple, author=bob, when_i_notice=SECRET, i_will="x")
+    shared = TriggerScript.objects.create(
+        couple=couple, author=bob, when_i_notice=f"{SECRET} shared", i_will="x"
+    )
+    private = TriggerScript.objects.create(
+        couple=couple, author=bob, when_i_notice=f"{SECRET} private", i_will="y"
+    )
+    client_for(bob).post(f"/toolkit/scripts/{shared.pk}/share/", {"share": "yes"})
+    assert f"{SECRET} shared" in alice_client.get("/toolkit/scripts/").content.decode()
+
     services.leave_couple(user=bob)
     services.create_couple(user=bob, name="Bob's new place", time_zone="UTC")
-    bob_client = Client()
-    bob_client.force_login(bob)
-    assert SECRET not in bob_client.get("/toolkit/scripts/").content.decode()
-    alice_client = Client()
-    alice_client.force_login(alice)
+
+    # Still Bob's, neither deleted nor handed to the partner who stayed...
+    kept = TriggerScript.objects.filter(pk__in=[shared.pk, private.pk], author=bob)
+    assert kept.count() == 2
+    # ...and shown nowhere: not to Alice, who could read one of them until Bob left, and not in
+    # Bob's new space, which they were never written for.
     assert SECRET not in alice_client.get("/toolkit/scripts/").content.decode()
+    assert SECRET not in client_for(bob).get("/toolkit/scripts/").content.decode()
 
 
-def test_deleting_an_account_erases_its_private_items_and_keeps_shared_repairs(
+def test_deleting_a_persons_row_erases_their_private_items_and_keeps_their_repairs(
     couple: Couple, alice: User, bob: User
 ) -> None:
+    """What the database does when a person is deleted (Hearth has no account deletion page
+    yet; it will rely on this): scripts and topics go with them, repairs stay with the couple,
+    shown as by a former partner."""
     TriggerScript.objects.create(couple=couple, author=alice, when_i_notice=SECRET, i_will="x")
     SavedTopic.objects.create(couple=couple, author=alice, topic=SECRET)
     repair = Repair.objects.create(
@@ -127,8 +142,7 @@ def test_deleting_an_account_erases_its_private_items_and_keeps_shared_repairs(
     assert not SavedTopic.objects.exists()
     repair.refresh_from_db()
     assert repair.author is None
-    bob_client = Client()
-    bob_client.force_login(bob)
     assert (
-        "By a former partner" in bob_client.get(f"/toolkit/repairs/{repair.pk}/").content.decode()
+        "By a former partner"
+        in client_for(bob).get(f"/toolkit/repairs/{repair.pk}/").content.decode()
     )

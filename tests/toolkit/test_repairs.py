@@ -3,11 +3,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 import time_machine
 from django.test import Client
 
 from couples import services
-from couples.models import Couple, Repair, User
+from couples.models import Couple, User
+from couples.services import RefusedError
+from toolkit import services as toolkit_services
+from toolkit.models import Repair
 
 REPAIR = {
     "acknowledgement": "I snapped at you about the dishes",
@@ -130,3 +134,32 @@ def test_an_overdue_repair_can_still_be_changed_without_moving_its_date(
         alice_client.post(f"/toolkit/repairs/{repair.pk}/", {**REPAIR, "plan": "Ask for a break"})
     repair.refresh_from_db()
     assert (repair.plan, repair.follow_up_on) == ("Ask for a break", date(2026, 3, 10))
+
+
+def test_only_the_author_changes_a_repair_and_only_their_partner_answers_it(
+    couple: Couple, alice: User, bob: User
+) -> None:
+    written = {**REPAIR, "follow_up_on": date(2026, 3, 10)}
+    repair = toolkit_services.record_repair(couple=couple, author=alice, **written)
+    with pytest.raises(RefusedError, match="Only the person who wrote this repair can change it"):
+        toolkit_services.change_repair(repair=repair, by=bob, **{**written, "plan": "Bob's"})
+    with pytest.raises(RefusedError, match="answered by the partner it was made to"):
+        toolkit_services.respond_to_repair(repair=repair, by=alice, response="Well done me")
+    repair.refresh_from_db()
+    assert (repair.plan, repair.response, repair.responded_by) == (REPAIR["plan"], "", None)
+
+
+def test_marking_a_repair_followed_up_twice_keeps_the_first_date(
+    couple: Couple, alice_client: Client, bob_client: Client
+) -> None:
+    with time_machine.travel("2026-03-04 10:00Z"):
+        alice_client.post("/toolkit/repairs/", REPAIR)
+    repair = Repair.objects.get()
+    with time_machine.travel("2026-03-10 18:00Z"):
+        bob_client.post(f"/toolkit/repairs/{repair.pk}/followed-up/")
+    with time_machine.travel("2026-03-11 09:00Z"):
+        page = alice_client.post(f"/toolkit/repairs/{repair.pk}/followed-up/", follow=True)
+    repair.refresh_from_db()
+    assert repair.followed_up_at is not None
+    assert repair.followed_up_at.date() == date(2026, 3, 10)
+    assert "Followed up on March 10, 2026." in page.content.decode()

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.test import Client
 
-from couples.models import Couple, TriggerScript, User
+from couples.models import Couple, User
 from tests.conftest import main_content
+from toolkit.models import TriggerScript
 
 
 def write(client: Client, notice: str = "my shoulders rise", will: str = "breathe slowly") -> None:
@@ -110,3 +111,18 @@ def test_a_script_is_stored_as_typed_and_shown_escaped(
     page = alice_client.get("/toolkit/scripts/").content.decode()
     assert "&lt;b&gt;tension&lt;/b&gt;" in page
     assert "<b>tension</b>" not in page
+
+
+def test_a_share_button_posting_something_else_changes_nothing_and_says_so(
+    couple: Couple, alice_client: Client, bob_client: Client
+) -> None:
+    write(alice_client)
+    script = TriggerScript.objects.get()
+    alice_client.post(f"/toolkit/scripts/{script.pk}/share/", {"share": "yes"})
+    response = alice_client.post(
+        f"/toolkit/scripts/{script.pk}/share/", {"share": "maybe"}, follow=True
+    )
+    assert "That didn&#x27;t work. Please try again." in response.content.decode()
+    script.refresh_from_db()
+    assert script.is_shared
+    assert "my shoulders rise" in bob_client.get("/toolkit/scripts/").content.decode()

@@ -3,8 +3,9 @@ from __future__ import annotations
 import time_machine
 from django.test import Client
 
-from couples.models import Couple, SavedTopic
+from couples.models import Couple
 from tests.conftest import main_content
+from toolkit.models import SavedTopic
 
 
 def save(client: Client, topic: str, session: str = "individual", note: str = "") -> None:
@@ -110,3 +111,16 @@ def test_the_partner_can_neither_read_nor_change_a_topic(
     assert bob_client.post(f"/toolkit/therapy/{topic.pk}/delete/").status_code == 404
     topic.refresh_from_db()
     assert (topic.topic, topic.discussed_at) == ("Money worries", None)
+
+
+def test_a_discussed_button_posting_something_else_changes_nothing_and_says_so(
+    couple: Couple, alice_client: Client
+) -> None:
+    save(alice_client, "Money worries")
+    topic = SavedTopic.objects.get()
+    alice_client.post(f"/toolkit/therapy/{topic.pk}/discussed/", {"discussed": "yes"})
+    response = alice_client.post(f"/toolkit/therapy/{topic.pk}/discussed/", {}, follow=True)
+    assert "That didn&#x27;t work. Please try again." in response.content.decode()
+    topic.refresh_from_db()
+    assert topic.discussed_at is not None
+    assert "Money worries" not in alice_client.get("/toolkit/therapy/agenda/").content.decode()

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.test import Client
 
-from couples.models import ActivityEntry, Couple, SharedValue
+from couples.models import ActivityEntry, Couple
+from toolkit.models import SharedValue
 
 
 def names(couple: Couple) -> list[str]:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
-from couples import services
-from couples.models import Couple, Phrase, PhraseGroup, User
+from couples.models import Couple, User
+from couples.services import create_couple
+from toolkit.models import Phrase, PhraseGroup
+from toolkit.services import move_phrase
 
 
 def texts(couple: Couple, group: str) -> list[str]:
@@ -13,18 +16,28 @@ def texts(couple: Couple, group: str) -> list[str]:
 
 
 def test_a_new_couple_starts_with_hearths_words(alice: User) -> None:
-    couple = services.create_couple(user=alice, name="Ours", time_zone="UTC")
+    couple = create_couple(user=alice, name="Ours", time_zone="UTC")
     assert "I feel overwhelmed" in texts(couple, PhraseGroup.FEEL)
     assert texts(couple, PhraseGroup.NEED)[0] == "I need a pause"
     assert "I appreciate your effort" in texts(couple, PhraseGroup.APPRECIATE)
 
 
-def test_both_partners_see_the_words_grouped(couple: Couple, bob_client: Client) -> None:
-    page = bob_client.get("/toolkit/words/").content.decode()
-    assert "I feel…" in page
-    assert "I need…" in page
-    assert "I appreciate…" in page
-    assert "I need a pause" in page
+def group_on_page(page: str, group: str) -> str:
+    return page.split(f'aria-labelledby="group-{group}"', 1)[1].split("</section>", 1)[0]
+
+
+@pytest.mark.parametrize("partner", ["alice_client", "bob_client"])
+def test_both_partners_see_the_words_grouped(
+    couple: Couple, partner: str, request: pytest.FixtureRequest
+) -> None:
+    page = request.getfixturevalue(partner).get("/toolkit/words/").content.decode()
+    feel, need = group_on_page(page, "feel"), group_on_page(page, "need")
+    assert "I feel…" in feel
+    assert "I feel overwhelmed" in feel
+    assert "I need…" in need
+    assert "I need a pause" in need
+    assert "I need a pause" not in feel
+    assert "I appreciate your effort" in group_on_page(page, "appreciate")
 
 
 def test_either_partner_adds_a_phrase_at_the_end_of_its_group(
@@ -117,13 +130,18 @@ def test_moving_a_phrase_the_partner_just_retired_says_so(
 
 
 def test_the_vocabulary_queryset_serves_one_couples_active_phrases_in_order(
-    couple: Couple, alice: User, charlie: User
+    couple: Couple, alice_client: Client, charlie: User
 ) -> None:
-    phrase = Phrase.objects.for_couple(couple).active().in_group("appreciate").first()
-    assert phrase is not None
-    assert phrase.text == "I appreciate your effort"
-    charlies = Phrase.objects.for_couple(charlie.membership.couple)
-    assert not set(charlies) & set(Phrase.objects.for_couple(couple))
+    effort, listened, time, patience, *rest = texts(couple, "appreciate")
+    # In the couple's order, not by age: the fourth phrase moves up past the third.
+    moved = Phrase.objects.get(couple=couple, text=patience)
+    alice_client.post(f"/toolkit/words/{moved.pk}/move/", {"direction": "up"})
+    retired = Phrase.objects.get(couple=couple, text=listened)
+    alice_client.post(f"/toolkit/words/{retired.pk}/retire/")
+    Phrase.objects.create(couple=charlie.membership.couple, group="appreciate", text="Charlie's")
+
+    served = Phrase.objects.for_couple(couple).active().in_group(PhraseGroup.APPRECIATE)
+    assert [p.text for p in served] == [effort, patience, time, *rest]
 
 
 def test_moving_a_phrase_the_partner_just_put_in_another_group_changes_nothing(
@@ -132,5 +150,17 @@ def test_moving_a_phrase_the_partner_just_put_in_another_group_changes_nothing(
     phrase = Phrase.objects.get(couple=couple, text="I feel hopeful")
     Phrase.objects.filter(pk=phrase.pk).update(group="need")
     before = texts(couple, "feel"), texts(couple, "need")
-    services.move_phrase(phrase=phrase, up=True)
+    move_phrase(phrase=phrase, up=True)
     assert (texts(couple, "feel"), texts(couple, "need")) == before
+
+
+def test_a_move_button_posting_something_else_changes_nothing_and_says_so(
+    couple: Couple, alice_client: Client
+) -> None:
+    before = texts(couple, "need")
+    phrase = Phrase.objects.get(couple=couple, text=before[0])
+    response = alice_client.post(
+        f"/toolkit/words/{phrase.pk}/move/", {"direction": "sideways"}, follow=True
+    )
+    assert "That didn&#x27;t work. Please try again." in response.content.decode()
+    assert texts(couple, "need") == before

@@ -1,0 +1,268 @@
+"""Every write to the toolkit. A view reads the request through a form and calls one of these;
+a request the rules refuse raises `RefusedError` with the message to show."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from couples.models import Couple, User
+from couples.services import RefusedError, log
+from toolkit.models import (
+    Phrase,
+    PhraseGroup,
+    Repair,
+    SavedTopic,
+    SharedValue,
+    TriggerScript,
+)
+
+DEFAULT_PHRASES = {
+    PhraseGroup.FEEL: [
+        _("I feel overwhelmed"),
+        _("I feel unheard"),
+        _("I feel anxious"),
+        _("I feel tender right now"),
+        _("I feel tired and short on patience"),
+        _("I feel hopeful"),
+        _("I feel close to you"),
+    ],
+    PhraseGroup.NEED: [
+        _("I need a pause"),
+        _("I need a little quiet"),
+        _("I need to feel heard before we solve anything"),
+        _("I need reassurance"),
+        _("I need us to slow down"),
+        _("I need a hug"),
+    ],
+    PhraseGroup.APPRECIATE: [
+        _("I appreciate your effort"),
+        _("I appreciate that you listened"),
+        _("I appreciate you making time for us"),
+        _("I appreciate your patience"),
+        _("I appreciate the small things you do"),
+    ],
+}
+DEFAULT_VALUES = [_("Respect"), _("Curiosity"), _("Generosity"), _("Honesty")]
+
+
+def seed_toolkit(*, couple: Couple) -> None:
+    """What every new couple starts with: a vocabulary and four suggested values."""
+    Phrase.objects.bulk_create(
+        Phrase(couple=couple, group=group, text=str(text), position=position)
+        for group, texts in DEFAULT_PHRASES.items()
+        for position, text in enumerate(texts)
+    )
+    SharedValue.objects.bulk_create(SharedValue(couple=couple, name=str(v)) for v in DEFAULT_VALUES)
+
+
+def seed_toolkit_on_creation(sender: Any, *, couple: Couple, **kwargs: Any) -> None:
+    seed_toolkit(couple=couple)
+
+
+# The shared vocabulary: either partner adds, changes, reorders, retires and restores phrases.
+
+
+def _next_phrase_position(couple: Couple, group: str) -> int:
+    last = Phrase.objects.for_couple(couple).in_group(group).aggregate(last=Max("position"))
+    return 0 if last["last"] is None else last["last"] + 1
+
+
+def add_phrase(*, couple: Couple, group: str, text: str) -> Phrase:
+    """A new phrase goes last in its group."""
+    return Phrase.objects.create(
+        couple=couple, group=group, text=text, position=_next_phrase_position(couple, group)
+    )
+
+
+@transaction.atomic
+def change_phrase(*, phrase: Phrase, group: str, text: str) -> None:
+    """Change a phrase's words or group; a phrase moved to another group goes last there."""
+    # An edit form may have put the new values on `phrase` already; the row knows the old group.
+    stored_group = (
+        Phrase.objects.select_for_update().values_list("group", flat=True).get(pk=phrase.pk)
+    )
+    if group != stored_group:
+        phrase.position = _next_phrase_position(phrase.couple, group)
+    phrase.group, phrase.text = group, text
+    phrase.save(update_fields=["group", "text", "position"])
+
+
+@transaction.atomic
+def move_phrase(*, phrase: Phrase, up: bool) -> None:
+    """Swap a phrase with its neighbour in its group, numbering the group afresh so positions
+    stay distinct however phrases were added, moved between groups or retired. Refused for a
+    phrase retired meanwhile; a phrase first or last already stays where it is."""
+    if phrase.retired_at is not None:
+        raise RefusedError(_("“%(text)s” was retired meanwhile.") % {"text": phrase.text})
+    siblings = list(
+        Phrase.objects.select_for_update().for_couple(phrase.couple).active().in_group(phrase.group)
+    )
+    index = next((i for i, p in enumerate(siblings) if p.pk == phrase.pk), None)
+    if index is None:  # retired or moved to another group since this request loaded it
+        return
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings):
+        sibling.position = position
+    Phrase.objects.bulk_update(siblings, ["position"])
+
+
+def retire_phrase(*, phrase: Phrase) -> None:
+    """Take a phrase off the lists without deleting it (what used it keeps its words). Retiring
+    twice keeps the first date."""
+    Phrase.objects.filter(pk=phrase.pk, retired_at__isnull=True).update(retired_at=timezone.now())
+
+
+@transaction.atomic
+def restore_phrase(*, phrase: Phrase) -> None:
+    """Bring a retired phrase back, last in its group."""
+    Phrase.objects.filter(pk=phrase.pk, retired_at__isnull=False).update(
+        retired_at=None, position=_next_phrase_position(phrase.couple, phrase.group)
+    )
+
+
+# Trigger scripts: private to their author until shared. Saved and deleted one by one so the
+# pause banner, which shows shared scripts, hears of every change (agreements/apps.py).
+
+
+def add_script(*, couple: Couple, author: User, when_i_notice: str, i_will: str) -> TriggerScript:
+    return TriggerScript.objects.create(
+        couple=couple, author=author, when_i_notice=when_i_notice, i_will=i_will
+    )
+
+
+def change_script(*, script: TriggerScript, when_i_notice: str, i_will: str) -> None:
+    script.when_i_notice, script.i_will = when_i_notice, i_will
+    script.save(update_fields=["when_i_notice", "i_will"])
+
+
+def share_script(*, script: TriggerScript, share: bool) -> None:
+    """Show the script to the partner (`share`) or make it private again."""
+    if share != script.is_shared:
+        script.shared_at = timezone.now() if share else None
+        script.save(update_fields=["shared_at"])
+
+
+def delete_script(*, script: TriggerScript) -> None:
+    script.delete()
+
+
+# Saved for therapy: only the author ever sees their topics.
+
+
+def add_topic(*, couple: Couple, author: User, topic: str, session: str, note: str) -> SavedTopic:
+    return SavedTopic.objects.create(
+        couple=couple, author=author, topic=topic, session=session, note=note
+    )
+
+
+def change_topic(*, saved_topic: SavedTopic, topic: str, session: str, note: str) -> None:
+    saved_topic.topic, saved_topic.session, saved_topic.note = topic, session, note
+    saved_topic.save(update_fields=["topic", "session", "note"])
+
+
+def mark_discussed(*, saved_topic: SavedTopic, discussed: bool) -> None:
+    """Take a topic off the agenda once discussed (`discussed`), or put it back on."""
+    if discussed != (saved_topic.discussed_at is not None):
+        saved_topic.discussed_at = timezone.now() if discussed else None
+        saved_topic.save(update_fields=["discussed_at"])
+
+
+def delete_topic(*, saved_topic: SavedTopic) -> None:
+    saved_topic.delete()
+
+
+# Repairs: the author writes and changes their repair, the partner may answer it, and either
+# marks it followed up.
+
+
+def record_repair(
+    *,
+    couple: Couple,
+    author: User,
+    acknowledgement: str,
+    apology: str,
+    plan: str,
+    follow_up_on: date,
+) -> Repair:
+    return Repair.objects.create(
+        couple=couple,
+        author=author,
+        acknowledgement=acknowledgement,
+        apology=apology,
+        plan=plan,
+        follow_up_on=follow_up_on,
+    )
+
+
+def change_repair(
+    *,
+    repair: Repair,
+    by: User,
+    acknowledgement: str,
+    apology: str,
+    plan: str,
+    follow_up_on: date,
+) -> None:
+    if repair.author_id != by.pk:
+        raise RefusedError(_("Only the person who wrote this repair can change it."))
+    repair.acknowledgement, repair.apology, repair.plan = acknowledgement, apology, plan
+    repair.follow_up_on = follow_up_on
+    repair.save(update_fields=["acknowledgement", "apology", "plan", "follow_up_on"])
+
+
+def respond_to_repair(*, repair: Repair, by: User, response: str) -> None:
+    if repair.author_id == by.pk:
+        raise RefusedError(_("A repair is answered by the partner it was made to."))
+    repair.response, repair.responded_by, repair.responded_at = response, by, timezone.now()
+    repair.save(update_fields=["response", "responded_by", "responded_at"])
+
+
+def mark_followed_up(*, repair: Repair) -> None:
+    """Marking twice keeps the first date."""
+    Repair.objects.filter(pk=repair.pk, followed_up_at__isnull=True).update(
+        followed_up_at=timezone.now()
+    )
+
+
+# Shared values: either partner changes them, and the activity log says so.
+
+
+@transaction.atomic
+def add_value(*, couple: Couple, by: User, name: str, description: str) -> SharedValue:
+    value = SharedValue.objects.create(couple=couple, name=name, description=description)
+    log(couple=couple, actor=by, message=_("added the value “%(name)s”") % {"name": name})
+    return value
+
+
+@transaction.atomic
+def change_value(*, value: SharedValue, by: User, name: str, description: str) -> None:
+    # An edit form may have put the new name on `value` already; the row knows the old one.
+    old_name = (
+        SharedValue.objects.select_for_update().values_list("name", flat=True).get(pk=value.pk)
+    )
+    value.name, value.description = name, description
+    value.save(update_fields=["name", "description"])
+    if old_name != name:
+        message = _("renamed the value “%(old)s” to “%(new)s”") % {"old": old_name, "new": name}
+    else:
+        message = _("updated the value “%(name)s”") % {"name": name}
+    log(couple=value.couple, actor=by, message=message)
+
+
+@transaction.atomic
+def remove_value(*, value: SharedValue, by: User) -> None:
+    value.delete()
+    log(
+        couple=value.couple,
+        actor=by,
+        message=_("removed the value “%(name)s”") % {"name": value.name},
+    )
