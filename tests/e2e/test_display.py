@@ -238,3 +238,23 @@ def test_no_page_is_wider_than_a_small_phone(
         page.goto(path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= SMALL_PHONE["width"], f"{path} is {width}px wide"
+
+
+def test_the_printed_therapy_agenda_shows_the_topics_without_the_pause_banner(
+    new_context: NewContext, live_server: LiveServer, couple: Couple, alice: User, bob: User
+) -> None:
+    page = signed_in(new_context, live_server, alice, DESKTOP)
+    page.goto("/toolkit/therapy/")
+    page.get_by_role("textbox", name="Topic").fill("How we split the chores")
+    page.get_by_role("button", name="Save topic").click()
+    agreements.start_pause(couple=couple, sender=bob, phrase="I need a pause", minutes=30)
+    page.goto("/toolkit/therapy/agenda/")
+    banner = page.locator(".pause-banner")
+    expect(banner).to_be_visible()
+
+    page.emulate_media(media="print")
+    expect(banner).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    topic = page.get_by_text("How we split the chores")
+    expect(topic).to_be_visible()
+    assert style(topic, "color") == "rgb(0, 0, 0)"
