@@ -82,8 +82,8 @@ def test_comparing_versions_keeps_the_screen_reader_words_off_screen_and_underli
         page = signed_in(new_context, live_server, alice, viewport)
         page.goto(f"/agreements/{agreement.pk}/compare/")
         diff = page.locator(".diff")
-        expect(diff.locator("ins")).to_contain_text("2:")
-        expect(diff.locator("del")).to_contain_text("1:")
+        expect(diff.locator("ins")).to_have_text("[added: 2]")
+        expect(diff.locator("del")).to_have_text("[removed: 1]")
         assert_screen_reader_words_are_off_screen(page)
         assert style(diff.locator("ins"), "textDecorationLine") == "underline"
         assert style(diff.locator("del"), "textDecorationLine") == "line-through"
