@@ -9,16 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from checkins.models import (
-    LIMIT,
-    REMINDER_CHOICES,
-    CheckIn,
-    Entry,
-    Reflection,
-    Schedule,
-    offset_label,
-)
+from checkins.models import LIMIT, CheckIn, Entry, Reflection
 from couples.models import time_zone_choices
+from schedules.models import REMINDER_CHOICES, Schedule, offset_label
 
 WEEKDAYS = [
     ("MO", _("Monday")),

@@ -20,22 +20,19 @@ from django.utils.translation import gettext_lazy
 from icalendar import Calendar, Event
 
 from checkins import tasks
-from checkins.models import (
-    DEFAULT_REMINDERS,
-    HORIZON,
-    CalendarFeed,
-    CheckIn,
-    Entry,
-    Reflection,
-    ReminderDelivery,
-    ReminderOptOut,
-    Schedule,
-    current_week,
-    offset_label,
-)
+from checkins.models import CheckIn, Entry, Reflection, current_week
 from couples import emails
 from couples.models import Couple, Membership, User
 from couples.services import RefusedError, log
+from schedules.models import (
+    DEFAULT_REMINDERS,
+    HORIZON,
+    CalendarFeed,
+    ReminderDelivery,
+    ReminderOptOut,
+    Schedule,
+    offset_label,
+)
 
 # What each kind of schedule starts with. Quarterly means the first Saturday of each quarter.
 TEMPLATES: dict[str, dict[str, Any]] = {

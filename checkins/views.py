@@ -33,23 +33,19 @@ from checkins.forms import (
     rhythm,
 )
 from checkins.models import (
-    CalendarFeed,
     CheckIn,
     Entry,
     Reflection,
-    ReminderOptOut,
-    Schedule,
     Status,
     current_week,
     feelings_for,
-    offset_label,
     parse_week,
-    to_utc,
     week_label,
 )
 from couples import access
 from couples.models import Couple, Repair
 from couples.services import RefusedError
+from schedules.models import CalendarFeed, ReminderOptOut, Schedule, offset_label, to_utc
 
 UPCOMING = 3
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "couples",
     "checkins",
+    "schedules",
     "agreements",
 ]
 

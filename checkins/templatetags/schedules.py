@@ -8,8 +8,8 @@ from django import template
 from django.utils import timezone
 
 from checkins.forms import ReminderChoicesForm
-from checkins.models import CalendarFeed, ReminderOptOut
 from couples.models import Couple
+from schedules.models import CalendarFeed, ReminderOptOut
 
 register = template.Library()
 

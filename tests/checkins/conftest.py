@@ -9,8 +9,9 @@ from django.http import HttpResponse as Response
 from django.test import Client
 from django.utils import timezone
 
-from checkins.models import CheckIn, Entry, Schedule, current_week
+from checkins.models import CheckIn, Entry, current_week
 from couples.models import Couple, User
+from schedules.models import Schedule
 
 # Sunday 8 March 2026: New York springs forward at 02:00, Europe is still on winter time.
 SUNDAY = date(2026, 3, 8)

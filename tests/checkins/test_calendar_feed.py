@@ -9,9 +9,9 @@ import time_machine
 from django.test import Client
 from icalendar import Calendar
 
-from checkins.models import CalendarFeed, Schedule
 from couples.models import Couple, User
 from couples.services import leave_couple
+from schedules.models import CalendarFeed, Schedule
 from tests.checkins.conftest import make_schedule
 
 

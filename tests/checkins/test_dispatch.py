@@ -13,9 +13,9 @@ from django.core import mail
 from django.db import connection
 
 from checkins import services, tasks
-from checkins.models import ReminderDelivery, ReminderOptOut, Schedule
 from couples.models import User
 from couples.services import leave_couple
+from schedules.models import ReminderDelivery, ReminderOptOut, Schedule
 from tests.checkins.conftest import make_schedule
 from tests.factories import UserFactory, pair
 

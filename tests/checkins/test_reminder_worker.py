@@ -11,7 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from checkins import tasks
-from checkins.models import ReminderDelivery, Schedule
+from schedules.models import ReminderDelivery, Schedule
 from tests.conftest import wait_for_mail
 from tests.factories import UserFactory, pair
 

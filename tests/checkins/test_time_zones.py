@@ -10,8 +10,8 @@ import time_machine
 from django.core import mail
 
 from checkins import services
-from checkins.models import Schedule
 from couples.models import Couple
+from schedules.models import Schedule
 from tests.checkins.conftest import make_schedule
 
 

@@ -8,9 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from checkins.models import ReminderDelivery, ReminderOptOut
 from couples.access import partners
 from couples.models import Couple
+from schedules.models import ReminderDelivery, ReminderOptOut
 
 LOOK_AHEAD = timedelta(days=14)
 
