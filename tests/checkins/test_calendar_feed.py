@@ -59,7 +59,7 @@ def test_the_feed_is_valid_icalendar_with_time_zones_and_no_private_text(
 def test_a_paused_schedule_is_left_out_of_the_feed(
     schedule: Schedule, alice: User, alice_client: Client
 ) -> None:
-    from checkins.services import set_paused
+    from schedules.services import set_paused
 
     set_paused(schedule=schedule, by=alice, paused=True)
     cal = Calendar.from_ical(Client().get(feed_path(alice_client)).content)

@@ -12,9 +12,9 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from checkins import services, tasks
 from couples.models import User
 from couples.services import leave_couple
+from schedules import services, tasks
 from schedules.models import ReminderDelivery, ReminderOptOut, Schedule
 from tests.checkins.conftest import make_schedule
 from tests.factories import UserFactory, pair

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.db import connection
 
-from checkins import services
 from couples.models import Couple, Membership, User
+from schedules import services
 from schedules.models import Schedule
 
 START = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)

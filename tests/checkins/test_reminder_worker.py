@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
-from checkins import tasks
+from schedules import tasks
 from schedules.models import ReminderDelivery, Schedule
 from tests.conftest import wait_for_mail
 from tests.factories import UserFactory, pair

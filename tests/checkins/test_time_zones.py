@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from checkins import services
 from couples.models import Couple
+from schedules import services
 from schedules.models import Schedule
 from tests.checkins.conftest import make_schedule
 

@@ -7,14 +7,14 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from checkins.forms import ReminderChoicesForm
 from couples.models import Couple
+from schedules.forms import ReminderChoicesForm
 from schedules.models import CalendarFeed, ReminderOptOut
 
 register = template.Library()
 
 
-@register.inclusion_tag("checkins/home_card.html", takes_context=True)
+@register.inclusion_tag("schedules/home_card.html", takes_context=True)
 def next_conversation(context: dict[str, Any], couple: Couple) -> dict[str, Any]:
     """The couple's next scheduled conversation (one query, however many schedules)."""
     now = timezone.now()
@@ -27,7 +27,7 @@ def next_conversation(context: dict[str, Any], couple: Couple) -> dict[str, Any]
     return {"user": context["user"], "start": start, "schedule": schedule}
 
 
-@register.inclusion_tag("checkins/settings_section.html", takes_context=True)
+@register.inclusion_tag("schedules/settings_section.html", takes_context=True)
 def reminder_settings(context: dict[str, Any]) -> dict[str, Any]:
     """Which reminders this person receives, and their private calendar link."""
     request = context["request"]
