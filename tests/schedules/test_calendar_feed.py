@@ -12,7 +12,7 @@ from icalendar import Calendar
 from couples.models import Couple, User
 from couples.services import leave_couple
 from schedules.models import CalendarFeed, Schedule
-from tests.checkins.conftest import make_schedule
+from tests.schedules.conftest import make_schedule
 
 
 def feed_path(client: Client) -> str:

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from couples.models import Couple, User
 from couples.services import create_couple
 from schedules.models import ReminderOptOut, Schedule
-from tests.checkins.conftest import make_schedule
+from tests.schedules.conftest import make_schedule
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
