@@ -9,11 +9,18 @@ from typing import Any
 
 from dateutil.rrule import rrulestr
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from couples.models import time_zone_choices
-from schedules.models import REMINDER_CHOICES, Schedule, offset_label
+from schedules.models import (
+    DEFAULT_REMINDERS,
+    REMINDER_CHOICES,
+    TEMPLATES,
+    Schedule,
+    offset_label,
+)
 
 WEEKDAYS = [
     ("MO", _("Monday")),
@@ -137,6 +144,18 @@ def clean_rule(text: str) -> str:
     return rule
 
 
+class StartingPointForm(forms.Form):
+    """Which template a new schedule starts from (`?template=gratitude`); none, or one Hearth
+    does not know, starts the couple's own conversation."""
+
+    template = forms.ChoiceField(choices=Schedule.Kind.choices, required=False)
+
+    def kind(self) -> str:
+        if self.is_valid() and self.cleaned_data["template"]:
+            return str(self.cleaned_data["template"])
+        return Schedule.Kind.CUSTOM
+
+
 class ScheduleForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
@@ -194,6 +213,28 @@ class ScheduleForm(forms.Form):
             "rule": schedule.rrule,
             "version": schedule.version,
         }
+
+    @classmethod
+    def initial_for_new(cls, kind: str, time_zone: str) -> dict[str, Any]:
+        """A new schedule starts from its kind's template, in the couple's home zone."""
+        template = TEMPLATES[kind]
+        frequency, weekday = friendly(template["rrule"])
+        return {
+            **template,
+            "frequency": frequency,
+            "weekday": weekday,
+            "rule": template["rrule"],
+            "time_zone": time_zone,
+            "reminder_offsets": DEFAULT_REMINDERS,
+        }
+
+    def rebased(self, schedule: Schedule) -> ScheduleForm:
+        """This form as typed, to be saved next on the version of `schedule` now stored: after
+        the partner's change, saving again keeps what was typed."""
+        assert isinstance(self.data, QueryDict)
+        data = self.data.copy()
+        data["version"] = str(schedule.version)
+        return ScheduleForm(data, initial=self.initial_for(schedule))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -254,3 +295,22 @@ class ReminderChoicesForm(forms.Form):
             for schedule in self.schedules
             for minutes in self.cleaned_data.get(f"schedule_{schedule.pk}", [])
         }
+
+
+class PauseForm(forms.Form):
+    """The Pause or Resume button of one schedule."""
+
+    paused = forms.TypedChoiceField(
+        choices=[("1", _("Pause")), ("0", _("Resume"))], coerce=lambda value: value == "1"
+    )
+
+
+class CalendarLinkForm(forms.Form):
+    """The calendar link buttons in settings: a new private link, or none."""
+
+    action = forms.ChoiceField(
+        choices=[("new", _("Make a new link")), ("revoke", _("Turn off my calendar link"))]
+    )
+
+    def revoke(self) -> bool:
+        return bool(self.cleaned_data["action"] == "revoke")

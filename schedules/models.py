@@ -7,11 +7,13 @@ from __future__ import annotations
 import secrets
 import zoneinfo
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import dateutil.rrule
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +52,9 @@ def to_utc(wall: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
 
 
 class ScheduleQuerySet(models.QuerySet["Schedule"]):
+    def for_couple(self, couple: Couple) -> ScheduleQuerySet:
+        return self.filter(couple=couple)
+
     def active(self) -> ScheduleQuerySet:
         return self.filter(paused_at__isnull=True)
 
@@ -57,6 +62,16 @@ class ScheduleQuerySet(models.QuerySet["Schedule"]):
         """Schedules with a reminder to dispatch, through the `schedule_due_idx` index only:
         a paused or finished schedule has no next_reminder_at."""
         return self.filter(next_reminder_at__lte=now).order_by("next_reminder_at")
+
+    def next_conversation(self, now: datetime) -> tuple[datetime, Schedule] | None:
+        """The earliest start after `now` among these schedules (paused ones have none), with
+        its schedule; None when nothing is coming."""
+        upcoming = [
+            (start, schedule)
+            for schedule in self
+            for start in schedule.upcoming(after=now, count=1)
+        ]
+        return min(upcoming, key=lambda pair: pair[0]) if upcoming else None
 
 
 class Schedule(models.Model):
@@ -138,6 +153,12 @@ class Schedule(models.Model):
                 break
         return found
 
+    def upcoming(self, *, after: datetime, count: int) -> list[datetime]:
+        """The next `count` start times to show; a paused schedule has none until resumed."""
+        if self.paused_at is not None:
+            return []
+        return self.next_occurrences(after=after, count=count)
+
     def reminders_between(self, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
         """(occurrence start, offset) pairs whose reminder time falls in [start, end]."""
         offsets = self.offsets
@@ -180,7 +201,47 @@ class Schedule(models.Model):
 
     @property
     def link_path(self) -> str:
-        return "/checkins/this-week/" if self.kind == self.Kind.CHECKIN else "/schedule/"
+        return reverse("checkin_this_week" if self.kind == self.Kind.CHECKIN else "schedule")
+
+
+# What each kind of schedule starts with. Quarterly means the first Saturday of each quarter.
+TEMPLATES: dict[str, dict[str, Any]] = {
+    Schedule.Kind.CHECKIN: {
+        "title": _("Weekly check-in"),
+        "rrule": "FREQ=WEEKLY;BYDAY=SU",
+        "start_time": time(19, 0),
+        "duration_minutes": 60,
+    },
+    Schedule.Kind.GRATITUDE: {
+        "title": _("Monthly gratitude exchange"),
+        "rrule": "FREQ=MONTHLY;BYDAY=1SU",
+        "start_time": time(19, 0),
+        "duration_minutes": 30,
+    },
+    Schedule.Kind.RETREAT: {
+        "title": _("Quarterly retreat"),
+        "rrule": "FREQ=MONTHLY;BYMONTH=1,4,7,10;BYDAY=1SA",
+        "start_time": time(10, 0),
+        "duration_minutes": 180,
+    },
+    Schedule.Kind.CUSTOM: {
+        "title": "",
+        "rrule": "FREQ=WEEKLY;BYDAY=SU",
+        "start_time": time(19, 0),
+        "duration_minutes": 60,
+    },
+}
+
+
+class ReminderOptOutQuerySet(models.QuerySet["ReminderOptOut"]):
+    def for_couple(self, couple: Couple) -> ReminderOptOutQuerySet:
+        return self.filter(schedule__couple=couple)
+
+    def is_off(self, *, schedule: Schedule, user_id: int, offset_minutes: int) -> bool:
+        """Whether this person turned this reminder of this schedule off."""
+        return self.filter(
+            schedule=schedule, user_id=user_id, offset_minutes=offset_minutes
+        ).exists()
 
 
 class ReminderOptOut(models.Model):
@@ -191,6 +252,8 @@ class ReminderOptOut(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     offset_minutes = models.PositiveIntegerField()
 
+    objects = ReminderOptOutQuerySet.as_manager()
+
     class Meta:
         constraints = (
             models.UniqueConstraint(
@@ -200,6 +263,11 @@ class ReminderOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} opted out of {self.schedule} ({self.offset_minutes} min)"
+
+
+class ReminderDeliveryQuerySet(models.QuerySet["ReminderDelivery"]):
+    def for_couple(self, couple: Couple) -> ReminderDeliveryQuerySet:
+        return self.filter(schedule__couple=couple)
 
 
 class ReminderDelivery(models.Model):
@@ -226,6 +294,8 @@ class ReminderDelivery(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=200, blank=True)
+
+    objects = ReminderDeliveryQuerySet.as_manager()
 
     class Meta:
         constraints = (

@@ -15,9 +15,9 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from icalendar import Calendar, Event
 
 from couples import emails
@@ -27,6 +27,7 @@ from schedules import tasks
 from schedules.models import (
     DEFAULT_REMINDERS,
     HORIZON,
+    TEMPLATES,
     CalendarFeed,
     ReminderDelivery,
     ReminderOptOut,
@@ -34,33 +35,6 @@ from schedules.models import (
     offset_label,
 )
 
-# What each kind of schedule starts with. Quarterly means the first Saturday of each quarter.
-TEMPLATES: dict[str, dict[str, Any]] = {
-    Schedule.Kind.CHECKIN: {
-        "title": gettext_lazy("Weekly check-in"),
-        "rrule": "FREQ=WEEKLY;BYDAY=SU",
-        "start_time": time(19, 0),
-        "duration_minutes": 60,
-    },
-    Schedule.Kind.GRATITUDE: {
-        "title": gettext_lazy("Monthly gratitude exchange"),
-        "rrule": "FREQ=MONTHLY;BYDAY=1SU",
-        "start_time": time(19, 0),
-        "duration_minutes": 30,
-    },
-    Schedule.Kind.RETREAT: {
-        "title": gettext_lazy("Quarterly retreat"),
-        "rrule": "FREQ=MONTHLY;BYMONTH=1,4,7,10;BYDAY=1SA",
-        "start_time": time(10, 0),
-        "duration_minutes": 180,
-    },
-    Schedule.Kind.CUSTOM: {
-        "title": "",
-        "rrule": "FREQ=WEEKLY;BYDAY=SU",
-        "start_time": time(19, 0),
-        "duration_minutes": 60,
-    },
-}
 # Unchanged since schedules lived in checkins/: the links in emails already sent are signed with it.
 UNSUBSCRIBE_SALT = "checkins.unsubscribe"
 # Largest number of schedules one dispatcher tick takes; the rest wait for the next minute.
@@ -174,10 +148,10 @@ def delete_schedule(*, schedule: Schedule, by: User) -> None:
 @transaction.atomic
 def save_reminder_choices(*, user: User, couple: Couple, chosen: set[tuple[int, int]]) -> None:
     """Keep exactly the (schedule id, offset) reminders in `chosen` for `user`."""
-    ReminderOptOut.objects.filter(user=user, schedule__couple=couple).delete()
+    ReminderOptOut.objects.for_couple(couple).filter(user=user).delete()
     ReminderOptOut.objects.bulk_create(
         ReminderOptOut(schedule=schedule, user=user, offset_minutes=minutes)
-        for schedule in couple.schedules.all()
+        for schedule in Schedule.objects.for_couple(couple)
         for minutes in schedule.offsets
         if (schedule.pk, minutes) not in chosen
     )
@@ -319,9 +293,9 @@ def _still_wanted(delivery: ReminderDelivery) -> bool:
         and Membership.objects.filter(
             couple_id=schedule.couple_id, user_id=delivery.recipient_id
         ).exists()
-        and not ReminderOptOut.objects.filter(
+        and not ReminderOptOut.objects.is_off(
             schedule=schedule, user_id=delivery.recipient_id, offset_minutes=delivery.offset_minutes
-        ).exists()
+        )
     )
 
 
@@ -358,7 +332,7 @@ def send_reminder(*, delivery_id: int, now: datetime) -> bool:
 def reminder_message(delivery: ReminderDelivery) -> EmailMultiAlternatives:
     schedule = delivery.schedule
     recipient = delivery.recipient
-    unsubscribe_url = f"{settings.SITE_URL}/schedule/unsubscribe/{unsubscribe_token(delivery)}/"
+    unsubscribe_url = settings.SITE_URL + reverse("unsubscribe", args=[unsubscribe_token(delivery)])
     ctx = {
         "schedule": schedule,
         "recipient": recipient,
@@ -408,10 +382,10 @@ def calendar(occurrences: list[tuple[Schedule, datetime]], *, method: str = "") 
 
 def feed_for(user: User, *, now: datetime, per_schedule: int = 60) -> bytes:
     """The coming year of the user's couple's active schedules (empty if they have none)."""
-    membership = Membership.objects.filter(user=user).first()
+    membership = Membership.objects.select_related("couple").filter(user=user).first()
     occurrences: list[tuple[Schedule, datetime]] = []
     if membership is not None:
-        for schedule in Schedule.objects.filter(couple_id=membership.couple_id).active():
+        for schedule in Schedule.objects.for_couple(membership.couple).active():
             occurrences.extend(
                 (schedule, start)
                 for start in schedule.next_occurrences(after=now, count=per_schedule)

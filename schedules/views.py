@@ -4,8 +4,8 @@ their settings), the calendar feed and the one-click unsubscribe link of reminde
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -14,7 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from couples import access
 from couples.services import RefusedError
 from schedules import services
-from schedules.forms import ReminderChoicesForm, ScheduleForm, friendly, rhythm
+from schedules.forms import (
+    CalendarLinkForm,
+    PauseForm,
+    ReminderChoicesForm,
+    ScheduleForm,
+    StartingPointForm,
+    rhythm,
+)
 from schedules.models import CalendarFeed, ReminderOptOut, Schedule, offset_label
 
 UPCOMING = 3
@@ -29,11 +36,9 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
         {
             "schedule": schedule,
             "rhythm": rhythm(schedule.rrule),
-            "upcoming": []
-            if schedule.paused_at
-            else schedule.next_occurrences(after=now, count=UPCOMING),
+            "upcoming": schedule.upcoming(after=now, count=UPCOMING),
         }
-        for schedule in couple.schedules.all()
+        for schedule in Schedule.objects.for_couple(couple)
     ]
     templates = [kind for kind in Schedule.Kind if kind != Schedule.Kind.CUSTOM]
     return render(
@@ -48,19 +53,8 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
 def schedule_new(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    kind = request.GET.get("template", Schedule.Kind.CUSTOM)
-    if kind not in Schedule.Kind.values:
-        kind = Schedule.Kind.CUSTOM
-    template = services.TEMPLATES[kind]
-    frequency, weekday = friendly(template["rrule"])
-    initial = {
-        **template,
-        "frequency": frequency,
-        "weekday": weekday,
-        "rule": template["rrule"],
-        "time_zone": couple.time_zone,
-        "reminder_offsets": services.DEFAULT_REMINDERS,
-    }
+    kind = StartingPointForm(request.GET).kind()
+    initial = ScheduleForm.initial_for_new(kind, couple.time_zone)
     form = ScheduleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.create_schedule(couple=couple, by=user, kind=kind, **form.schedule_fields())
@@ -86,11 +80,11 @@ def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except RefusedError as e:
             messages.error(request, str(e))
-            schedule.refresh_from_db()
-            # Keep what was typed; the next save is made on the version now shown.
-            data = request.POST.copy()
-            data["version"] = str(schedule.version)
-            form = ScheduleForm(data, initial=ScheduleForm.initial_for(schedule))
+            current = Schedule.objects.for_couple(couple).filter(pk=pk).first()
+            if current is None:
+                return redirect("schedule")
+            schedule = current
+            form = form.rebased(schedule)
         else:
             messages.success(request, _("Saved."))
             return redirect("schedule")
@@ -104,7 +98,11 @@ def schedule_pause(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
     schedule = access.get_for_couple(Schedule.objects.all(), couple, pk=pk)
-    paused = request.POST.get("paused") == "1"
+    form = PauseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please press Pause or Resume again."))
+        return redirect("schedule")
+    paused = form.cleaned_data["paused"]
     services.set_paused(schedule=schedule, by=user, paused=paused)
     messages.success(
         request, _("Paused: no reminders until you resume it.") if paused else _("Resumed.")
@@ -130,9 +128,8 @@ def schedule_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def reminder_choices(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    form = ReminderChoicesForm(
-        request.POST, schedules=list(couple.schedules.all()), opted_out=set()
-    )
+    schedules = list(Schedule.objects.for_couple(couple))
+    form = ReminderChoicesForm(request.POST, schedules=schedules, opted_out=set())
     if form.is_valid():
         services.save_reminder_choices(user=user, couple=couple, chosen=form.chosen())
         messages.success(request, _("Your reminder choices are saved."))
@@ -145,7 +142,10 @@ def reminder_choices(request: HttpRequest) -> HttpResponse:
 @require_POST
 def calendar_link(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
-    if request.POST.get("action") == "revoke":
+    form = CalendarLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please press one of the calendar link buttons again."))
+    elif form.revoke():
         services.revoke_calendar_feed(user=user)
         messages.success(request, _("Your calendar link no longer works."))
     else:
@@ -156,9 +156,7 @@ def calendar_link(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed is None:
-        raise Http404
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
     body = services.feed_for(feed.user, now=timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
@@ -177,19 +175,17 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             "This link isn't valid. Check that it was copied whole, or choose your reminders in Settings."
         )
         return render(request, "schedules/unsubscribe.html", {"problem": problem}, status=400)
-    schedule = Schedule.objects.filter(pk=key[0]).first()
+    schedule_id, user_id, minutes = key
+    schedule = Schedule.objects.filter(pk=schedule_id).first()
     if schedule is None:
         problem = _("This schedule no longer exists, so it sends no reminders.")
         return render(request, "schedules/unsubscribe.html", {"problem": problem}, status=404)
-    _schedule_id, user_id, minutes = key
     ctx: dict[str, object] = {"reminder": offset_label(minutes), "noun": schedule.noun}
     if request.method == "POST":
         turned_off = services.turn_off_reminder(
             schedule=schedule, user_id=user_id, offset_minutes=minutes
         )
         ctx["outcome"] = "turned_off" if turned_off else "already_off"
-    elif ReminderOptOut.objects.filter(
-        schedule=schedule, user_id=user_id, offset_minutes=minutes
-    ).exists():
+    elif ReminderOptOut.objects.is_off(schedule=schedule, user_id=user_id, offset_minutes=minutes):
         ctx["outcome"] = "already_off"
     return render(request, "schedules/unsubscribe.html", ctx)
