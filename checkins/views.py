@@ -10,11 +10,9 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
@@ -26,211 +24,25 @@ from checkins.forms import (
     EntryForm,
     NextStepForm,
     ReflectionForm,
-    ReminderChoicesForm,
     ReplyForm,
     ResolveForm,
-    ScheduleForm,
     SearchForm,
     StatusForm,
-    friendly,
-    rhythm,
 )
 from checkins.models import (
-    CalendarFeed,
     CheckIn,
     Entry,
     Poll,
     Reflection,
-    ReminderOptOut,
-    Schedule,
     Status,
     current_week,
     feelings_for,
-    offset_label,
     parse_week,
     week_label,
 )
 from couples import access
 from couples.models import Couple, User
 from couples.services import RefusedError
-
-UPCOMING = 3
-
-
-@access.couple_required
-@require_http_methods(["GET"])
-def schedule_list(request: HttpRequest) -> HttpResponse:
-    couple = access.current_couple(request)
-    now = timezone.now()
-    rows = [
-        {
-            "schedule": schedule,
-            "rhythm": rhythm(schedule.rrule),
-            "upcoming": []
-            if schedule.paused_at
-            else schedule.next_occurrences(after=now, count=UPCOMING),
-        }
-        for schedule in couple.schedules.all()
-    ]
-    templates = [kind for kind in Schedule.Kind if kind != Schedule.Kind.CUSTOM]
-    return render(
-        request,
-        "checkins/schedule_list.html",
-        {"couple": couple, "rows": rows, "templates": templates},
-    )
-
-
-@access.couple_required
-@require_http_methods(["GET", "POST"])
-def schedule_new(request: HttpRequest) -> HttpResponse:
-    user = access.member(request)
-    couple = access.current_couple(request)
-    kind = request.GET.get("template", Schedule.Kind.CUSTOM)
-    if kind not in Schedule.Kind.values:
-        kind = Schedule.Kind.CUSTOM
-    template = services.TEMPLATES[kind]
-    frequency, weekday = friendly(template["rrule"])
-    initial = {
-        **template,
-        "frequency": frequency,
-        "weekday": weekday,
-        "rule": template["rrule"],
-        "time_zone": couple.time_zone,
-        "reminder_offsets": services.DEFAULT_REMINDERS,
-    }
-    form = ScheduleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.create_schedule(couple=couple, by=user, kind=kind, **form.schedule_fields())
-        messages.success(request, _("Added to your schedule."))
-        return redirect("schedule")
-    return render(request, "checkins/schedule_form.html", {"form": form, "kind": kind})
-
-
-@access.couple_required
-@require_http_methods(["GET", "POST"])
-def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = access.member(request)
-    couple = access.current_couple(request)
-    schedule = access.get_for_couple(Schedule.objects.all(), couple, pk=pk)
-    form = ScheduleForm(request.POST or None, initial=ScheduleForm.initial_for(schedule))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_schedule(
-                schedule=schedule,
-                by=user,
-                version=form.cleaned_data["version"] or 0,
-                **form.schedule_fields(),
-            )
-        except RefusedError as e:
-            messages.error(request, str(e))
-            schedule.refresh_from_db()
-            # Keep what was typed; the next save is made on the version now shown.
-            data = request.POST.copy()
-            data["version"] = str(schedule.version)
-            form = ScheduleForm(data, initial=ScheduleForm.initial_for(schedule))
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("schedule")
-    ctx = {"form": form, "schedule": schedule, "kind": schedule.kind}
-    return render(request, "checkins/schedule_form.html", ctx)
-
-
-@access.couple_required
-@require_POST
-def schedule_pause(request: HttpRequest, pk: int) -> HttpResponse:
-    user = access.member(request)
-    couple = access.current_couple(request)
-    schedule = access.get_for_couple(Schedule.objects.all(), couple, pk=pk)
-    paused = request.POST.get("paused") == "1"
-    services.set_paused(schedule=schedule, by=user, paused=paused)
-    messages.success(
-        request, _("Paused: no reminders until you resume it.") if paused else _("Resumed.")
-    )
-    return redirect("schedule")
-
-
-@access.couple_required
-@require_http_methods(["GET", "POST"])
-def schedule_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = access.member(request)
-    couple = access.current_couple(request)
-    schedule = access.get_for_couple(Schedule.objects.all(), couple, pk=pk)
-    if request.method == "POST":
-        services.delete_schedule(schedule=schedule, by=user)
-        messages.success(request, _("Removed from your schedule."))
-        return redirect("schedule")
-    return render(request, "checkins/schedule_delete.html", {"schedule": schedule})
-
-
-@access.couple_required
-@require_POST
-def reminder_choices(request: HttpRequest) -> HttpResponse:
-    user = access.member(request)
-    couple = access.current_couple(request)
-    form = ReminderChoicesForm(
-        request.POST, schedules=list(couple.schedules.all()), opted_out=set()
-    )
-    if form.is_valid():
-        services.save_reminder_choices(user=user, couple=couple, chosen=form.chosen())
-        messages.success(request, _("Your reminder choices are saved."))
-    else:
-        messages.error(request, _("A schedule changed meanwhile. Please check your choices again."))
-    return redirect("settings")
-
-
-@access.couple_required
-@require_POST
-def calendar_link(request: HttpRequest) -> HttpResponse:
-    user = access.member(request)
-    if request.POST.get("action") == "revoke":
-        services.revoke_calendar_feed(user=user)
-        messages.success(request, _("Your calendar link no longer works."))
-    else:
-        services.reset_calendar_feed(user=user)
-        messages.success(request, _("Your calendar link is ready. Any older link stopped working."))
-    return redirect("settings")
-
-
-@require_GET
-def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed is None:
-        raise Http404
-    body = services.feed_for(feed.user, now=timezone.now())
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=900"
-    return response
-
-
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in a reminder's List-Unsubscribe header. A mail app's one-click POST (RFC 8058)
-    turns the reminder off at once; a person who opens it gets a page to confirm. Exempt from
-    CSRF because mail apps post without a token; the signed link is the credential."""
-    key = services.read_unsubscribe_token(token)
-    if key is None:
-        problem = _(
-            "This link isn't valid. Check that it was copied whole, or choose your reminders in Settings."
-        )
-        return render(request, "checkins/unsubscribe.html", {"problem": problem}, status=400)
-    schedule = Schedule.objects.filter(pk=key[0]).first()
-    if schedule is None:
-        problem = _("This schedule no longer exists, so it sends no reminders.")
-        return render(request, "checkins/unsubscribe.html", {"problem": problem}, status=404)
-    _schedule_id, user_id, minutes = key
-    ctx: dict[str, object] = {"reminder": offset_label(minutes), "noun": schedule.noun}
-    if request.method == "POST":
-        turned_off = services.turn_off_reminder(
-            schedule=schedule, user_id=user_id, offset_minutes=minutes
-        )
-        ctx["outcome"] = "turned_off" if turned_off else "already_off"
-    elif ReminderOptOut.objects.filter(
-        schedule=schedule, user_id=user_id, offset_minutes=minutes
-    ).exists():
-        ctx["outcome"] = "already_off"
-    return render(request, "checkins/unsubscribe.html", ctx)
-
 
 HISTORY_PAGE_SIZE = 10
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "couples",
     "toolkit",
     "checkins",
+    "schedules",
     "agreements",
 ]
 
@@ -162,7 +163,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "expire-agreement-proposals": {"task": "agreements.tasks.expire_proposals", "schedule": 900.0},
     # Reminders: the database is the source of truth, so a tick that expired unrun is harmless.
     "dispatch-reminders": {
-        "task": "checkins.tasks.dispatch_reminders",
+        "task": "schedules.tasks.dispatch_reminders",
         "schedule": 60.0,
         "options": {"expires": 55},
     },

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("toolkit.urls")),
     path("", include("agreements.urls")),
     path("", include("checkins.urls")),
+    path("", include("schedules.urls")),
     path("accounts/", include("allauth.urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("dev/mail/", views.dev_mail, name="dev_mail"),

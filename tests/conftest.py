@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import fcntl
 import html
 import http.client
 import os
@@ -18,6 +19,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings as django_settings
 from django.core import mail
 from django.db import connection
 from django.http import HttpResponse
@@ -71,12 +73,16 @@ def _eager_celery() -> Iterator[None]:
 
 @pytest.fixture
 def real_worker() -> Iterator[None]:
-    """A real Celery worker on the configured broker, in a thread of this process."""
-    celery_app.conf.task_always_eager = False
-    # Nothing left in the queue by `make run` or an earlier run is delivered here.
-    celery_app.control.purge()
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
+    """A real Celery worker on the configured broker, in a thread of this process. One at a
+    time across xdist's processes: they share the broker, and a second worker would take the
+    first one's messages (and run them on its own test database) or purge them."""
+    with open(django_settings.VAR_DIR / "real-worker.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        celery_app.conf.task_always_eager = False
+        # Nothing left in the queue by `make run` or an earlier run is delivered here.
+        celery_app.control.purge()
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
 
 
 def wait_for_mail(count: int, seconds: float = 30) -> None:

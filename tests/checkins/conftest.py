@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -10,49 +10,8 @@ from django.http import HttpResponse as Response
 from django.test import Client
 from django.utils import timezone
 
-from checkins.models import CheckIn, Entry, Schedule, current_week
+from checkins.models import CheckIn, Entry, current_week
 from couples.models import Couple, User
-
-# Sunday 8 March 2026: New York springs forward at 02:00, Europe is still on winter time.
-SUNDAY = date(2026, 3, 8)
-BEFORE = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-
-
-def make_schedule(
-    couple: Couple,
-    *,
-    rrule: str = "FREQ=WEEKLY;BYDAY=SU",
-    at: time = time(19, 0),
-    time_zone: str = "Europe/Berlin",
-    offsets: tuple[int, ...] = (1440, 60),
-    starts_on: date = date(2026, 1, 1),
-    now: datetime = BEFORE,
-    title: str = "Our Sunday talk",
-    kind: str = Schedule.Kind.CHECKIN,
-) -> Schedule:
-    """A schedule as the services make one, planned from `now`."""
-    schedule = Schedule(
-        couple=couple,
-        kind=kind,
-        title=title,
-        rrule=rrule,
-        starts_on=starts_on,
-        start_time=at,
-        time_zone=time_zone,
-        reminder_offsets=list(offsets),
-    )
-    schedule.next_reminder_at = schedule.first_reminder_after(now)
-    schedule.save()
-    return schedule
-
-
-@pytest.fixture
-def schedule(couple: Couple) -> Schedule:
-    """Alice and Bob's weekly check-in, Sundays at 19:00 Berlin time, reminders 24 h and 1 h
-    before, in place of the one seeded when their couple was made (which starts today)."""
-    couple.schedules.all().delete()
-    return make_schedule(couple)
-
 
 # A Wednesday: week 48 of 2026 in every zone the tests use.
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -155,7 +155,7 @@ def test_the_migration_reveals_only_what_each_opened_week_revealed(
     couple: Couple, alice: User, bob: User
 ) -> None:
     """Rows as the code before `Entry.revealed_at` left them, marked by the data migration."""
-    migration = importlib.import_module("checkins.migrations.0003_entry_revealed_at")
+    migration = importlib.import_module("checkins.migrations.0004_entry_revealed_at")
     fay = UserFactory(display_name="Fay")
     opened = timezone.now()
     before, after = opened - timedelta(hours=1), opened + timedelta(hours=1)

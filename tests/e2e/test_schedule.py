@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from playwright.sync_api import BrowserContext, expect
 from pytest_django.live_server_helper import LiveServer
 
-from checkins.models import Schedule
 from couples.models import User
+from schedules.models import Schedule
 from tests.conftest import client_for
 from tests.e2e.conftest import NewContext, assert_accessible
 from tests.factories import CoupleFactory, UserFactory, pair

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.db import connection
 
-from checkins import services
-from checkins.models import Schedule
 from couples.models import Couple, Membership, User
+from schedules import services
+from schedules.models import Schedule
 
 START = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
 NOW = START - timedelta(minutes=59, seconds=30)
@@ -66,8 +66,9 @@ def test_a_dispatcher_tick_costs_the_same_however_many_schedules_exist(
 
 def test_due_schedules_are_found_through_the_index(db: None) -> None:
     many_schedules(100)
+    table = Schedule._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "ANALYZE checkins_schedule")
+        cursor.execute("ANALYZE" if connection.vendor == "sqlite" else f"ANALYZE {table}")
     due = Schedule.objects.due(NOW).select_for_update(skip_locked=True)[: services.DISPATCH_BATCH]
     plan = due.explain()
     # PostgreSQL: "Index Scan using schedule_due_idx"; SQLite: "SEARCH ... USING INDEX
@@ -78,4 +79,4 @@ def test_due_schedules_are_found_through_the_index(db: None) -> None:
         assert "Seq Scan" not in plan, plan
     else:
         assert "USING INDEX schedule_due_idx" in plan, plan
-        assert "SCAN checkins_schedule" not in plan, plan
+        assert f"SCAN {table}" not in plan, plan

@@ -9,10 +9,11 @@ import time_machine
 from django.test import Client
 from icalendar import Calendar
 
-from checkins.models import CalendarFeed, Schedule
 from couples.models import Couple, User
 from couples.services import leave_couple
-from tests.checkins.conftest import make_schedule
+from schedules.models import CalendarFeed, Schedule
+from schedules.services import set_paused
+from tests.schedules.conftest import make_schedule
 
 
 def feed_path(client: Client) -> str:
@@ -57,13 +58,12 @@ def test_the_feed_is_valid_icalendar_with_time_zones_and_no_private_text(
 
 
 def test_a_paused_schedule_is_left_out_of_the_feed(
-    schedule: Schedule, alice: User, alice_client: Client
+    schedule: Schedule, couple: Couple, alice: User, alice_client: Client
 ) -> None:
-    from checkins.services import set_paused
-
+    make_schedule(couple, title="Retreat", kind=Schedule.Kind.RETREAT)
     set_paused(schedule=schedule, by=alice, paused=True)
     cal = Calendar.from_ical(Client().get(feed_path(alice_client)).content)
-    assert cal.walk("VEVENT") == []
+    assert {str(e["SUMMARY"]) for e in cal.walk("VEVENT")} == {"Hearth: retreat"}
 
 
 def test_a_new_link_replaces_the_old_one_and_a_turned_off_link_is_404(
@@ -82,18 +82,27 @@ def test_a_new_link_replaces_the_old_one_and_a_turned_off_link_is_404(
 
 
 def test_each_partner_has_their_own_link(
-    schedule: Schedule, alice_client: Client, bob_client: Client
+    schedule: Schedule, alice: User, alice_client: Client, bob: User, bob_client: Client
 ) -> None:
     alice_path = feed_path(alice_client)
     bob_client.post("/schedule/calendar-link/", {"action": "new"})
-    assert alice_path not in bob_client.get("/settings/").content.decode()
-    assert CalendarFeed.objects.count() == 2
+    bob_path = f"/calendar/{CalendarFeed.objects.get(user=bob).token}.ics"
+    bob_page = bob_client.get("/settings/").content.decode()
+    assert bob_path in bob_page
+    assert alice_path not in bob_page
+    assert bob_path != alice_path
+    assert Client().get(bob_path).status_code == 200
+    # Bob turning his link off leaves Alice's working.
+    bob_client.post("/schedule/calendar-link/", {"action": "revoke"})
+    assert Client().get(bob_path).status_code == 404
+    assert Client().get(alice_path).status_code == 200
 
 
 def test_someone_who_left_gets_an_empty_feed(
     schedule: Schedule, bob: User, bob_client: Client
 ) -> None:
     path = feed_path(bob_client)
+    assert Calendar.from_ical(Client().get(path).content).walk("VEVENT") != []
     leave_couple(user=bob)
     cal = Calendar.from_ical(Client().get(path).content)
     assert cal.walk("VEVENT") == []
@@ -101,3 +110,11 @@ def test_someone_who_left_gets_an_empty_feed(
 
 def test_an_unknown_token_is_404(db: None) -> None:
     assert Client().get("/calendar/not-a-token.ics").status_code == 404
+
+
+def test_a_calendar_button_without_its_choice_changes_nothing(
+    schedule: Schedule, alice_client: Client
+) -> None:
+    response = alice_client.post("/schedule/calendar-link/", {}, follow=True)
+    assert "Please press one of the calendar link buttons again." in response.content.decode()
+    assert CalendarFeed.objects.count() == 0

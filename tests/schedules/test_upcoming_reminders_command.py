@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from checkins.models import ReminderOptOut, Schedule
 from couples.models import Couple, User
+from schedules.models import ReminderOptOut, Schedule
 
 
 @time_machine.travel(datetime(2026, 3, 2, 12, 0, tzinfo=UTC), tick=False)

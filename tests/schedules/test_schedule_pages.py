@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, time
+from typing import Any
 
 import pytest
 import time_machine
@@ -11,10 +12,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from checkins.models import ReminderOptOut, Schedule
 from couples.models import Couple, User
 from couples.services import create_couple
-from tests.checkins.conftest import make_schedule
+from schedules import services
+from schedules.models import ReminderOptOut, Schedule
+from tests.schedules.conftest import make_schedule
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -181,6 +183,27 @@ def test_an_edit_on_a_stale_page_says_what_happened_and_keeps_what_was_typed(
     assert schedule.title == "Bob's title"
 
 
+def test_saving_an_edit_of_a_schedule_deleted_meanwhile_says_so(
+    schedule: Schedule, alice_client: Client, bob: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bob's delete lands between Alice's page loading the schedule and her save reaching it."""
+    update_schedule = services.update_schedule
+
+    def deleted_first(**fields: Any) -> Schedule:
+        services.delete_schedule(schedule=schedule, by=bob)
+        return update_schedule(**fields)
+
+    monkeypatch.setattr(services, "update_schedule", deleted_first)
+    response = alice_client.post(
+        f"/schedule/{schedule.pk}/",
+        friendly_form(title="Alice's title", frequency="weekly", version="1"),
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "This schedule was deleted meanwhile." in text(response)
+    assert not Schedule.objects.filter(pk=schedule.pk).exists()
+
+
 def test_pausing_and_resuming_are_logged(
     schedule: Schedule, alice_client: Client, bob_client: Client
 ) -> None:
@@ -198,6 +221,15 @@ def test_pausing_and_resuming_are_logged(
     assert "Alice paused “Our Sunday talk”" in log
     assert log.count("paused") == 1
     assert "Bob resumed “Our Sunday talk”" in log
+
+
+def test_a_pause_button_without_its_choice_changes_nothing(
+    schedule: Schedule, alice_client: Client
+) -> None:
+    response = alice_client.post(f"/schedule/{schedule.pk}/pause/", {}, follow=True)
+    assert "Please press Pause or Resume again." in text(response)
+    schedule.refresh_from_db()
+    assert (schedule.paused_at, schedule.version) == (None, 1)
 
 
 def test_deleting_asks_first_then_removes_and_logs(
@@ -246,6 +278,15 @@ def test_each_partner_chooses_their_own_reminders_in_settings(
     assert f'value="1440" id="id_schedule_{schedule.pk}_0" checked' in bob_page
 
 
+def test_reminder_choices_never_touch_another_couples_schedule(
+    schedule: Schedule, charlie_client: Client
+) -> None:
+    charlie_client.post("/schedule/reminders/", {f"schedule_{schedule.pk}": ["60"]})
+    assert not ReminderOptOut.objects.filter(schedule=schedule).exists()
+    # Charlie's own schedule is the one his choices applied to: nothing chosen, all off.
+    assert ReminderOptOut.objects.exclude(schedule=schedule).count() == 2
+
+
 def test_settings_without_a_couple_have_no_reminder_section(db: None) -> None:
     from tests.factories import UserFactory
 
@@ -269,7 +310,8 @@ def test_the_home_card_costs_one_query_however_many_schedules(
             assert alice_client.get("/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert sum("checkins_schedule" in q["sql"] for q in queries.captured_queries) == 1
+    table = Schedule._meta.db_table
+    assert sum(table in q["sql"] for q in queries.captured_queries) == 1
 
 
 def test_the_home_card_shows_the_next_conversation_in_the_viewers_zone(

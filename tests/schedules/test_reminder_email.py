@@ -12,9 +12,9 @@ from django.core import mail
 from django.test import Client
 from icalendar import Calendar
 
-from checkins import services
-from checkins.models import ReminderDelivery, ReminderOptOut, Schedule
 from couples.models import User
+from schedules import services
+from schedules.models import ReminderDelivery, ReminderOptOut, Schedule
 
 START = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)  # Sunday 19:00 in Berlin, 14:00 in New York
 

@@ -12,12 +12,12 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from checkins import services, tasks
-from checkins.models import ReminderDelivery, ReminderOptOut, Schedule
 from couples.models import User
 from couples.services import leave_couple
-from tests.checkins.conftest import make_schedule
+from schedules import services, tasks
+from schedules.models import ReminderDelivery, ReminderOptOut, Schedule
 from tests.factories import UserFactory, pair
+from tests.schedules.conftest import make_schedule
 
 # Sunday 8 March 2026, 19:00 in Berlin (CET) is 18:00 UTC.
 START = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
@@ -68,6 +68,21 @@ def test_beat_firing_twice_sends_nothing_more(schedule: Schedule, tick) -> None:
     assert len(mail.outbox) == 2
     # Per partner: the 1-hour reminder sent, the overtaken 24-hour one recorded as skipped.
     assert ReminderDelivery.objects.count() == 4
+
+
+def test_a_dispatcher_that_finds_recorded_reminders_due_again_adds_no_row_and_no_email(
+    schedule: Schedule, tick
+) -> None:
+    """As when a second dispatcher read the schedule before the first moved it on: the unique
+    key, not next_reminder_at, keeps it to one row and one email per reminder."""
+    tick(DAY_BEFORE)
+    Schedule.objects.filter(pk=schedule.pk).update(next_reminder_at=DAY_BEFORE)
+    assert tick(DAY_BEFORE + timedelta(seconds=1)) == 0
+    assert rows() == [
+        ("alice@example.com", 1440, Status.SENT),
+        ("bob@example.com", 1440, Status.SENT),
+    ]
+    assert len(mail.outbox) == 2
 
 
 def test_nothing_is_due_before_its_time(schedule: Schedule, tick) -> None:
@@ -223,7 +238,10 @@ def test_a_paused_schedule_sends_nothing_and_resumes_from_now(
     services.set_paused(schedule=schedule, by=alice, paused=True)
     schedule.refresh_from_db()
     assert schedule.next_reminder_at is None
-    assert tick(START) == 0
+    # The hour before the start, when an active schedule sends its 1-hour reminder.
+    assert tick(ONE_HOUR_BEFORE) == 0
+    assert mail.outbox == []
+    assert ReminderDelivery.objects.count() == 0
     with time_machine.travel(START + timedelta(days=2), tick=False):
         services.set_paused(schedule=schedule, by=alice, paused=False)
     schedule.refresh_from_db()

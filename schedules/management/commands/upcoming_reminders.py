@@ -8,9 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from checkins.models import ReminderDelivery, ReminderOptOut
 from couples.access import partners
 from couples.models import Couple
+from schedules.models import ReminderDelivery, ReminderOptOut, Schedule
 
 LOOK_AHEAD = timedelta(days=14)
 
@@ -28,14 +28,14 @@ class Command(BaseCommand):
         now = timezone.now()
         people = partners(couple)
         opted_out = set(
-            ReminderOptOut.objects.filter(schedule__couple=couple).values_list(
+            ReminderOptOut.objects.for_couple(couple).values_list(
                 "schedule_id", "user_id", "offset_minutes"
             )
         )
         self.stdout.write(
             f"Couple {couple.pk}, home zone {couple.time_zone}, now {now:%Y-%m-%d %H:%M} UTC"
         )
-        for schedule in couple.schedules.all():
+        for schedule in Schedule.objects.for_couple(couple):
             state = (
                 "paused" if schedule.paused_at else f"next reminder at {schedule.next_reminder_at}"
             )
@@ -54,9 +54,7 @@ class Command(BaseCommand):
                         f"{minutes} min before {start.astimezone(person.tz):%a %Y-%m-%d %H:%M} "
                         f"{person.time_zone}{off}"
                     )
-        deliveries = ReminderDelivery.objects.filter(schedule__couple=couple).select_related(
-            "recipient"
-        )
+        deliveries = ReminderDelivery.objects.for_couple(couple).select_related("recipient")
         self.stdout.write("\nLatest deliveries:")
         for delivery in deliveries.order_by("-created_at", "-id")[:20]:
             self.stdout.write(

@@ -51,7 +51,7 @@ def mark_revealed_entries(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("checkins", "0002_schedules"),
+        ("checkins", "0003_schedules_move_to_their_own_app"),
         ("couples", "0001_initial"),
     ]
 

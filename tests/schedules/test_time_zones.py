@@ -9,10 +9,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from checkins import services
-from checkins.models import Schedule
 from couples.models import Couple
-from tests.checkins.conftest import make_schedule
+from schedules import services
+from schedules.models import Schedule
+from tests.schedules.conftest import make_schedule
 
 
 def on_day(schedule: Schedule, day: date) -> datetime:

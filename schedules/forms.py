@@ -1,0 +1,316 @@
+"""The schedule form (friendly choices or an RFC 5545 rule, checked before it is saved) and each
+person's reminder choices."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+from typing import Any
+
+from dateutil.rrule import rrulestr
+from django import forms
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from couples.models import time_zone_choices
+from schedules.models import (
+    DEFAULT_REMINDERS,
+    REMINDER_CHOICES,
+    TEMPLATES,
+    Schedule,
+    offset_label,
+)
+
+WEEKDAYS = [
+    ("MO", _("Monday")),
+    ("TU", _("Tuesday")),
+    ("WE", _("Wednesday")),
+    ("TH", _("Thursday")),
+    ("FR", _("Friday")),
+    ("SA", _("Saturday")),
+    ("SU", _("Sunday")),
+]
+# The friendly choices and the RRULE each one stands for ({day} is a weekday code).
+FREQUENCIES = {
+    "weekly": (_("Every week"), "FREQ=WEEKLY;BYDAY={day}"),
+    "monthly_first": (_("Every month, on its first such day"), "FREQ=MONTHLY;BYDAY=1{day}"),
+    "monthly_last": (_("Every month, on its last such day"), "FREQ=MONTHLY;BYDAY=-1{day}"),
+    "quarterly": (
+        _("Every three months, on the first such day of January, April, July and October"),
+        "FREQ=MONTHLY;BYMONTH=1,4,7,10;BYDAY=1{day}",
+    ),
+}
+CUSTOM = "custom"
+SUB_DAILY = {"SECONDLY", "MINUTELY", "HOURLY"}
+MAX_SUB_DAILY_COUNT = 24
+ALLOWED_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST", "BYDAY", "BYMONTH", "BYMONTHDAY"}
+MONTH_LENGTHS = {
+    1: 31,
+    2: 29,
+    3: 31,
+    4: 30,
+    5: 31,
+    6: 30,
+    7: 31,
+    8: 31,
+    9: 30,
+    10: 31,
+    11: 30,
+    12: 31,
+}
+
+
+def friendly(rule: str) -> tuple[str, str]:
+    """The friendly (frequency, weekday) a rule was built from, or (CUSTOM, "SU")."""
+    for frequency, (_label, pattern) in FREQUENCIES.items():
+        for day, _name in WEEKDAYS:
+            if pattern.format(day=day) == rule:
+                return frequency, day
+    return CUSTOM, "SU"
+
+
+def rhythm(rule: str) -> str:
+    """How often, in words: the friendly choice with its day, or the rule itself."""
+    frequency, day = friendly(rule)
+    if frequency == CUSTOM:
+        return _("Custom rule: %(rule)s") % {"rule": rule}
+    return f"{FREQUENCIES[frequency][0]} · {dict(WEEKDAYS)[day]}"
+
+
+def _ever_occurs(rule: str, parts: dict[str, str]) -> bool:
+    """Whether `rule` yields any date at all. dateutil looks for a date that can never come
+    (every 31 April) period by period until the year 9999, which takes up to a minute; so the
+    impossible month days are refused first, and the rest is asked of a start shifted by a
+    multiple of 400 years (the Gregorian calendar, weekdays included, repeats every 400 years),
+    late enough that the search ends within a few centuries."""
+    days = [int(d) for d in parts.get("BYMONTHDAY", "").split(",") if d]
+    months = [int(m) for m in parts.get("BYMONTH", "").split(",") if m] or list(MONTH_LENGTHS)
+    if days and not any(d < 0 or d <= MONTH_LENGTHS.get(m, 31) for d in days for m in months):
+        return False
+    unbounded = ";".join(
+        f"{key}={value}" for key, value in parts.items() if key not in {"COUNT", "UNTIL"}
+    )
+    today = timezone.now().replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+    start = today.replace(year=today.year + (9599 - today.year) // 400 * 400 + 400)
+    return rrulestr(unbounded, dtstart=start).after(start, inc=True) is not None
+
+
+def clean_rule(text: str) -> str:
+    """One RFC 5545 RRULE as the couple typed it, checked with dateutil, or a ValidationError
+    that says what to change. Rules that would send reminders without end more often than
+    daily are refused, and so is setting the time inside the rule."""
+    rule = text.strip()
+    if rule.upper().startswith("RRULE:"):
+        rule = rule[len("RRULE:") :].strip()
+    if not rule:
+        raise forms.ValidationError(_("Write a rule, or choose how often above."))
+    if "\n" in rule or ":" in rule:
+        raise forms.ValidationError(
+            _("Write a single RRULE without DTSTART, for example FREQ=WEEKLY;BYDAY=SU.")
+        )
+    try:
+        rrulestr(rule, dtstart=datetime(2000, 1, 1))
+    except (ValueError, TypeError, KeyError, IndexError):
+        raise forms.ValidationError(
+            _("Hearth can't read this rule. An example that works: FREQ=WEEKLY;BYDAY=SU.")
+        ) from None
+    parts = dict(part.partition("=")[::2] for part in rule.upper().split(";") if part)
+    if {"BYHOUR", "BYMINUTE", "BYSECOND"} & parts.keys():
+        raise forms.ValidationError(
+            _("Set the time in “Start time” instead of BYHOUR, BYMINUTE or BYSECOND.")
+        )
+    if parts.keys() - ALLOWED_PARTS:
+        raise forms.ValidationError(
+            _("Hearth's rules may use %(parts)s.") % {"parts": ", ".join(sorted(ALLOWED_PARTS))}
+        )
+    interval = parts.get("INTERVAL", "1")
+    if not (interval.isascii() and interval.isdigit() and 1 <= int(interval) <= 1000):
+        raise forms.ValidationError(_("INTERVAL must be a whole number from 1 upwards."))
+    if parts.get("FREQ") in SUB_DAILY:
+        count = parts.get("COUNT", "")
+        if not count.isdigit() or int(count) > MAX_SUB_DAILY_COUNT:
+            raise forms.ValidationError(
+                _(
+                    "A rule that repeats more often than daily needs COUNT of at most "
+                    "%(n)s, so reminders can't flood your inbox."
+                )
+                % {"n": MAX_SUB_DAILY_COUNT}
+            )
+    if not _ever_occurs(rule, parts):
+        raise forms.ValidationError(
+            _("This rule never comes to a date. Check its days and months.")
+        )
+    return rule
+
+
+class StartingPointForm(forms.Form):
+    """Which template a new schedule starts from (`?template=gratitude`); none, or one Hearth
+    does not know, starts the couple's own conversation."""
+
+    template = forms.ChoiceField(choices=Schedule.Kind.choices, required=False)
+
+    def kind(self) -> str:
+        if self.is_valid() and self.cleaned_data["template"]:
+            return str(self.cleaned_data["template"])
+        return Schedule.Kind.CUSTOM
+
+
+class ScheduleForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=80,
+        help_text=_(
+            "Your own words. They stay in Hearth: emails and calendars only say “check-in” "
+            "or “conversation”."
+        ),
+    )
+    frequency = forms.ChoiceField(
+        label=_("How often"),
+        choices=[(key, label) for key, (label, _rule) in FREQUENCIES.items()]
+        + [(CUSTOM, _("A custom rule (under “Advanced”)"))],
+    )
+    weekday = forms.ChoiceField(label=_("Day of the week"), choices=WEEKDAYS)
+    start_time = forms.TimeField(
+        label=_("Start time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("In the home time zone below; each of you sees it in your own zone."),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration in minutes"), min_value=5, max_value=720
+    )
+    reminder_offsets = forms.TypedMultipleChoiceField(
+        label=_("Reminder emails"),
+        choices=REMINDER_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each of you can turn any of them off for yourself in Settings."),
+    )
+    time_zone = forms.ChoiceField(label=_("Home time zone"), choices=time_zone_choices)
+    rule = forms.CharField(
+        label=_("Custom rule (RFC 5545 RRULE)"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Used when “How often” is “A custom rule”. Example: every other Sunday is "
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def initial_for(cls, schedule: Schedule) -> dict[str, Any]:
+        frequency, weekday = friendly(schedule.rrule)
+        return {
+            "title": schedule.title,
+            "frequency": frequency,
+            "weekday": weekday,
+            "start_time": schedule.start_time,
+            "duration_minutes": schedule.duration_minutes,
+            "reminder_offsets": schedule.offsets,
+            "time_zone": schedule.time_zone,
+            "rule": schedule.rrule,
+            "version": schedule.version,
+        }
+
+    @classmethod
+    def initial_for_new(cls, kind: str, time_zone: str) -> dict[str, Any]:
+        """A new schedule starts from its kind's template, in the couple's home zone."""
+        template = TEMPLATES[kind]
+        frequency, weekday = friendly(template["rrule"])
+        return {
+            **template,
+            "frequency": frequency,
+            "weekday": weekday,
+            "rule": template["rrule"],
+            "time_zone": time_zone,
+            "reminder_offsets": DEFAULT_REMINDERS,
+        }
+
+    def rebased(self, schedule: Schedule) -> ScheduleForm:
+        """This form as typed, to be saved next on the version of `schedule` now stored: after
+        the partner's change, saving again keeps what was typed."""
+        assert isinstance(self.data, QueryDict)
+        data = self.data.copy()
+        data["version"] = str(schedule.version)
+        return ScheduleForm(data, initial=self.initial_for(schedule))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        frequency = data.get("frequency")
+        if frequency == CUSTOM:
+            try:
+                data["rrule"] = clean_rule(data.get("rule", ""))
+            except forms.ValidationError as e:
+                self.add_error("rule", e)
+                return data
+        elif frequency in FREQUENCIES and data.get("weekday"):
+            data["rrule"] = FREQUENCIES[frequency][1].format(day=data["weekday"])
+        if "rrule" in data and data.get("start_time") and data.get("time_zone"):
+            probe = Schedule(
+                rrule=data["rrule"],
+                starts_on=timezone.now().astimezone(zoneinfo.ZoneInfo(data["time_zone"])).date(),
+                start_time=data["start_time"],
+                time_zone=data["time_zone"],
+            )
+            if not probe.next_occurrences(after=timezone.now(), count=1):
+                self.add_error("rule", _("This rule has no dates from today on."))
+        return data
+
+    def schedule_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "rrule": data["rrule"],
+            "start_time": data["start_time"],
+            "duration_minutes": data["duration_minutes"],
+            "time_zone": data["time_zone"],
+            "reminder_offsets": sorted(set(data["reminder_offsets"]), reverse=True),
+        }
+
+
+class ReminderChoicesForm(forms.Form):
+    """One checkbox per (schedule, reminder): which reminder emails this person receives."""
+
+    def __init__(
+        self, *args: Any, schedules: list[Schedule], opted_out: set[tuple[int, int]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.schedules = schedules
+        for schedule in schedules:
+            choices = [(m, offset_label(m)) for m in schedule.offsets]
+            self.fields[f"schedule_{schedule.pk}"] = forms.TypedMultipleChoiceField(
+                label=schedule.title,
+                choices=choices,
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                initial=[m for m in schedule.offsets if (schedule.pk, m) not in opted_out],
+            )
+
+    def chosen(self) -> set[tuple[int, int]]:
+        return {
+            (schedule.pk, minutes)
+            for schedule in self.schedules
+            for minutes in self.cleaned_data.get(f"schedule_{schedule.pk}", [])
+        }
+
+
+class PauseForm(forms.Form):
+    """The Pause or Resume button of one schedule."""
+
+    paused = forms.TypedChoiceField(
+        choices=[("1", _("Pause")), ("0", _("Resume"))], coerce=lambda value: value == "1"
+    )
+
+
+class CalendarLinkForm(forms.Form):
+    """The calendar link buttons in settings: a new private link, or none."""
+
+    action = forms.ChoiceField(
+        choices=[("new", _("Make a new link")), ("revoke", _("Turn off my calendar link"))]
+    )
+
+    def revoke(self) -> bool:
+        return bool(self.cleaned_data["action"] == "revoke")

@@ -1,0 +1,394 @@
+"""Schedules: changing them, each person's reminder choices, dispatching due reminders, sending
+one reminder, calendars."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+from functools import partial
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from couples import emails
+from couples.models import Couple, Membership, User
+from couples.services import RefusedError, log
+from schedules import tasks
+from schedules.models import (
+    DEFAULT_REMINDERS,
+    HORIZON,
+    TEMPLATES,
+    CalendarFeed,
+    ReminderDelivery,
+    ReminderOptOut,
+    Schedule,
+    offset_label,
+)
+
+# Unchanged since schedules lived in checkins/: the links in emails already sent are signed with it.
+UNSUBSCRIBE_SALT = "checkins.unsubscribe"
+# Largest number of schedules one dispatcher tick takes; the rest wait for the next minute.
+DISPATCH_BATCH = 500
+
+
+# Changing schedules -----------------------------------------------------------------------
+
+
+def _plan(schedule: Schedule, now: datetime, *, previous: datetime | None = None) -> None:
+    """Point next_reminder_at at the first reminder still to dispatch. A reminder that fell due
+    before an edit and was not dispatched yet is kept (the unique key stops a second copy)."""
+    moment = now if previous is None else min(now, previous - timedelta(microseconds=1))
+    schedule.next_reminder_at = schedule.first_reminder_after(moment)
+
+
+def on_couple_created(sender: object, *, couple: Couple, user: User, **kwargs: object) -> None:
+    """Every couple starts with the weekly check-in, on Sundays at 19:00 in its home zone."""
+    create_schedule(couple=couple, by=None, kind=Schedule.Kind.CHECKIN, **TEMPLATES["checkin"])
+
+
+def create_schedule(
+    *,
+    couple: Couple,
+    by: User | None,
+    kind: str,
+    title: str,
+    rrule: str,
+    start_time: time,
+    duration_minutes: int,
+    time_zone: str | None = None,
+    reminder_offsets: list[int] | None = None,
+) -> Schedule:
+    time_zone = time_zone or couple.time_zone
+    schedule = Schedule(
+        couple=couple,
+        kind=kind,
+        title=str(title),
+        rrule=rrule,
+        starts_on=timezone.now().astimezone(zoneinfo.ZoneInfo(time_zone)).date(),
+        start_time=start_time,
+        duration_minutes=duration_minutes,
+        time_zone=time_zone,
+        reminder_offsets=list(DEFAULT_REMINDERS if reminder_offsets is None else reminder_offsets),
+    )
+    _plan(schedule, timezone.now())
+    with transaction.atomic():
+        schedule.save()
+        if by is not None:
+            log(
+                couple=couple,
+                actor=by,
+                message=_("added “%(title)s” to the schedule") % {"title": schedule.title},
+            )
+    return schedule
+
+
+def update_schedule(*, schedule: Schedule, by: User, version: int, **fields: Any) -> Schedule:
+    """Save an edit made on `version`; refused when the partner saved a change meanwhile."""
+    with transaction.atomic():
+        current = Schedule.objects.select_for_update().filter(pk=schedule.pk).first()
+        if current is None:
+            raise RefusedError(_("This schedule was deleted meanwhile."))
+        if current.version != version:
+            raise RefusedError(
+                _(
+                    "Your partner changed this schedule while you were editing it. The form still "
+                    "shows what you typed: save again to keep your version, or cancel to see theirs."
+                )
+            )
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.version += 1
+        _plan(current, timezone.now(), previous=current.next_reminder_at)
+        current.save()
+        log(
+            couple=current.couple,
+            actor=by,
+            message=_("changed “%(title)s” in the schedule") % {"title": current.title},
+        )
+    return current
+
+
+def set_paused(*, schedule: Schedule, by: User, paused: bool) -> None:
+    with transaction.atomic():
+        current = Schedule.objects.select_for_update().get(pk=schedule.pk)
+        if (current.paused_at is not None) == paused:
+            return
+        now = timezone.now()
+        current.paused_at = now if paused else None
+        current.version += 1
+        _plan(current, now)
+        current.save(update_fields=["paused_at", "next_reminder_at", "version"])
+        message = _("paused “%(title)s”") if paused else _("resumed “%(title)s”")
+        log(couple=current.couple, actor=by, message=message % {"title": current.title})
+
+
+@transaction.atomic
+def delete_schedule(*, schedule: Schedule, by: User) -> None:
+    schedule.delete()
+    log(
+        couple=schedule.couple,
+        actor=by,
+        message=_("removed “%(title)s” from the schedule") % {"title": schedule.title},
+    )
+
+
+# Each person's choices ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_reminder_choices(*, user: User, couple: Couple, chosen: set[tuple[int, int]]) -> None:
+    """Keep exactly the (schedule id, offset) reminders in `chosen` for `user`."""
+    ReminderOptOut.objects.for_couple(couple).filter(user=user).delete()
+    ReminderOptOut.objects.bulk_create(
+        ReminderOptOut(schedule=schedule, user=user, offset_minutes=minutes)
+        for schedule in Schedule.objects.for_couple(couple)
+        for minutes in schedule.offsets
+        if (schedule.pk, minutes) not in chosen
+    )
+
+
+def unsubscribe_token(delivery: ReminderDelivery) -> str:
+    key = [delivery.schedule_id, delivery.recipient_id, delivery.offset_minutes]
+    return signing.dumps(key, salt=UNSUBSCRIBE_SALT, compress=False)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, int, int] | None:
+    try:
+        schedule_id, user_id, minutes = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        return int(schedule_id), int(user_id), int(minutes)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+
+
+def turn_off_reminder(*, schedule: Schedule, user_id: int, offset_minutes: int) -> bool:
+    """Turn one reminder off for one person; False when it was already off."""
+    _opt_out, created = ReminderOptOut.objects.get_or_create(
+        schedule=schedule, user_id=user_id, offset_minutes=offset_minutes
+    )
+    return created
+
+
+def reset_calendar_feed(*, user: User) -> CalendarFeed:
+    """A new private calendar address; the previous one stops working at once."""
+    feed, _created = CalendarFeed.objects.update_or_create(
+        user=user, defaults={"token": CalendarFeed.new_token(), "created_at": timezone.now()}
+    )
+    return feed
+
+
+def revoke_calendar_feed(*, user: User) -> None:
+    CalendarFeed.objects.filter(user=user).delete()
+
+
+# Dispatching and sending ------------------------------------------------------------------
+
+
+def dispatch_due(*, now: datetime) -> int:
+    """Record every reminder that fell due up to `now` as a delivery row and enqueue the ones
+    to send. Runs every minute from beat; safe to run twice or twice at once: due schedules are
+    locked (others skip them), the unique key keeps one row per reminder, and a send claims its
+    row. After downtime only what still helps goes out: a reminder whose conversation has started
+    is recorded as missed, and one overtaken by a later reminder of the same occurrence is
+    skipped. Its query count depends on how many schedules are due, never on how many exist."""
+    with transaction.atomic():
+        schedules = list(
+            Schedule.objects.due(now).select_for_update(skip_locked=True)[:DISPATCH_BATCH]
+        )
+        if not schedules:
+            return 0
+        members: dict[int, list[int]] = defaultdict(list)
+        memberships = Membership.objects.filter(couple__in={s.couple_id for s in schedules})
+        for couple_id, user_id in memberships.values_list("couple_id", "user_id"):
+            members[couple_id].append(user_id)
+        opted_out = set(
+            ReminderOptOut.objects.filter(schedule__in=schedules).values_list(
+                "schedule_id", "user_id", "offset_minutes"
+            )
+        )
+        rows: list[ReminderDelivery] = []
+        for schedule in schedules:
+            assert schedule.next_reminder_at is not None
+            due = schedule.reminders_between(schedule.next_reminder_at, now)
+            latest: dict[datetime, int] = {}
+            for occurrence, minutes in due:
+                latest[occurrence] = min(latest.get(occurrence, minutes), minutes)
+            for occurrence, minutes in due:
+                if occurrence <= now:
+                    status = ReminderDelivery.Status.MISSED
+                elif minutes == latest[occurrence]:
+                    status = ReminderDelivery.Status.PENDING
+                else:
+                    status = ReminderDelivery.Status.SKIPPED
+                rows.extend(
+                    ReminderDelivery(
+                        schedule=schedule,
+                        occurrence_start=occurrence,
+                        recipient_id=user_id,
+                        offset_minutes=minutes,
+                        status=status,
+                        created_at=now,
+                    )
+                    for user_id in members[schedule.couple_id]
+                    if (schedule.pk, user_id, minutes) not in opted_out
+                )
+            schedule.next_reminder_at = schedule.first_reminder_after(now)
+        ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+        Schedule.objects.bulk_update(schedules, ["next_reminder_at"])
+        pending = list(
+            ReminderDelivery.objects.filter(
+                schedule__in=schedules,
+                status=ReminderDelivery.Status.PENDING,
+                claimed_at__isnull=True,
+            ).values_list("pk", flat=True)
+        )
+        for pk in pending:
+            transaction.on_commit(partial(tasks.send_reminder.delay, pk))
+    return len(pending)
+
+
+def _claimable(now: datetime) -> Q:
+    return Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - ReminderDelivery.LEASE)
+
+
+def requeue_stale(*, now: datetime) -> int:
+    """Enqueue again what should have been sent by now: rows whose message was lost (a broker
+    restart) and rows whose worker died after claiming them (the lease ran out). Rows whose
+    conversation has started are recorded as missed instead."""
+    waiting = ReminderDelivery.objects.filter(
+        _claimable(now),
+        status=ReminderDelivery.Status.PENDING,
+        created_at__lte=now - ReminderDelivery.REQUEUE_AFTER,
+    )
+    waiting.filter(occurrence_start__lte=now).update(status=ReminderDelivery.Status.MISSED)
+    stale = list(waiting.values_list("pk", flat=True)[:DISPATCH_BATCH])
+    for pk in stale:
+        transaction.on_commit(partial(tasks.send_reminder.delay, pk))
+    return len(stale)
+
+
+def _finish(delivery: ReminderDelivery, claim: datetime, **fields: Any) -> None:
+    ReminderDelivery.objects.filter(pk=delivery.pk, claimed_at=claim).update(**fields)
+
+
+def _still_wanted(delivery: ReminderDelivery) -> bool:
+    """Whether the reminder still matches the schedule and the recipient's wishes: the schedule
+    may have been paused or moved, the person may have left or turned the reminder off."""
+    schedule = delivery.schedule
+    occurrence = delivery.occurrence_start
+    return (
+        schedule.paused_at is None
+        and delivery.offset_minutes in schedule.offsets
+        and schedule.next_occurrences(after=occurrence - timedelta(seconds=1), count=1)
+        == [occurrence]
+        and Membership.objects.filter(
+            couple_id=schedule.couple_id, user_id=delivery.recipient_id
+        ).exists()
+        and not ReminderOptOut.objects.is_off(
+            schedule=schedule, user_id=delivery.recipient_id, offset_minutes=delivery.offset_minutes
+        )
+    )
+
+
+def send_reminder(*, delivery_id: int, now: datetime) -> bool:
+    """Send one reminder if this call wins the claim. The conditional UPDATE lets one worker
+    at a time hold the row; it is taken over only when the holder's lease ran out. Returns
+    whether an email went out."""
+    claimed = ReminderDelivery.objects.filter(
+        _claimable(now), pk=delivery_id, status=ReminderDelivery.Status.PENDING
+    ).update(claimed_at=now)
+    if not claimed:
+        return False
+    delivery = ReminderDelivery.objects.select_related(
+        "schedule", "schedule__couple", "recipient"
+    ).get(pk=delivery_id)
+    if delivery.occurrence_start <= now:
+        _finish(delivery, now, status=ReminderDelivery.Status.MISSED)
+        return False
+    if not _still_wanted(delivery):
+        _finish(delivery, now, status=ReminderDelivery.Status.SKIPPED)
+        return False
+    message = reminder_message(delivery)
+    message.send()
+    _finish(
+        delivery,
+        now,
+        status=ReminderDelivery.Status.SENT,
+        sent_at=timezone.now(),
+        message_id=message.extra_headers["Message-ID"],
+    )
+    return True
+
+
+def reminder_message(delivery: ReminderDelivery) -> EmailMultiAlternatives:
+    schedule = delivery.schedule
+    recipient = delivery.recipient
+    unsubscribe_url = settings.SITE_URL + reverse("unsubscribe", args=[unsubscribe_token(delivery)])
+    ctx = {
+        "schedule": schedule,
+        "recipient": recipient,
+        "start": delivery.occurrence_start,
+        "recipient_zone": recipient.time_zone,
+        "home_zone": schedule.time_zone if schedule.time_zone != recipient.time_zone else "",
+        "offset_label": offset_label(delivery.offset_minutes),
+        "link": f"{settings.SITE_URL}{schedule.link_path}",
+        "unsubscribe_url": unsubscribe_url,
+    }
+    message = emails.make_message("reminder", recipient.email, ctx)
+    domain = urlsplit(settings.SITE_URL).hostname or "hearth"
+    # Stable per delivery: should a send ever be repeated, mail systems see the same message.
+    message.extra_headers["Message-ID"] = f"<reminder-{delivery.pk}@{domain}>"
+    message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+    message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    ics = calendar([(schedule, delivery.occurrence_start)], method="PUBLISH")
+    message.attach("invitation.ics", ics, "text/calendar")
+    return message
+
+
+# Calendars ----------------------------------------------------------------------------------
+
+
+def calendar(occurrences: list[tuple[Schedule, datetime]], *, method: str = "") -> bytes:
+    """An iCalendar file with one event per occurrence, in its schedule's home zone (with its
+    VTIMEZONE). Summaries are generic words only: a calendar may be seen by others."""
+    cal = Calendar()
+    cal.add("prodid", "-//Hearth//Scheduled conversations//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Hearth")
+    if method:
+        cal.add("method", method)
+    stamp = timezone.now()
+    for schedule, start in occurrences:
+        event = Event()
+        event.add("uid", schedule.uid(start))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", start.astimezone(schedule.tz))
+        event.add("dtend", (start + schedule.duration).astimezone(schedule.tz))
+        event.add("summary", _("Hearth: %(what)s") % {"what": schedule.noun})
+        event.add("url", f"{settings.SITE_URL}{schedule.link_path}")
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def feed_for(user: User, *, now: datetime, per_schedule: int = 60) -> bytes:
+    """The coming year of the user's couple's active schedules (empty if they have none)."""
+    membership = Membership.objects.select_related("couple").filter(user=user).first()
+    occurrences: list[tuple[Schedule, datetime]] = []
+    if membership is not None:
+        for schedule in Schedule.objects.for_couple(membership.couple).active():
+            occurrences.extend(
+                (schedule, start)
+                for start in schedule.next_occurrences(after=now, count=per_schedule)
+                if start <= now + HORIZON
+            )
+    return calendar(occurrences)
