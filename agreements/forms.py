@@ -369,5 +369,8 @@ class PauseEmailForm(forms.Form):
     email_me = forms.BooleanField(
         label=_("Email me when my partner asks for a pause"),
         required=False,
-        help_text=_("The subject line never says what it is about."),
+        help_text=_(
+            "The email says only that your partner asked for a pause and when they plan to come "
+            "back, never their words."
+        ),
     )
