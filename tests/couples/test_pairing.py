@@ -72,7 +72,11 @@ def test_two_people_pair_through_an_emailed_invitation(
 def test_signing_up_without_confirming_does_not_log_you_in(db: None) -> None:
     client = Client()
     sign_up(client, "new@example.com", "New")
-    assert client.get("/couple/new/").status_code == 302
+    assert client.get("/couple/new/").headers["Location"].startswith("/accounts/login/")
+    # Trying to create a space is sent to sign in too, and makes nothing.
+    response = client.post("/couple/new/", {"name": "Ours", "time_zone": "UTC"})
+    assert response.headers["Location"].startswith("/accounts/login/")
+    assert not Couple.objects.exists()
     assert not Membership.objects.exists()
 
 
