@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +95,9 @@ class Membership(models.Model):
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def for_couple(self, couple: Couple) -> InvitationQuerySet:
+        return self.filter(couple=couple)
+
     def open(self, now: datetime) -> InvitationQuerySet:
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
 
@@ -138,6 +142,17 @@ class Invitation(models.Model):
         return ""
 
 
+class ActivityQuerySet(models.QuerySet["ActivityEntry"]):
+    def for_couple(self, couple: Couple) -> ActivityQuerySet:
+        return self.filter(couple=couple)
+
+    def seen_by(self, user: User) -> ActivityQuerySet:
+        """What happened since `user` joined their couple: what came before stays between the
+        people who were there."""
+        joined = Membership.objects.filter(user=user).values("joined_at")[:1]
+        return self.filter(created_at__gte=Subquery(joined))
+
+
 class ActivityEntry(models.Model):
     """What changed in the couple space, readable by both partners. Plain facts, no scoring."""
 
@@ -147,6 +162,8 @@ class ActivityEntry(models.Model):
     )
     message = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]

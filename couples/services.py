@@ -65,7 +65,7 @@ def invite_partner(*, couple: Couple, inviter: User, email: str = "") -> tuple[I
     if couple.memberships.count() >= Membership.MAX_MEMBERS:
         raise RefusedError(_("Your space already has two people, so there is no one to invite."))
     now = timezone.now()
-    couple.invitations.open(now).update(revoked_at=now)
+    Invitation.objects.for_couple(couple).open(now).update(revoked_at=now)
     token = Invitation.new_token()
     invitation = Invitation.objects.create(
         couple=couple,
@@ -163,5 +163,5 @@ def leave_couple(*, user: User) -> None:
         couple.delete()
         return
     now = timezone.now()
-    couple.invitations.open(now).update(revoked_at=now)
+    Invitation.objects.for_couple(couple).open(now).update(revoked_at=now)
     log(couple=couple, actor=user, message=_("left the space"))

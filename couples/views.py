@@ -17,6 +17,7 @@ from couples.forms import (
 )
 from couples.middleware import remember_time_zone
 from couples.models import (
+    ActivityEntry,
     Invitation,
 )
 
@@ -68,14 +69,18 @@ def couple_settings(request: HttpRequest) -> HttpResponse:
         return redirect("couple")
     partners = access.partners(couple)
     member_ids = {p.pk for p in partners}
-    activity = couple.activity.select_related("actor")[:20]
+    activity = (
+        ActivityEntry.objects.for_couple(couple)
+        .seen_by(access.member(request))
+        .select_related("actor")[:20]
+    )
     ctx = {
         "couple": couple,
         "form": form,
         "partners": partners,
         "member_ids": member_ids,
         "activity": activity,
-        "invitation": couple.invitations.open(timezone.now()).first(),
+        "invitation": Invitation.objects.for_couple(couple).open(timezone.now()).first(),
         "invite_form": InviteForm(),
         "new_link": request.session.pop(NEW_INVITE_LINK, None),
     }

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from django.test import Client
 
+from couples import services
 from couples.models import ActivityEntry, Couple, Membership, User
+from tests.conftest import client_for
+from tests.factories import UserFactory
 
 
 def test_leaving_ends_access_at_once_and_the_partner_keeps_the_space(
@@ -50,3 +53,21 @@ def test_creating_a_space_re_shows_what_was_typed_when_invalid(alice: User) -> N
     assert response.status_code == 200
     assert 'value="Ours"' in response.content.decode()
     assert not Couple.objects.exists()
+
+
+def test_a_new_partner_reads_the_activity_from_when_they_joined(
+    couple: Couple, alice: User, alice_client: Client, bob_client: Client
+) -> None:
+    alice_client.post("/couple/", {"name": "Before Fay", "time_zone": "Europe/Berlin"})
+    bob_client.post("/couple/leave/")
+    _invitation, token = services.invite_partner(couple=couple, inviter=alice)
+    fay = UserFactory(display_name="Fay")
+    client_for(fay).post(f"/join/{token}/")
+
+    fays = " ".join(client_for(fay).get("/couple/").content.decode().split())
+    assert "Fay joined the space" in fays
+    assert "updated the space" not in fays
+    assert "left the space" not in fays
+    alices = " ".join(alice_client.get("/couple/").content.decode().split())
+    assert "Alice updated the space" in alices
+    assert "A former partner left the space" in alices
