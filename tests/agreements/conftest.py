@@ -5,13 +5,11 @@ pages posted as a person would."""
 from __future__ import annotations
 
 import html
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
@@ -98,31 +96,17 @@ def propose() -> Propose:
 
 
 @pytest.fixture
-def at_the_same_instant() -> AtTheSameInstant:
+def at_the_same_instant(at_once: Callable[..., list[object]]) -> AtTheSameInstant:
     """Run each action in its own thread with its own database connection, released
-    together; returns "ok" or the refusal's message for each. Needs real transactions
-    (`django_db(transaction=True)`)."""
+    together (`at_once`); returns "ok" or the refusal's message for each, and lets any other
+    error fail the test. Needs real transactions (`django_db(transaction=True)`)."""
 
     def run_together(*actions: Callable[[], object]) -> list[str]:
-        barrier = threading.Barrier(len(actions))
-        outcomes: list[str] = [""] * len(actions)
-
-        def run(i: int, action: Callable[[], object]) -> None:
-            try:
-                barrier.wait()
-                action()
-                outcomes[i] = "ok"
-            except RefusedError as e:
-                outcomes[i] = str(e)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-        assert all(outcomes), outcomes
+        outcomes = []
+        for outcome in at_once(*actions):
+            if isinstance(outcome, BaseException) and not isinstance(outcome, RefusedError):
+                raise outcome
+            outcomes.append(str(outcome) if isinstance(outcome, RefusedError) else "ok")
         return outcomes
 
     return run_together
