@@ -457,12 +457,14 @@ def main() -> None:
         try:
             workers = re.findall(r"Booting worker with pid: (\d+)", log_path.read_text())
             print(f"stack up on port {port}: web workers {', '.join(workers)}, Celery worker, beat")
+            load = os.getloadavg()[0]
             results = run_tries(f"http://127.0.0.1:{port}", AccessLog(log_path), args.tries)
+            load_note = f"load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
         finally:
             stop_stack(stack)
         log = AccessLog(log_path)
         log.read()
-        output = report(results, log, args.keep_alive, workers)
+        output = report(results, log, args.keep_alive, workers) + "\n" + load_note
         print(output)
         if not args.no_record:
             record(output, args.keep_alive)
