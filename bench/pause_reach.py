@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
 import re
 import shlex
@@ -422,7 +421,7 @@ def record(output: str, keep_alive: int | None) -> None:
     commit = subprocess.run(
         ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
-    machine = " ".join(platform.uname())
+    machine = subprocess.run(["uname", "-a"], capture_output=True, text=True).stdout.strip()
     command = "make bench-pause" + (f' ARGS="--keep-alive {keep_alive}"' if keep_alive else "")
     entry = (
         f"\n## Pause reach, {date.today().isoformat()}\n\n"
