@@ -11,7 +11,7 @@ UV := uv
 UV_INSTALL :=
 endif
 
-.PHONY: run test lint bench manage chromium clean
+.PHONY: run test lint bench bench-pause manage chromium clean
 
 .tools/uv/bin/uv:
 	python3 -m pip install --quiet --target .tools/uv uv
@@ -39,6 +39,10 @@ lint: .venv/.synced
 
 bench: .venv/.synced
 	$(UV) run python bench/endpoints.py
+
+# A pause reaching the partner's open page, on make run's stack in two browsers (bench/).
+bench-pause: .venv/.synced chromium
+	$(UV) run python bench/pause_reach.py $(ARGS)
 
 manage: .venv/.synced
 	$(UV) run python manage.py $(ARGS)
