@@ -74,6 +74,7 @@ def test_each_partner_sees_the_next_dates_in_their_own_zone(
 def test_a_ritual_from_a_template_is_added_and_logged(
     couple: Couple, alice_client: Client, bob_client: Client
 ) -> None:
+    couple.memberships.update(joined_at=NOW)  # the log shows what happened since they joined
     page = alice_client.get("/schedule/new/?template=gratitude").content.decode()
     assert 'value="Monthly gratitude exchange"' in page
     response = alice_client.post("/schedule/new/?template=gratitude", friendly_form())
