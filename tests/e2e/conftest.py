@@ -17,12 +17,14 @@ from playwright.sync_api import (
     BrowserContext,
     Page,
     ViewportSize,
+    expect,
     sync_playwright,
 )
 from pytest_django.live_server_helper import LiveServer
 
 from couples.models import User
 from tests.conftest import client_for
+from tests.factories import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,6 +39,7 @@ CHROMIUM_ARGS = [
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 NewContext = Callable[..., BrowserContext]
+LogIn = Callable[[Page, str], None]
 
 
 class SignedIn(Protocol):
@@ -110,6 +113,20 @@ def signed_in(new_context: NewContext, live_server: LiveServer) -> SignedIn:
         return context.new_page()
 
     return open_page
+
+
+@pytest.fixture
+def log_in() -> LogIn:
+    """Sign a page in through the login form with the factories' password, as a person does."""
+
+    def submit(page: Page, email: str) -> None:
+        page.goto("/accounts/login/")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign In").click()
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+    return submit
 
 
 def assert_accessible(page: Page) -> None:
