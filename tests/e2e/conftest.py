@@ -6,13 +6,25 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.core import mail
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 from pytest_django.live_server_helper import LiveServer
+
+from couples.models import User
+from tests.conftest import client_for
+from tests.factories import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -27,6 +39,11 @@ CHROMIUM_ARGS = [
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 NewContext = Callable[..., BrowserContext]
+LogIn = Callable[[Page, str], None]
+
+
+class SignedIn(Protocol):
+    def __call__(self, user: User, viewport: ViewportSize | None = None) -> Page: ...
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -76,6 +93,40 @@ def new_context(browser: Browser, live_server: LiveServer) -> Iterator[NewContex
 @pytest.fixture
 def page(new_context: NewContext) -> Page:
     return new_context().new_page()
+
+
+@pytest.fixture
+def signed_in(new_context: NewContext, live_server: LiveServer) -> SignedIn:
+    """Open a page in a browser of `user`'s own (own cookies, own time zone), already signed in.
+
+    The session comes from a test client's login, so a test starts where its story starts;
+    `log_in` goes through the login form instead."""
+
+    def open_page(user: User, viewport: ViewportSize | None = None) -> Page:
+        options: dict[str, Any] = {"timezone_id": user.time_zone}
+        if viewport is not None:
+            options["viewport"] = viewport
+        context = new_context(**options)
+        cookie = settings.SESSION_COOKIE_NAME
+        session = client_for(user).cookies[cookie].value
+        context.add_cookies([{"name": cookie, "value": session, "url": live_server.url}])
+        return context.new_page()
+
+    return open_page
+
+
+@pytest.fixture
+def log_in() -> LogIn:
+    """Sign a page in through the login form with the factories' password, as a person does."""
+
+    def submit(page: Page, email: str) -> None:
+        page.goto("/accounts/login/")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign In").click()
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+    return submit
 
 
 def assert_accessible(page: Page) -> None:

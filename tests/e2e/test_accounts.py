@@ -3,19 +3,11 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from couples.models import User
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import LogIn, assert_accessible
 from tests.factories import PASSWORD
 
 
-def log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def test_account_pages_are_styled_and_accessible(page: Page, alice: User) -> None:
+def test_account_pages_are_styled_and_accessible(page: Page, log_in: LogIn, alice: User) -> None:
     log_in(page, "alice@example.com")
     for path, heading in [
         ("/settings/", "Your settings"),

@@ -2,26 +2,16 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import BrowserContext, Page, expect
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import expect
 
 from couples.models import Couple, User
-from tests.conftest import client_for
-from tests.e2e.conftest import NewContext, assert_accessible
-
-
-def signed_in(new_context: NewContext, live_server: LiveServer, user: User) -> Page:
-    """A browser already signed in as `user`, through the session cookie of a test client."""
-    context: BrowserContext = new_context()
-    session = client_for(user).cookies["sessionid"].value
-    context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-    return context.new_page()
+from tests.e2e.conftest import SignedIn, assert_accessible
 
 
 def test_alice_proposes_bob_counter_proposes_alice_accepts_and_both_compare(
-    new_context: NewContext, live_server: LiveServer, couple: Couple, alice: User, bob: User
+    signed_in: SignedIn, couple: Couple, alice: User, bob: User
 ) -> None:
-    alice_page = signed_in(new_context, live_server, alice)
+    alice_page = signed_in(alice)
     alice_page.goto("/")
     alice_page.get_by_role("navigation", name="Main").get_by_role("link", name="Agreements").click()
     expect(alice_page.get_by_role("heading", name="Agreements", level=1)).to_be_visible()
@@ -39,7 +29,7 @@ def test_alice_proposes_bob_counter_proposes_alice_accepts_and_both_compare(
     expect(alice_page.get_by_text("Waiting for your partner's answer.")).to_be_visible()
     assert_accessible(alice_page)
 
-    bob_page = signed_in(new_context, live_server, bob)
+    bob_page = signed_in(bob)
     bob_page.goto("/agreements/")
     waiting = bob_page.get_by_role("region", name="Waiting for your answer")
     assert_accessible(bob_page)

@@ -2,33 +2,20 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
-from playwright.sync_api import Page, expect
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import expect
 
 from couples.models import Couple, User
-from tests.conftest import client_for
-from tests.e2e.conftest import NewContext, assert_accessible
+from tests.e2e.conftest import SignedIn, assert_accessible
 
 # Polling runs every four seconds; allow a few rounds.
 LIVE = 12_000
 
 
-def signed_in(new_context: NewContext, live_server: LiveServer, user: User) -> Page:
-    """A browser of its own for `user`, carrying the session of a signed-in test client."""
-    session = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
-    context = new_context()
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-    )
-    return context.new_page()
-
-
 def test_two_partners_fill_in_the_week_at_the_same_time(
-    new_context: NewContext, live_server: LiveServer, couple: Couple, alice: User, bob: User
+    signed_in: SignedIn, couple: Couple, alice: User, bob: User
 ) -> None:
-    alice_page = signed_in(new_context, live_server, alice)
-    bob_page = signed_in(new_context, live_server, bob)
+    alice_page = signed_in(alice)
+    bob_page = signed_in(bob)
     for page in (alice_page, bob_page):
         page.goto("/")
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Check-in").click()

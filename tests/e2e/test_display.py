@@ -5,34 +5,18 @@ sideways scrolling."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
-from django.utils import timezone
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from agreements import services as agreements
-from checkins.models import CheckIn, Entry, current_week
 from couples.models import Couple, User
 from tests.agreements.conftest import agreed
-from tests.conftest import client_for
-from tests.e2e.conftest import NewContext, assert_accessible
+from tests.checkins.conftest import week_of
+from tests.e2e.conftest import SignedIn, assert_accessible
 
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
-SMALL_PHONE = {"width": 320, "height": 640}
-
-
-def signed_in(
-    new_context: NewContext, live_server: LiveServer, user: User, viewport: dict[str, int]
-) -> Page:
-    session = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
-    context = new_context(viewport=viewport, timezone_id=user.time_zone)
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-    )
-    return context.new_page()
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+SMALL_PHONE: ViewportSize = {"width": 320, "height": 640}
 
 
 def box(locator: Locator) -> dict[str, float]:
@@ -55,31 +39,12 @@ def assert_screen_reader_words_are_off_screen(page: Page) -> None:
         assert size["height"] <= 1, shown
 
 
-def met_week(couple: Couple, alice: User, bob: User, weeks_ago: int) -> CheckIn:
-    """A past week both shared, with Alice's challenge still open."""
-    now = timezone.now()
-    checkin = CheckIn.objects.create(
-        couple=couple,
-        week_start=current_week(couple) - timedelta(weeks=weeks_ago),
-        revealed_at=now,
-    )
-    for author, challenge in ((alice, "Evenings feel rushed"), (bob, "Mornings feel tense")):
-        Entry.objects.create(
-            checkin=checkin,
-            author=author,
-            small_win="We cooked together",
-            challenge=challenge,
-            shared_at=now,
-        )
-    return checkin
-
-
 def test_comparing_versions_keeps_the_screen_reader_words_off_screen_and_underlines_additions(
-    new_context: NewContext, live_server: LiveServer, couple: Couple, alice: User, bob: User
+    signed_in: SignedIn, couple: Couple, alice: User, bob: User
 ) -> None:
     agreement = agreed(couple, alice, bob, versions=2)
     for viewport in (DESKTOP, PHONE):
-        page = signed_in(new_context, live_server, alice, viewport)
+        page = signed_in(alice, viewport)
         page.goto(f"/agreements/{agreement.pk}/compare/")
         diff = page.locator(".diff")
         expect(diff.locator("ins")).to_have_text("[added: 2]")
@@ -91,9 +56,9 @@ def test_comparing_versions_keeps_the_screen_reader_words_off_screen_and_underli
 
 
 def test_buttons_show_only_their_own_words_and_keep_the_rest_for_screen_readers(
-    new_context: NewContext, live_server: LiveServer, couple: Couple, alice: User
+    signed_in: SignedIn, couple: Couple, alice: User
 ) -> None:
-    page = signed_in(new_context, live_server, alice, DESKTOP)
+    page = signed_in(alice, DESKTOP)
     page.goto("/schedule/")
     edit = page.get_by_role("button", name="Edit Weekly check-in")
     expect(edit).to_be_visible()
@@ -112,10 +77,10 @@ def test_buttons_show_only_their_own_words_and_keep_the_rest_for_screen_readers(
 
 
 def test_the_six_month_picture_draws_a_week_met_unlike_a_quiet_week(
-    new_context: NewContext, live_server: LiveServer, couple: Couple, alice: User, bob: User
+    signed_in: SignedIn, couple: Couple, alice: User, bob: User
 ) -> None:
-    met_week(couple, alice, bob, weeks_ago=2)
-    page = signed_in(new_context, live_server, alice, DESKTOP)
+    week_of(couple, alice, bob, weeks_ago=2)
+    page = signed_in(alice, DESKTOP)
     page.goto("/checkins/")
     expect(page.get_by_text("Over the last six months you met in 1 week.")).to_be_visible()
     met, quiet = page.locator(".weeks-met .met"), page.locator(".weeks-met .gap")
@@ -126,17 +91,17 @@ def test_the_six_month_picture_draws_a_week_met_unlike_a_quiet_week(
 
 
 def test_action_buttons_sit_at_the_start_of_their_line_not_centred_across_it(
-    new_context: NewContext, live_server: LiveServer, couple: Couple, alice: User, bob: User
+    signed_in: SignedIn, couple: Couple, alice: User, bob: User
 ) -> None:
-    met_week(couple, alice, bob, weeks_ago=1)
-    page = signed_in(new_context, live_server, alice, DESKTOP)
+    week_of(couple, alice, bob, weeks_ago=1)
+    page = signed_in(alice, DESKTOP)
     page.goto("/checkins/")
 
     carried = page.locator(".carried-over li").filter(has_text="yours")
     button = carried.get_by_role("button", name="Mark resolved")
     # Beside the challenge's words, on the same line, not on a full-width line of its own.
     assert box(button)["width"] < box(carried)["width"] / 4
-    assert abs(box(button)["y"] - box(carried.get_by_text("Evenings feel rushed"))["y"]) < 5
+    assert abs(box(button)["y"] - box(carried.get_by_text("Alice's challenge"))["y"]) < 5
 
     resolve = page.locator(".resolve-form").first
     button = resolve.get_by_role("button", name="Mark this challenge resolved")
@@ -146,9 +111,9 @@ def test_action_buttons_sit_at_the_start_of_their_line_not_centred_across_it(
 
 
 def test_on_a_phone_the_header_is_one_row_with_the_pause_and_a_menu_of_the_sections(
-    new_context: NewContext, live_server: LiveServer, couple: Couple, alice: User
+    signed_in: SignedIn, live_server: LiveServer, couple: Couple, alice: User
 ) -> None:
-    page = signed_in(new_context, live_server, alice, PHONE)
+    page = signed_in(alice, PHONE)
     page.goto("/")
     nav = page.get_by_role("navigation", name="Main")
     brand = box(nav.get_by_role("link", name="Hearth"))
@@ -171,9 +136,9 @@ def test_on_a_phone_the_header_is_one_row_with_the_pause_and_a_menu_of_the_secti
 
 
 def test_on_a_desktop_every_section_is_in_the_header_row_and_there_is_no_menu(
-    new_context: NewContext, live_server: LiveServer, couple: Couple, alice: User
+    signed_in: SignedIn, couple: Couple, alice: User
 ) -> None:
-    page = signed_in(new_context, live_server, alice, DESKTOP)
+    page = signed_in(alice, DESKTOP)
     page.goto("/")
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_text("Menu", exact=True)).to_be_hidden()
@@ -185,9 +150,9 @@ def test_on_a_desktop_every_section_is_in_the_header_row_and_there_is_no_menu(
 
 
 def test_during_a_pause_a_phone_still_shows_the_page_in_its_first_half(
-    new_context: NewContext, live_server: LiveServer, couple: Couple, alice: User, bob: User
+    signed_in: SignedIn, couple: Couple, alice: User, bob: User
 ) -> None:
-    alice_page = signed_in(new_context, live_server, alice, DESKTOP)
+    alice_page = signed_in(alice, DESKTOP)
     alice_page.goto("/toolkit/scripts/")
     for noticed in ("my shoulders tighten", "I start to talk faster", "my jaw clenches"):
         alice_page.get_by_label("When I notice").fill(noticed)
@@ -202,7 +167,7 @@ def test_during_a_pause_a_phone_still_shows_the_page_in_its_first_half(
         minutes=45,
     )
 
-    page = signed_in(new_context, live_server, bob, PHONE)
+    page = signed_in(bob, PHONE)
     page.goto("/")
     banner = page.locator(".pause-banner")
     expect(banner).to_contain_text("Alice asked for a pause")
@@ -213,11 +178,11 @@ def test_during_a_pause_a_phone_still_shows_the_page_in_its_first_half(
 
 
 def test_no_page_is_wider_than_a_small_phone(
-    new_context: NewContext, live_server: LiveServer, couple: Couple, alice: User, bob: User
+    signed_in: SignedIn, couple: Couple, alice: User, bob: User
 ) -> None:
-    checkin = met_week(couple, alice, bob, weeks_ago=1)
+    checkin = week_of(couple, alice, bob, weeks_ago=1)
     agreement = agreed(couple, alice, bob, versions=2)
-    page = signed_in(new_context, live_server, alice, SMALL_PHONE)
+    page = signed_in(alice, SMALL_PHONE)
     pages = [
         "/",
         "/checkins/",
@@ -241,9 +206,9 @@ def test_no_page_is_wider_than_a_small_phone(
 
 
 def test_the_printed_therapy_agenda_shows_the_topics_without_the_pause_banner(
-    new_context: NewContext, live_server: LiveServer, couple: Couple, alice: User, bob: User
+    signed_in: SignedIn, couple: Couple, alice: User, bob: User
 ) -> None:
-    page = signed_in(new_context, live_server, alice, DESKTOP)
+    page = signed_in(alice, DESKTOP)
     page.goto("/toolkit/therapy/")
     page.get_by_role("textbox", name="Topic").fill("How we split the chores")
     page.get_by_role("button", name="Save topic").click()

@@ -5,8 +5,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import NewContext, assert_accessible, link_in_email
-
-PASSWORD = "a calm evening walk"
+from tests.factories import PASSWORD
 
 
 def sign_up(page: Page, *, email: str, name: str, time_zone: str) -> None:

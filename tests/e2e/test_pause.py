@@ -4,26 +4,14 @@ import re
 from datetime import timedelta
 
 import time_machine
-from django.conf import settings
 from django.utils import timezone
-from playwright.sync_api import BrowserContext, Locator, Page, expect
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Locator, Page, expect
 
 from agreements.services import PauseDefaults
 from couples.models import Couple, User
-from tests.conftest import client_for
-from tests.e2e.conftest import NewContext, assert_accessible
+from tests.e2e.conftest import SignedIn, assert_accessible
 
 PHRASES = PauseDefaults().signal_phrases
-
-
-def signed_in(new_context: NewContext, live_server: LiveServer, user: User) -> BrowserContext:
-    context = new_context(timezone_id=user.time_zone)
-    session = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-    )
-    return context
 
 
 def tab_to(page: Page, target: Locator, presses: int = 40) -> None:
@@ -35,13 +23,13 @@ def tab_to(page: Page, target: Locator, presses: int = 40) -> None:
 
 
 def test_bob_asks_for_a_pause_and_alice_sees_it_without_reloading(
-    new_context: NewContext, live_server: LiveServer, alice: User, bob: User, couple: Couple
+    signed_in: SignedIn, alice: User, bob: User, couple: Couple
 ) -> None:
-    alice_page = signed_in(new_context, live_server, alice).new_page()
+    alice_page = signed_in(alice)
     alice_page.goto("/")
     expect(alice_page.get_by_text("Welcome home, Alice and Bob.")).to_be_visible()
 
-    bob_page = signed_in(new_context, live_server, bob).new_page()
+    bob_page = signed_in(bob)
     bob_page.goto("/")
     bob_page.get_by_role("link", name="I need a pause").click()
     expect(bob_page.get_by_role("heading", name="Need a pause?")).to_be_visible()
@@ -83,9 +71,9 @@ def test_bob_asks_for_a_pause_and_alice_sees_it_without_reloading(
 
 
 def test_the_pause_button_and_page_work_by_keyboard(
-    new_context: NewContext, live_server: LiveServer, alice: User, couple: Couple
+    signed_in: SignedIn, alice: User, couple: Couple
 ) -> None:
-    page = signed_in(new_context, live_server, alice).new_page()
+    page = signed_in(alice)
     page.goto("/")
     tab_to(page, page.get_by_role("link", name="I need a pause"))
     page.keyboard.press("Enter")

@@ -3,28 +3,19 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from playwright.sync_api import BrowserContext, expect
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import expect
 
-from couples.models import User
 from schedules.models import Schedule
-from tests.conftest import client_for
-from tests.e2e.conftest import NewContext, assert_accessible
+from tests.e2e.conftest import SignedIn, assert_accessible
 from tests.factories import CoupleFactory, UserFactory, pair
 
 
-def signed_in(context: BrowserContext, user: User, live_server: LiveServer) -> BrowserContext:
-    session = client_for(user).cookies["sessionid"].value
-    context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-    return context
-
-
 def test_a_partner_adds_a_ritual_and_sees_its_dates_in_their_own_zone(
-    new_context: NewContext, live_server: LiveServer, transactional_db: None
+    signed_in: SignedIn, transactional_db: None
 ) -> None:
     alice = UserFactory(email="alice@example.com", display_name="Alice", time_zone="Europe/Berlin")
     pair(alice, couple=CoupleFactory(name="Our hearth", time_zone="America/New_York"))
-    page = signed_in(new_context(), alice, live_server).new_page()
+    page = signed_in(alice)
 
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Schedule").click()

@@ -5,16 +5,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from couples.models import Couple
-from tests.e2e.conftest import NewContext, assert_accessible
-from tests.factories import PASSWORD
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+from tests.e2e.conftest import LogIn, NewContext, assert_accessible
 
 
 def open_tool(page: Page, name: str) -> None:
@@ -23,7 +14,9 @@ def open_tool(page: Page, name: str) -> None:
     assert_accessible(page)
 
 
-def test_both_partners_use_the_toolkit(new_context: NewContext, couple: Couple) -> None:
+def test_both_partners_use_the_toolkit(
+    new_context: NewContext, log_in: LogIn, couple: Couple
+) -> None:
     alice = new_context().new_page()
     log_in(alice, "alice@example.com")
     alice.get_by_role("navigation", name="Main").get_by_role("link", name="Toolkit").click()
