@@ -144,7 +144,7 @@ def charlie_client(charlie: User) -> Client:
 # Shared by every app's tests: what a reader sees of a page, and actions taken at one instant.
 
 
-def _visible_words(page: HttpResponse | str) -> str:
+def visible_words(page: HttpResponse | str) -> str:
     body = page if isinstance(page, str) else page.content.decode()
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
@@ -153,7 +153,7 @@ def _visible_words(page: HttpResponse | str) -> str:
 def words() -> Callable[[HttpResponse | str], str]:
     """What a reader sees of a page, or of a piece of one: its text without tags, with
     entities decoded and whitespace collapsed, so assertions match what is on screen."""
-    return _visible_words
+    return visible_words
 
 
 def _run_at_once(*actions: Callable[[], object]) -> list[object]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -16,18 +15,14 @@ from couples.models import Couple, User
 from couples.services import create_couple
 from schedules import services
 from schedules.models import ReminderOptOut, Schedule
+from tests.conftest import visible_words
 from tests.schedules.conftest import make_schedule
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
-def text(response) -> str:
-    """The page as read: tags dropped, white space collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", "", response.content.decode()).split())
-
-
 def activity(client: Client) -> str:
-    return text(client.get("/couple/"))
+    return visible_words(client.get("/couple/"))
 
 
 def friendly_form(**changes: object) -> dict[str, object]:
@@ -60,11 +55,11 @@ def test_a_new_couple_starts_with_the_weekly_check_in(alice: User) -> None:
 def test_each_partner_sees_the_next_dates_in_their_own_zone(
     schedule: Schedule, alice_client: Client, bob_client: Client
 ) -> None:
-    alice_page = text(alice_client.get("/schedule/"))
+    alice_page = visible_words(alice_client.get("/schedule/"))
     assert "Our Sunday talk" in alice_page
     assert "Sunday 8 March 2026, 19:00" in alice_page
     assert "at home" not in alice_page
-    bob_page = text(bob_client.get("/schedule/"))
+    bob_page = visible_words(bob_client.get("/schedule/"))
     assert "Sunday 8 March 2026, 14:00 (19:00 at home, Europe/Berlin)" in bob_page
     assert "Sunday 15 March 2026, 14:00" in bob_page
     assert "24 hours before, 1 hour before" in bob_page
@@ -176,7 +171,9 @@ def test_an_edit_on_a_stale_page_says_what_happened_and_keeps_what_was_typed(
         f"/schedule/{schedule.pk}/",
         friendly_form(title="Alice's title", frequency="weekly", version="1"),
     )
-    assert "Your partner changed this schedule while you were editing it." in text(response)
+    assert "Your partner changed this schedule while you were editing it." in visible_words(
+        response
+    )
     page = response.content.decode()
     assert 'value="Alice&#x27;s title"' in page
     assert 'name="version" value="2"' in page
@@ -201,7 +198,7 @@ def test_saving_an_edit_of_a_schedule_deleted_meanwhile_says_so(
         follow=True,
     )
     assert response.status_code == 200
-    assert "This schedule was deleted meanwhile." in text(response)
+    assert "This schedule was deleted meanwhile." in visible_words(response)
     assert not Schedule.objects.filter(pk=schedule.pk).exists()
 
 
@@ -211,7 +208,7 @@ def test_pausing_and_resuming_are_logged(
     alice_client.post(f"/schedule/{schedule.pk}/pause/", {"paused": "1"})
     schedule.refresh_from_db()
     assert (schedule.paused_at is not None, schedule.next_reminder_at) == (True, None)
-    assert "Paused." in text(bob_client.get("/schedule/"))
+    assert "Paused." in visible_words(bob_client.get("/schedule/"))
     # Bob's click on a stale "Pause" button changes nothing.
     bob_client.post(f"/schedule/{schedule.pk}/pause/", {"paused": "1"})
     bob_client.post(f"/schedule/{schedule.pk}/pause/", {"paused": "0"})
@@ -228,7 +225,7 @@ def test_a_pause_button_without_its_choice_changes_nothing(
     schedule: Schedule, alice_client: Client
 ) -> None:
     response = alice_client.post(f"/schedule/{schedule.pk}/pause/", {}, follow=True)
-    assert "Please press Pause or Resume again." in text(response)
+    assert "Please press Pause or Resume again." in visible_words(response)
     schedule.refresh_from_db()
     assert (schedule.paused_at, schedule.version) == (None, 1)
 
@@ -236,7 +233,9 @@ def test_a_pause_button_without_its_choice_changes_nothing(
 def test_deleting_asks_first_then_removes_and_logs(
     schedule: Schedule, alice_client: Client, bob_client: Client
 ) -> None:
-    assert "Delete “Our Sunday talk”?" in text(alice_client.get(f"/schedule/{schedule.pk}/delete/"))
+    assert "Delete “Our Sunday talk”?" in visible_words(
+        alice_client.get(f"/schedule/{schedule.pk}/delete/")
+    )
     alice_client.post(f"/schedule/{schedule.pk}/delete/")
     assert not Schedule.objects.filter(pk=schedule.pk).exists()
     assert "Alice removed “Our Sunday talk” from the schedule" in activity(bob_client)
@@ -260,7 +259,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in(schedule: Schedule) -> None:
 def test_each_partner_chooses_their_own_reminders_in_settings(
     schedule: Schedule, alice: User, alice_client: Client, bob_client: Client
 ) -> None:
-    page = text(alice_client.get("/settings/"))
+    page = visible_words(alice_client.get("/settings/"))
     assert "Reminder emails" in page
     assert "24 hours before" in page
     alice_client.post("/schedule/reminders/", {f"schedule_{schedule.pk}": ["60"]})
@@ -319,8 +318,8 @@ def test_the_home_card_shows_the_next_conversation_in_the_viewers_zone(
     schedule: Schedule, bob_client: Client
 ) -> None:
     with time_machine.travel(NOW, tick=False):
-        page = text(bob_client.get("/"))
-    assert "Next: Our Sunday talk, Sunday 8 March, 14:00 (your time)." in page
+        page = visible_words(bob_client.get("/"))
+    assert "Next: Our Sunday talk, Sunday 8 March, 14:00 (your time)" in page
 
 
 @pytest.mark.parametrize("count", [1, 20])
