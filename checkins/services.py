@@ -653,7 +653,9 @@ def week_agenda(*, membership: Membership, checkin: CheckIn) -> Agenda:
     return Agenda(
         last_step=earlier.closed().steps_seen_by(membership).first(),
         agreements_due=list(Agreement.objects.due_for_revisit(couple, today)) if is_current else [],
-        repairs_due=list(Repair.objects.follow_ups_due(couple, today)) if is_current else [],
+        repairs_due=list(Repair.objects.visible_to(membership).follow_ups_due(today))
+        if is_current
+        else [],
         pauses=list(pauses.filter(ended_at__isnull=False)),
     )
 
