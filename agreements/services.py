@@ -223,6 +223,25 @@ def withdraw(*, agreement: Agreement, proposal_id: int | None, by: User) -> None
         )
 
 
+def on_member_left(sender: object, *, couple: Couple, user: User, **kwargs: object) -> None:
+    """Someone who leaves withdraws what they proposed: nobody in the couple stands behind it
+    any more, and whoever joins next never finds the former partner's words waiting for an
+    answer."""
+    now = timezone.now()
+    open_proposals = (
+        AgreementVersion.objects.for_couple(couple)
+        .filter(status=Status.OPEN, proposed_by=user)
+        .select_related("agreement")
+    )
+    for proposal in open_proposals:
+        if _close(proposal, Status.WITHDRAWN, by=user, now=now):
+            log(
+                couple=couple,
+                actor=user,
+                message=_("withdrew the proposal for “%(t)s”") % {"t": proposal.agreement.title},
+            )
+
+
 def expire_overdue_proposals(*, now: datetime) -> int:
     """Mark every overdue open proposal as expired, once: a run that loses the conditional
     UPDATE to another run (or to an answer) leaves that proposal alone. Returns how many."""

@@ -646,7 +646,7 @@ def week_agenda(*, membership: Membership, checkin: CheckIn) -> Agenda:
     couple = membership.couple
     start = to_utc(datetime.combine(checkin.week_start, time()), couple.tz)
     end = to_utc(datetime.combine(checkin.week_start + timedelta(days=7), time()), couple.tz)
-    pauses = PauseSignal.objects.for_couple(couple).between(start, end)
+    pauses = PauseSignal.objects.visible_to(membership).between(start, end)
     is_current = checkin.week_start == current_week(couple)
     today = timezone.localdate(timezone=couple.tz)
     earlier = CheckIn.objects.for_couple(couple).filter(week_start__lt=checkin.week_start)

@@ -138,6 +138,16 @@ class Invitation(models.Model):
         return ""
 
 
+class ActivityEntryQuerySet(models.QuerySet["ActivityEntry"]):
+    def for_couple(self, couple: Couple) -> ActivityEntryQuerySet:
+        return self.filter(couple=couple)
+
+    def visible_to(self, membership: Membership) -> ActivityEntryQuerySet:
+        """What changed since `membership`'s member joined: the log of the partners before them
+        (the agreements they proposed and declined) stays theirs."""
+        return self.for_couple(membership.couple).filter(created_at__gte=membership.joined_at)
+
+
 class ActivityEntry(models.Model):
     """What changed in the couple space, readable by both partners. Plain facts, no scoring."""
 
@@ -147,6 +157,8 @@ class ActivityEntry(models.Model):
     )
     message = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ActivityEntryQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]

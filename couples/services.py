@@ -18,7 +18,7 @@ from couples.models import (
     User,
     hash_token,
 )
-from couples.signals import couple_created
+from couples.signals import couple_created, member_left
 from couples.tasks import send_invitation
 
 
@@ -164,4 +164,5 @@ def leave_couple(*, user: User) -> None:
         return
     now = timezone.now()
     couple.invitations.open(now).update(revoked_at=now)
+    member_left.send(sender=Couple, couple=couple, user=user)
     log(couple=couple, actor=user, message=_("left the space"))
