@@ -11,7 +11,7 @@ from django.utils import timezone
 from agreements import services
 from agreements.models import Agreement, AgreementVersion, PauseSignal
 from couples.models import Couple, User
-from tests.agreements.conftest import Propose, agreed, text
+from tests.agreements.conftest import Post, Propose, agreed, text
 from tests.agreements.test_pause import make_past_pauses
 from tests.conftest import join_as_new_partner
 
@@ -213,3 +213,22 @@ def test_past_pauses_from_before_she_joined_are_not_hers_to_look_back_on(
     assert "fay-pause" in page
     assert "“Past pause" not in page
     assert f"Past pause {past - 1}" in text(alice_client.get("/pause/"))
+
+
+def test_a_former_partners_pause_ends_when_someone_new_joins(
+    couple: Couple, alice_client: Client, bob_client: Client, start: Post
+) -> None:
+    start(bob_client, phrase="own", own="bob-pause-words")
+    bob_client.post("/couple/leave/")
+    # Alice keeps the calm page Bob's pause gave her until she is ready...
+    assert "bob-pause-words" in text(alice_client.get("/pause/"))
+    # ...or until she invites someone new: the pause was between her and Bob.
+    fay, fay_client = join_as_new_partner(alice_client, "Fay")
+
+    pause = PauseSignal.objects.get()
+    assert pause.ended_at is not None
+    for path in ("/", "/pause/", "/pause/banner/", "/checkins/this-week/"):
+        assert "bob-pause-words" not in text(fay_client.get(path, follow=True)), path
+    assert "A former partner asked for a pause" not in text(alice_client.get("/pause/"))
+    start(fay_client, phrase="own", own="fay-pause-words")
+    assert PauseSignal.objects.get(ended_at__isnull=True).sender == fay
