@@ -46,7 +46,6 @@ def create_couple(*, user: User, name: str, time_zone: str) -> Couple:
 
 
 @transaction.atomic
-@transaction.atomic
 def update_couple(*, couple: Couple, by: User, name: str, time_zone: str) -> None:
     couple.name, couple.time_zone = name, time_zone
     couple.save(update_fields=["name", "time_zone"])
@@ -58,6 +57,7 @@ def update_profile(*, user: User, display_name: str, time_zone: str) -> None:
     user.save(update_fields=["display_name", "time_zone"])
 
 
+@transaction.atomic
 def invite_partner(*, couple: Couple, inviter: User, email: str = "") -> tuple[Invitation, str]:
     """Make a new invitation, replacing any open one, and email it when an address is given.
     Returns the invitation and its token (the only time the token exists in clear)."""
