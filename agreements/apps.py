@@ -9,8 +9,12 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from agreements import banner
+        from agreements import banner, services
+        from couples.signals import member_joined, member_left
         from toolkit.models import TriggerScript
+
+        member_left.connect(services.on_member_left, dispatch_uid="agreements.member_left")
+        member_joined.connect(services.on_member_joined, dispatch_uid="agreements.member_joined")
 
         # The pause banner shows the sender's shared trigger scripts; the toolkit app does not
         # need to know that.

@@ -15,7 +15,7 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -29,7 +29,7 @@ from agreements.limits import (
     in_words,
     in_words_lazy,
 )
-from couples.models import Couple, User
+from couples.models import Couple, Membership, User
 
 TEXT_MAX_LENGTH = 5000
 PAUSE_PHRASE_MAX_LENGTH = 200
@@ -46,6 +46,16 @@ class Category(models.TextChoices):
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def for_couple(self, couple: Couple) -> AgreementQuerySet:
         return self.filter(couple=couple)
+
+    def visible_to(self, membership: Membership) -> AgreementQuerySet:
+        """The agreements `membership`'s member finds: those in force, which carry over to
+        whoever joins (they are the couple's rules, open to change by proposal), and those
+        proposed, answered or open since they joined. One retired, or never in force, before
+        they came stays with the partners who were there."""
+        since = AgreementVersion.objects.filter(agreement=OuterRef("pk")).filter(_since(membership))
+        return self.for_couple(membership.couple).filter(
+            Q(status=Agreement.Status.ACTIVE) | Exists(since)
+        )
 
     def due_for_revisit(self, couple: Couple, today: date) -> AgreementQuerySet:
         """Agreements in force whose "revisit by" date has come (`today` in the couple's home
@@ -96,9 +106,44 @@ class Agreement(models.Model):
         return self.versions.open(now).select_related("proposed_by").first()
 
 
+def _since(membership: Membership) -> Q:
+    """Versions proposed or answered since `membership`'s member joined, or open now (an open
+    proposal waits for whoever is the partner now)."""
+    joined = membership.joined_at
+    return (
+        Q(created_at__gte=joined)
+        | Q(responded_at__gte=joined)
+        | Q(status=AgreementVersion.Status.OPEN)
+    )
+
+
 class AgreementVersionQuerySet(models.QuerySet["AgreementVersion"]):
     def for_couple(self, couple: Couple) -> AgreementVersionQuerySet:
         return self.filter(agreement__couple=couple)
+
+    def visible_to(self, membership: Membership) -> AgreementVersionQuerySet:
+        """The wordings `membership`'s member may read: the one in force when they joined, and
+        every one proposed, answered or open since. What the partners before them proposed,
+        declined or withdrew stays between them, and so does the note that came with the
+        wording then in force: each version's note as this member may read it is `seen_note`."""
+        in_force_then = (
+            AgreementVersion.objects.filter(
+                agreement=OuterRef("agreement"), responded_at__lt=membership.joined_at
+            )
+            .accepted()
+            .order_by("-number")
+            .values("pk")[:1]
+        )
+        since = _since(membership)
+        return (
+            self.for_couple(membership.couple)
+            .filter(since | Q(pk=Subquery(in_force_then)))
+            .annotate(
+                seen_note=Case(
+                    When(since, then=F("note")), default=Value(""), output_field=CharField()
+                )
+            )
+        )
 
     def open(self, now: datetime) -> AgreementVersionQuerySet:
         """Proposals still waiting for an answer. An overdue one counts as expired even before
@@ -248,6 +293,11 @@ class EmailPreference(models.Model):
 class PauseSignalQuerySet(models.QuerySet["PauseSignal"]):
     def for_couple(self, couple: Couple) -> PauseSignalQuerySet:
         return self.filter(couple=couple)
+
+    def visible_to(self, membership: Membership) -> PauseSignalQuerySet:
+        """The pauses `membership`'s member may look back on: those begun since they joined.
+        The pauses of the partners before them stay between them."""
+        return self.for_couple(membership.couple).filter(started_at__gte=membership.joined_at)
 
     def between(self, start: datetime, end: datetime) -> PauseSignalQuerySet:
         """Pauses that began in [start, end), oldest first: for the check-in agenda."""

@@ -223,6 +223,39 @@ def withdraw(*, agreement: Agreement, proposal_id: int | None, by: User) -> None
         )
 
 
+def on_member_left(sender: object, *, couple: Couple, user: User, **kwargs: object) -> None:
+    """Someone who leaves withdraws what they proposed: nobody in the couple stands behind it
+    any more, and whoever joins next never finds the former partner's words waiting for an
+    answer."""
+    now = timezone.now()
+    open_proposals = (
+        AgreementVersion.objects.for_couple(couple)
+        .filter(status=Status.OPEN, proposed_by=user)
+        .select_related("agreement")
+    )
+    for proposal in open_proposals:
+        if _close(proposal, Status.WITHDRAWN, by=user, now=now):
+            log(
+                couple=couple,
+                actor=user,
+                message=_("withdrew the proposal for “%(t)s”") % {"t": proposal.agreement.title},
+            )
+
+
+def on_member_joined(sender: object, *, couple: Couple, user: User, **kwargs: object) -> None:
+    """Someone joins: a pause still on from a partner who has left ends. It belonged to a
+    conversation between the partners before, and its words are not the newcomer's to read.
+    Its reason is the sender's: by leaving, they ended their part in it."""
+    members = couple.memberships.values("user_id")
+    PauseSignal.objects.for_couple(couple).filter(ended_at__isnull=True).exclude(
+        sender_id__in=members
+    ).update(
+        ended_at=timezone.now(),
+        end_reason=PauseSignal.EndReason.SENDER,
+        version=F("version") + 1,
+    )
+
+
 def expire_overdue_proposals(*, now: datetime) -> int:
     """Mark every overdue open proposal as expired, once: a run that loses the conditional
     UPDATE to another run (or to an answer) leaves that proposal alone. Returns how many."""

@@ -24,7 +24,13 @@ from agreements.forms import (
     RetireForm,
     StartForm,
 )
-from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
+from agreements.models import (
+    Agreement,
+    AgreementVersion,
+    AgreementVersionQuerySet,
+    Category,
+    PauseSignal,
+)
 from couples import access
 from couples.services import RefusedError
 
@@ -41,7 +47,9 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     }
     rows = [
         (a, open_proposals.get(a.pk))
-        for a in Agreement.objects.for_couple(couple).select_related("current")
+        for a in Agreement.objects.visible_to(access.current_membership(request)).select_related(
+            "current"
+        )
     ]
     ctx = {
         "awaiting": [(a, p) for a, p in rows if p and p.awaits(user, now)],
@@ -210,7 +218,7 @@ def agreement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """Any two wordings from the history, as a word-level diff (older first)."""
     agreement = _agreement(request, pk)
-    history = list(agreement.versions.select_related("proposed_by"))
+    history = list(_history(request, agreement).select_related("proposed_by"))
     form = CompareForm(request.GET or None, history=history)
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Choose two versions from the lists."))
@@ -238,8 +246,13 @@ def email_preference(request: HttpRequest) -> HttpResponse:
 
 def _agreement(request: HttpRequest, pk: int) -> Agreement:
     couple = access.current_couple(request)
-    queryset = Agreement.objects.select_related("couple", "current")
-    return access.get_for_couple(queryset, couple, pk=pk)
+    visible = Agreement.objects.visible_to(access.current_membership(request))
+    return access.get_for_couple(visible.select_related("couple", "current"), couple, pk=pk)
+
+
+def _history(request: HttpRequest, agreement: Agreement) -> AgreementVersionQuerySet:
+    """The agreement's versions the signed-in person may read, newest first."""
+    return agreement.versions.visible_to(access.current_membership(request))
 
 
 def _detail(
@@ -251,7 +264,7 @@ def _detail(
 ) -> HttpResponse:
     user = access.member(request)
     now = timezone.now()
-    history = list(agreement.versions.select_related("proposed_by", "responded_by"))
+    history = list(_history(request, agreement).select_related("proposed_by", "responded_by"))
     proposal = next((v for v in history if v.is_open(now)), None)
     current = agreement.current
     ctx = {
@@ -322,7 +335,8 @@ def pause(request: HttpRequest) -> HttpResponse:
             "extend_form": ExtendForm() if current.can_extend(now) else None,
         }
     else:
-        ctx["past"] = PauseSignal.objects.for_couple(couple).ended()[:RECENT_PAUSES]
+        past = PauseSignal.objects.visible_to(access.current_membership(request)).ended()
+        ctx["past"] = past[:RECENT_PAUSES]
     return render(request, "agreements/pause.html", ctx)
 
 

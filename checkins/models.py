@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta
 from typing import ClassVar
 
 from django.db import models
-from django.db.models import ExpressionWrapper, F, Q
+from django.db.models import Case, ExpressionWrapper, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from couples.models import Couple, User
+from couples.models import Couple, Membership, User
 from toolkit.models import Phrase, PhraseGroup
 
 LIMIT = 1000
@@ -93,19 +93,49 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
     def for_couple(self, couple: Couple) -> CheckInQuerySet:
         return self.filter(couple=couple)
 
-    def revealed(self) -> CheckInQuerySet:
-        """Weeks both partners shared: the weeks "met" in the history's picture."""
-        return self.filter(revealed_at__isnull=False)
+    def met_by(self, membership: Membership) -> CheckInQuerySet:
+        """The weeks "met" in the history's picture of `membership`'s member: the weeks opened
+        since they joined, and the weeks where their own shared entry opened."""
+        opened = Entry.objects.filter(author_id=membership.user_id, revealed_at__isnull=False)
+        return self.filter(couple_id=membership.couple_id).filter(
+            Q(revealed_at__gte=membership.joined_at) | Q(pk__in=opened.values("checkin"))
+        )
 
     def closed(self) -> CheckInQuerySet:
         """Weeks closed with a small step both partners agreed on."""
         return self.filter(closed_at__isnull=False)
 
-    def matching(self, q: str, entries: EntryQuerySet) -> CheckInQuerySet:
-        """Weeks with `q` in one of `entries` (pass only what the reader may read) or in the
-        step they chose, ignoring case."""
-        found = entries.matching(q).values("checkin")
-        return self.filter(Q(pk__in=found) | Q(next_step__icontains=q))
+    def visible_to(self, membership: Membership) -> CheckInQuerySet:
+        """The weeks of `membership`'s couple its member finds in their history: the weeks begun
+        or opened since they joined, and the weeks that hold their own entry. The weeks the
+        partners kept before someone joined stay between those who were there."""
+        joined = membership.joined_at
+        own = Entry.objects.filter(author_id=membership.user_id).values("checkin")
+        return self.filter(couple_id=membership.couple_id).filter(
+            Q(created_at__gte=joined) | Q(revealed_at__gte=joined) | Q(pk__in=own)
+        )
+
+    def with_step_for(self, membership: Membership) -> CheckInQuerySet:
+        """Each week's small step as `membership`'s member may read it, as `step_seen`: a step
+        proposed before they joined reads as none (`CheckIn.step_for` says the same)."""
+        return self.annotate(
+            step_seen=Case(
+                When(next_step_at__gte=membership.joined_at, then=F("next_step")),
+                default=Value(""),
+                output_field=models.TextField(),
+            )
+        )
+
+    def steps_seen_by(self, membership: Membership) -> CheckInQuerySet:
+        """Weeks whose step was proposed since `membership`'s member joined."""
+        return self.filter(next_step_at__gte=membership.joined_at)
+
+    def matching(self, q: str, membership: Membership) -> CheckInQuerySet:
+        """Weeks with `q`, ignoring case, in an entry or in the chosen step that `membership`'s
+        member may read."""
+        found = Entry.objects.visible_to(membership).matching(q).values("checkin")
+        step = Q(next_step__icontains=q, next_step_at__gte=membership.joined_at)
+        return self.filter(Q(pk__in=found) | step)
 
     def poll(self, *, user_id: int, week_start: date) -> Poll | None:
         """The week starting `week_start` of `user_id`'s couple, for the status poll, in one
@@ -178,16 +208,27 @@ class CheckIn(models.Model):
     def closed(self) -> bool:
         return self.closed_at is not None
 
+    def step_for(self, membership: Membership) -> str:
+        """The small step as `membership`'s member may read it: one proposed before they joined
+        was the former partners' and reads as none (`CheckInQuerySet.with_step_for`)."""
+        if self.next_step_at is None or self.next_step_at < membership.joined_at:
+            return ""
+        return self.next_step
+
 
 class EntryQuerySet(models.QuerySet["Entry"]):
     def for_couple(self, couple: Couple) -> EntryQuerySet:
         return self.filter(checkin__couple=couple)
 
-    def visible_to(self, user: User) -> EntryQuerySet:
-        """What `user` may read: their own entries, and the entries that were revealed. A draft,
-        or an entry shared by someone who left before the week opened, stays unread for good.
-        Every page, partial, search and export reads entries through this."""
-        return self.filter(Q(author=user) | Q(revealed_at__isnull=False))
+    def visible_to(self, membership: Membership) -> EntryQuerySet:
+        """What `membership`'s member may read in their couple: their own entries, and the
+        entries revealed since they joined. A draft, an entry shared by someone who left before
+        the week opened, and whatever the partners revealed to each other before this person
+        joined stay unread by them for good. Every page, partial, search and export reads
+        entries through this."""
+        return self.filter(checkin__couple_id=membership.couple_id).filter(
+            Q(author_id=membership.user_id) | Q(revealed_at__gte=membership.joined_at)
+        )
 
     def progress(self) -> dict[int | None, datetime | None]:
         """When each author shared their entry (None for a draft), and nothing of their words:
@@ -297,10 +338,12 @@ class ReflectionQuerySet(models.QuerySet["Reflection"]):
     def for_couple(self, couple: Couple) -> ReflectionQuerySet:
         return self.filter(entry__checkin__couple=couple)
 
-    def visible_to(self, user: User) -> ReflectionQuerySet:
-        """A reflection is read where its entry is: with the entry's author, or once the entry
-        was revealed (see `EntryQuerySet.visible_to`)."""
-        return self.filter(Q(entry__author=user) | Q(entry__revealed_at__isnull=False))
+    def visible_to(self, membership: Membership) -> ReflectionQuerySet:
+        """A reflection is read where its entry is: by the entry's author, and by whoever was a
+        member when the entry was revealed (see `EntryQuerySet.visible_to`)."""
+        return self.filter(entry__checkin__couple_id=membership.couple_id).filter(
+            Q(entry__author_id=membership.user_id) | Q(entry__revealed_at__gte=membership.joined_at)
+        )
 
 
 class Reflection(models.Model):

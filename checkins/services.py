@@ -20,7 +20,7 @@ from checkins.models import (
     Reflection,
     current_week,
 )
-from couples.models import Couple, User
+from couples.models import Couple, Membership, User
 from couples.services import RefusedError
 from schedules.models import to_utc
 from toolkit.models import Repair
@@ -28,14 +28,16 @@ from toolkit.models import Repair
 ENTRY_FIELDS = ("small_win", "challenge", "appreciation", "help_wanted", "feelings")
 
 
-def open_week(*, couple: Couple, monday: date) -> CheckIn | None:
-    """The couple's check-in for the week starting `monday`. This week's is created on the first
-    visit; an earlier week without one stays empty (None); a later week is refused."""
+def open_week(*, membership: Membership, monday: date) -> CheckIn | None:
+    """The couple's check-in for the week starting `monday`, as `membership`'s member may open
+    it. This week's is created on the first visit; an earlier week without one, or one the
+    partners kept before this person joined, stays empty (None); a later week is refused."""
+    couple = membership.couple
     this_week = current_week(couple)
     if monday > this_week:
         raise RefusedError(_("That week hasn't begun yet. Here is this week instead."))
     if monday < this_week:
-        return CheckIn.objects.for_couple(couple).filter(week_start=monday).first()
+        return CheckIn.objects.visible_to(membership).filter(week_start=monday).first()
     checkin, _created = CheckIn.objects.get_or_create(couple=couple, week_start=monday)
     return checkin
 
@@ -233,20 +235,25 @@ class Agenda:
         return not (self.last_step or self.agreements_due or self.repairs_due or self.pauses)
 
 
-def week_agenda(*, couple: Couple, checkin: CheckIn) -> Agenda:
-    """The small step chosen in the last closed week before this one; on the current week, the
-    agreements and repair follow-ups whose day has come (today in the couple's home zone); and
-    the pauses that began and ended within the week, as plain entries."""
+def week_agenda(*, membership: Membership, checkin: CheckIn) -> Agenda:
+    """What `membership`'s member finds on a week's agenda: the small step chosen in the last
+    closed week before this one; on the current week, the agreements and repair follow-ups
+    whose day has come (today in the couple's home zone); and the pauses that began and ended
+    within the week, as plain entries. A step, repair or pause from before they joined stays
+    between the partners who were there."""
+    couple = membership.couple
     start = to_utc(datetime.combine(checkin.week_start, time()), couple.tz)
     end = to_utc(datetime.combine(checkin.week_start + timedelta(days=7), time()), couple.tz)
-    pauses = PauseSignal.objects.for_couple(couple).between(start, end)
+    pauses = PauseSignal.objects.visible_to(membership).between(start, end)
     is_current = checkin.week_start == current_week(couple)
     today = timezone.localdate(timezone=couple.tz)
     earlier = CheckIn.objects.for_couple(couple).filter(week_start__lt=checkin.week_start)
     return Agenda(
-        last_step=earlier.closed().first(),
+        last_step=earlier.closed().steps_seen_by(membership).first(),
         agreements_due=list(Agreement.objects.due_for_revisit(couple, today)) if is_current else [],
-        repairs_due=list(Repair.objects.follow_ups_due(couple, today)) if is_current else [],
+        repairs_due=list(Repair.objects.visible_to(membership).follow_ups_due(today))
+        if is_current
+        else [],
         pauses=list(pauses.filter(ended_at__isnull=False)),
     )
 
@@ -273,18 +280,18 @@ class History:
         return sum(week.met for week in self.picture)
 
 
-def history(*, couple: Couple, reader: User, q: str = "") -> History:
-    """Every week of the couple, newest first, with what `reader` may read of it; with `q`,
-    only the weeks whose readable words or chosen step contain it."""
-    readable = Entry.objects.for_couple(couple).visible_to(reader).select_related("author")
-    weeks = CheckIn.objects.for_couple(couple)
+def history(*, membership: Membership, q: str = "") -> History:
+    """The weeks `membership`'s member may open, newest first, with what they may read of
+    each; with `q`, only the weeks whose readable words or chosen step contain it."""
+    couple = membership.couple
+    readable = Entry.objects.visible_to(membership).select_related("author")
+    weeks = CheckIn.objects.visible_to(membership).with_step_for(membership)
     if q:
-        weeks = weeks.matching(q, readable)
+        weeks = weeks.matching(q, membership)
     this_week = current_week(couple)
     first = this_week - timedelta(weeks=PICTURE_WEEKS - 1)
     met = set(
-        CheckIn.objects.for_couple(couple)
-        .revealed()
+        CheckIn.objects.met_by(membership)
         .filter(week_start__gte=first)
         .values_list("week_start", flat=True)
     )

@@ -76,7 +76,7 @@ def _existing_week(couple: Couple, week: str) -> CheckIn:
 
 def _readable_entry(request: HttpRequest, couple: Couple, checkin: CheckIn, pk: int) -> Entry:
     """One entry of the week that the signed-in person may read; anything else is a 404."""
-    entries = Entry.objects.for_couple(couple).visible_to(access.member(request))
+    entries = Entry.objects.visible_to(access.current_membership(request))
     return get_object_or_404(entries, checkin=checkin, pk=pk)
 
 
@@ -84,6 +84,7 @@ def _week_context(
     request: HttpRequest, couple: Couple, checkin: CheckIn, form: EntryForm | None = None
 ) -> dict[str, object]:
     user = access.member(request)
+    membership = access.current_membership(request)
     partners = access.partners(couple)
     partner = next((p for p in partners if p.pk != user.pk), None)
     this_week = Entry.objects.for_couple(couple).filter(checkin=checkin)
@@ -92,7 +93,7 @@ def _week_context(
     progress = this_week.progress()
     reflections = Reflection.objects.for_couple(couple).select_related("listener")
     entries = list(
-        this_week.visible_to(user)
+        this_week.visible_to(membership)
         .select_related("author")
         .prefetch_related(Prefetch("reflections", reflections))
     )
@@ -113,7 +114,8 @@ def _week_context(
         "partner_status": Status.of(progress, partner.pk if partner else None),
         "entries": entries,
         "form": form,
-        "agenda": services.week_agenda(couple=couple, checkin=checkin),
+        "step": checkin.step_for(membership),
+        "agenda": services.week_agenda(membership=membership, checkin=checkin),
     }
 
 
@@ -128,6 +130,7 @@ def this_week(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def week(request: HttpRequest, week: str) -> HttpResponse:
     couple = access.current_couple(request)
+    membership = access.current_membership(request)
     monday = parse_week(week)
     if monday is None:
         return _refusal_page(
@@ -135,7 +138,7 @@ def week(request: HttpRequest, week: str) -> HttpResponse:
             _("“%(week)s” isn't a week Hearth knows. Weeks look like 2026-W48.") % {"week": week},
         )
     try:
-        checkin = services.open_week(couple=couple, monday=monday)
+        checkin = services.open_week(membership=membership, monday=monday)
     except RefusedError as e:
         messages.info(request, str(e))
         return redirect("checkin_this_week")
@@ -253,10 +256,8 @@ def status(request: HtmxHttpRequest, week: str) -> HttpResponse:
 def _reflection(request: HttpRequest, couple: Couple, week: str, pk: int) -> Reflection:
     """One reflection of an opened week that the signed-in person may read; else a 404."""
     checkin = _existing_week(couple, week)
-    reflections = (
-        Reflection.objects.for_couple(couple)
-        .visible_to(access.member(request))
-        .select_related("entry__checkin")
+    reflections = Reflection.objects.visible_to(access.current_membership(request)).select_related(
+        "entry__checkin"
     )
     return get_object_or_404(
         reflections, entry__checkin=checkin, entry__checkin__revealed_at__isnull=False, pk=pk
@@ -405,11 +406,10 @@ def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 @access.couple_required
 @require_http_methods(["GET"])
 def history(request: HttpRequest) -> HttpResponse:
-    user = access.member(request)
     couple = access.current_couple(request)
     search = SearchForm(request.GET)
     q = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    found = services.history(couple=couple, reader=user, q=q)
+    found = services.history(membership=access.current_membership(request), q=q)
     page = Paginator(found.weeks, HISTORY_PAGE_SIZE).get_page(search.cleaned_data.get("page"))
     ctx = {
         "couple": couple,

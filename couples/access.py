@@ -18,20 +18,26 @@ from couples.models import Couple, Membership, User
 
 View = Callable[..., HttpResponse]
 
-_CACHE_ATTR = "_hearth_couple"
+_CACHE_ATTR = "_hearth_membership"
 
 
-def member_couple(request: HttpRequest) -> Couple | None:
-    """The signed-in person's couple, or None. Looked up once per request."""
+def member_membership(request: HttpRequest) -> Membership | None:
+    """The signed-in person's place in their couple, or None. Looked up once per request."""
     if not request.user.is_authenticated:
         return None
     if not hasattr(request, _CACHE_ATTR):
         membership = (
             Membership.objects.select_related("couple").filter(user_id=request.user.pk).first()
         )
-        setattr(request, _CACHE_ATTR, membership.couple if membership else None)
-    couple: Couple | None = getattr(request, _CACHE_ATTR)
-    return couple
+        setattr(request, _CACHE_ATTR, membership)
+    found: Membership | None = getattr(request, _CACHE_ATTR)
+    return found
+
+
+def member_couple(request: HttpRequest) -> Couple | None:
+    """The signed-in person's couple, or None. Looked up once per request."""
+    membership = member_membership(request)
+    return membership.couple if membership else None
 
 
 def member(request: HttpRequest) -> User:
@@ -46,6 +52,15 @@ def current_couple(request: HttpRequest) -> Couple:
     if couple is None:
         raise Http404
     return couple
+
+
+def current_membership(request: HttpRequest) -> Membership:
+    """The membership of a view wrapped in `couple_required`: its `joined_at` bounds what the
+    person may read of what was shared in the couple before they joined."""
+    membership = member_membership(request)
+    if membership is None:
+        raise Http404
+    return membership
 
 
 def couple_required(view: View) -> View:

@@ -10,7 +10,6 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -142,15 +141,14 @@ class Invitation(models.Model):
         return ""
 
 
-class ActivityQuerySet(models.QuerySet["ActivityEntry"]):
-    def for_couple(self, couple: Couple) -> ActivityQuerySet:
+class ActivityEntryQuerySet(models.QuerySet["ActivityEntry"]):
+    def for_couple(self, couple: Couple) -> ActivityEntryQuerySet:
         return self.filter(couple=couple)
 
-    def seen_by(self, user: User) -> ActivityQuerySet:
-        """What happened since `user` joined their couple: what came before stays between the
-        people who were there."""
-        joined = Membership.objects.filter(user=user).values("joined_at")[:1]
-        return self.filter(created_at__gte=Subquery(joined))
+    def visible_to(self, membership: Membership) -> ActivityEntryQuerySet:
+        """What changed since `membership`'s member joined: the log of the partners before them
+        (the agreements they proposed and declined) stays theirs."""
+        return self.for_couple(membership.couple).filter(created_at__gte=membership.joined_at)
 
 
 class ActivityEntry(models.Model):
@@ -163,7 +161,7 @@ class ActivityEntry(models.Model):
     message = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    objects = ActivityQuerySet.as_manager()
+    objects = ActivityEntryQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]

@@ -18,7 +18,7 @@ from couples.models import (
     User,
     hash_token,
 )
-from couples.signals import couple_created
+from couples.signals import couple_created, member_joined, member_left
 from couples.tasks import send_invitation
 
 
@@ -146,6 +146,7 @@ def accept_invitation(*, token: str, user: User) -> Couple:
         invitation.accepted_at = now
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
+        member_joined.send(sender=Couple, couple=invitation.couple, user=user)
         log(couple=invitation.couple, actor=user, message=_("joined the space"))
     return invitation.couple
 
@@ -164,4 +165,5 @@ def leave_couple(*, user: User) -> None:
         return
     now = timezone.now()
     Invitation.objects.for_couple(couple).open(now).update(revoked_at=now)
+    member_left.send(sender=Couple, couple=couple, user=user)
     log(couple=couple, actor=user, message=_("left the space"))

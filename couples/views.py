@@ -16,10 +16,7 @@ from couples.forms import (
     ProfileForm,
 )
 from couples.middleware import remember_time_zone
-from couples.models import (
-    ActivityEntry,
-    Invitation,
-)
+from couples.models import ActivityEntry, Invitation
 
 PENDING_INVITE = "pending_invitation_token"
 NEW_INVITE_LINK = "new_invitation_link"
@@ -69,11 +66,8 @@ def couple_settings(request: HttpRequest) -> HttpResponse:
         return redirect("couple")
     partners = access.partners(couple)
     member_ids = {p.pk for p in partners}
-    activity = (
-        ActivityEntry.objects.for_couple(couple)
-        .seen_by(access.member(request))
-        .select_related("actor")[:20]
-    )
+    membership = access.current_membership(request)
+    activity = ActivityEntry.objects.visible_to(membership).select_related("actor")[:20]
     ctx = {
         "couple": couple,
         "form": form,

@@ -26,7 +26,7 @@ from django.http import HttpResponse
 from django.test import Client
 
 from config.celery import app as celery_app
-from couples.models import Couple, User
+from couples.models import Couple, Membership, User
 from tests.factories import CoupleFactory, UserFactory, pair
 
 # The home page: session, user, couple, partners, values, agreements awaiting the viewer,
@@ -124,6 +124,19 @@ def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def join_as_new_partner(inviter: Client, name: str) -> tuple[User, Client]:
+    """`inviter` makes an invitation link on the couple page; a new person opens it and joins
+    through the join page."""
+    inviter.post("/couple/invite/", {"email": ""})
+    join_path = re.search(r"/join/[\w-]+/", inviter.get("/couple/").content.decode())
+    assert join_path, "no invitation link on the couple page"
+    newcomer = UserFactory(display_name=name)
+    client = client_for(newcomer)
+    assert client.post(join_path.group(0)).status_code == 302
+    assert Membership.objects.filter(user=newcomer).exists()
+    return newcomer, client
 
 
 @pytest.fixture

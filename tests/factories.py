@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -7,6 +9,9 @@ from couples.models import Couple, Membership, User
 from couples.signals import couple_created
 
 PASSWORD = "a calm evening walk"
+# When the people `pair` puts together joined: long before anything a test writes, also in tests
+# that travel back in time, since a member reads only what was shared since they joined.
+LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -39,7 +44,7 @@ def pair(*users: User, couple: Couple | None = None) -> Couple:
     is_new = couple is None or not couple.memberships.exists()
     couple = couple or CoupleFactory()
     for user in users:
-        Membership.objects.create(couple=couple, user=user)
+        Membership.objects.create(couple=couple, user=user, joined_at=LONG_AGO)
     if is_new and users:
         couple_created.send(sender=Couple, couple=couple, user=users[0])
     return couple

@@ -4,10 +4,11 @@ from datetime import date
 from typing import ClassVar
 
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from couples.models import Couple, User
+from couples.models import Couple, Membership, User
 
 
 class PhraseGroup(models.TextChoices):
@@ -61,7 +62,10 @@ class TriggerScriptQuerySet(models.QuerySet["TriggerScript"]):
         return self.filter(author=user)
 
     def shared(self) -> TriggerScriptQuerySet:
-        return self.filter(shared_at__isnull=False)
+        """Scripts their author shares with the partner. Only while the author is still in the
+        script's couple: a former partner's scripts describe their own triggers, and with them
+        gone are shown to nobody."""
+        return self.filter(shared_at__isnull=False, author__membership__couple=F("couple"))
 
     def shared_by(self, user: User) -> TriggerScriptQuerySet:
         """The scripts `user` chose to show their partner; the pause banner shows these while
@@ -137,13 +141,18 @@ class RepairQuerySet(models.QuerySet["Repair"]):
     def for_couple(self, couple: Couple) -> RepairQuerySet:
         return self.filter(couple=couple)
 
-    def follow_ups_due(self, couple: Couple, today: date) -> RepairQuerySet:
+    def visible_to(self, membership: Membership) -> RepairQuerySet:
+        """The repairs `membership`'s member may read: those recorded since they joined, and
+        their own. A repair made before someone joined stays between those who made it."""
+        return self.for_couple(membership.couple).filter(
+            Q(created_at__gte=membership.joined_at) | Q(author_id=membership.user_id)
+        )
+
+    def follow_ups_due(self, today: date) -> RepairQuerySet:
         """Repairs whose follow-up date has come and that nobody has marked followed up yet;
-        the check-in agenda lists them."""
-        return (
-            self.for_couple(couple)
-            .filter(follow_up_on__lte=today, followed_up_at__isnull=True)
-            .order_by("follow_up_on", "id")
+        the check-in agenda lists them (of the repairs its reader may read)."""
+        return self.filter(follow_up_on__lte=today, followed_up_at__isnull=True).order_by(
+            "follow_up_on", "id"
         )
 
 

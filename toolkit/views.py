@@ -139,11 +139,7 @@ def scripts(request: HttpRequest) -> HttpResponse:
     ctx = {
         "form": form,
         "mine": couple_scripts.by(me),
-        # A former partner's scripts stay with them, out of this couple's sight.
-        "theirs": couple_scripts.shared()
-        .filter(author__in=access.partners(couple))
-        .exclude(author=me)
-        .select_related("author"),
+        "theirs": couple_scripts.shared().exclude(author=me).select_related("author"),
     }
     return render(request, "toolkit/scripts.html", ctx)
 
@@ -292,7 +288,9 @@ def repairs(request: HttpRequest) -> HttpResponse:
         return redirect("toolkit_repair", pk=repair.pk)
     ctx = {
         "form": form,
-        "repairs": Repair.objects.for_couple(couple).select_related("author"),
+        "repairs": Repair.objects.visible_to(access.current_membership(request)).select_related(
+            "author"
+        ),
         "member_ids": {p.pk for p in access.partners(couple)},
         "today": today,
     }
@@ -305,9 +303,8 @@ def repair(request: HttpRequest, pk: int) -> HttpResponse:
     """The author changes their repair here; their partner answers it here."""
     couple = access.current_couple(request)
     me = access.member(request)
-    repair = access.get_for_couple(
-        Repair.objects.select_related("author", "responded_by"), couple, pk=pk
-    )
+    readable = Repair.objects.visible_to(access.current_membership(request))
+    repair = access.get_for_couple(readable.select_related("author", "responded_by"), couple, pk=pk)
     today = timezone.localdate(timezone=me.tz)
     is_author = repair.author_id == me.pk
     form: forms.ModelForm
@@ -339,7 +336,8 @@ def repair(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def repair_followed_up(request: HttpRequest, pk: int) -> HttpResponse:
     couple = access.current_couple(request)
-    repair = access.get_for_couple(Repair.objects.all(), couple, pk=pk)
+    readable = Repair.objects.visible_to(access.current_membership(request))
+    repair = access.get_for_couple(readable, couple, pk=pk)
     services.mark_followed_up(repair=repair)
     messages.success(request, _("Marked as followed up."))
     return redirect("toolkit_repair", pk=repair.pk)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -14,7 +13,7 @@ from django.utils import timezone
 from checkins.models import CheckIn, Entry, Reflection, current_week
 from couples.models import Couple, Membership, User
 from tests.checkins.conftest import HTMX, URL, WEEK, text, week_of, write
-from tests.conftest import client_for
+from tests.conftest import client_for, join_as_new_partner
 from tests.factories import UserFactory
 
 SECRET = "only-bob-knows 🦊"
@@ -104,18 +103,6 @@ def test_a_former_partners_draft_stays_private_after_the_reveal(
         assert "carol win" in text(client.get(URL))
         assert SECRET not in text(client.get(URL))
         assert SECRET not in text(client.get("/checkins/", {"q": "only-bob"}))
-
-
-def join_as_new_partner(inviter: Client, name: str) -> tuple[User, Client]:
-    """`inviter` makes an invitation link on the couple page; a new person opens it and joins."""
-    inviter.post("/couple/invite/", {"email": ""})
-    join_path = re.search(r"/join/[\w-]+/", inviter.get("/couple/").content.decode())
-    assert join_path, "no invitation link on the couple page"
-    newcomer = UserFactory(display_name=name)
-    client = client_for(newcomer)
-    assert client.post(join_path.group(0)).status_code == 302
-    assert Membership.objects.filter(user=newcomer, couple__name="Alice & Bob").exists()
-    return newcomer, client
 
 
 def test_an_entry_shared_by_someone_who_left_before_the_reveal_is_never_revealed(
@@ -234,11 +221,12 @@ def test_what_a_former_partner_heard_and_proposed_stays_theirs(
     assert "A former partner heard: What I heard is bob-heard" in seen_by_alice
     assert "A former partner replied: bob-reply" in seen_by_alice
     assert "Fay replied" not in seen_by_alice
-    # Fay is never told that she heard or replied what Bob did.
+    # Fay, who joined after the week opened, reads none of it, neither as hers nor as his.
     seen_by_fay = listening(fay_client)
-    assert "A former partner heard: What I heard is bob-heard" in seen_by_fay
-    assert "A former partner replied: bob-reply" in seen_by_fay
+    assert "bob-heard" not in seen_by_fay
+    assert "bob-reply" not in seen_by_fay
     assert "You replied" not in seen_by_fay
+    assert "bob-step" not in text(fay_client.get(URL))
 
     # Bob's step cannot be agreed to by Fay in his place: the week closes only on a step both
     # current partners chose.
@@ -252,3 +240,37 @@ def test_what_a_former_partner_heard_and_proposed_stays_theirs(
     assert "proposed by a former partner" in text(refused)
     checkin.refresh_from_db()
     assert checkin.closed_at is None
+
+
+def test_a_new_partner_reads_none_of_the_weeks_shared_before_she_joined(
+    couple: Couple, alice: User, bob: User, alice_client: Client, bob_client: Client
+) -> None:
+    # Alice and Bob met last week and closed it with Bob's step; Alice's words this week were
+    # revealed to Bob before he left.
+    week_of(couple, alice, bob, weeks_ago=1, step="bob-step")
+    week_of(couple, alice, bob, weeks_ago=0)
+    bob_client.post("/couple/leave/")
+    _fay, fay_client = join_as_new_partner(alice_client, "Fay")
+    last_week = CheckIn.objects.order_by("week_start").first()
+    assert last_week is not None
+
+    history = text(fay_client.get("/checkins/"))
+    assert "Bob&#x27;s" not in history
+    assert "Alice&#x27;s" not in history
+    assert "bob-step" not in history
+    assert "The weeks you meet will appear here." in history
+    for q in ("win", "challenge", "bob-step"):
+        assert "No weeks match" in text(fay_client.get("/checkins/", {"q": q})), q
+    # Last week was Alice and Bob's: for Fay there is no such week to open.
+    earlier = fay_client.get(f"/checkins/{last_week.label}/")
+    assert earlier.status_code == 404
+    assert "Bob&#x27;s" not in text(earlier)
+    this_week = text(fay_client.get(URL))
+    assert "Bob&#x27;s" not in this_week
+    assert "Alice&#x27;s" not in this_week
+    assert "bob-step" not in this_week
+
+    # Alice still reads all of it, Bob's words as a former partner's.
+    assert "Bob&#x27;s win" in text(alice_client.get(f"/checkins/{last_week.label}/"))
+    assert "bob-step" in text(alice_client.get(URL))
+    assert "Bob&#x27;s win" in text(alice_client.get("/checkins/", {"q": "Bob"}))

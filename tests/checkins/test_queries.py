@@ -11,6 +11,7 @@ from django.test import Client
 from checkins.models import Entry, Reflection, parse_week
 from couples.models import Couple, User
 from tests.checkins.conftest import HTMX, URL, WEEK, statuses, text, week_of, write
+from tests.conftest import join_as_new_partner
 from toolkit.models import Phrase, PhraseGroup
 
 
@@ -103,3 +104,25 @@ def test_an_autosave(
         saved = write(alice_client, htmx=True, small_win="w2", challenge="")
     assert Entry.objects.get(author=alice, checkin__week_start=parse_week(WEEK)).small_win == "w2"
     assert "Saved privately. Only you can see it." in text(saved)
+
+
+def test_a_new_partners_history_and_week_cost_the_same_however_much_came_before(
+    weeks: int, alice_client: Client, bob_client: Client, django_assert_num_queries
+) -> None:
+    alice_client.get(URL)
+    bob_client.post("/couple/leave/")
+    _fay, fay_client = join_as_new_partner(alice_client, "Fay")
+    # Alice's history's queries, less the page of weeks and their entries, as Fay has none
+    # yet: what she may read is part of each query, never one more.
+    with django_assert_num_queries(8):
+        history = text(fay_client.get("/checkins/"))
+    with django_assert_num_queries(8):
+        searched = text(fay_client.get("/checkins/", {"q": "win"}))
+    # The week page before the reveal, as Alice's (Fay has no draft yet).
+    with django_assert_num_queries(13):
+        page = text(fay_client.get(URL))
+    # What those queries paid for: none of the weeks Alice and Bob kept before Fay came.
+    assert "No check-ins yet" in history
+    assert "No weeks match" in searched
+    assert "The small step you chose last time" not in page
+    assert "Nothing carried over" in page

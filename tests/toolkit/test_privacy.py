@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from couples import services
 from couples.models import Couple, User
-from tests.conftest import client_for
+from tests.conftest import client_for, join_as_new_partner
 from tests.test_urls import Route, build, guarded_routes
 from toolkit.models import Repair, SavedTopic, TriggerScript
 
@@ -146,3 +148,64 @@ def test_deleting_a_persons_row_erases_their_private_items_and_keeps_their_repai
         "By a former partner"
         in client_for(bob).get(f"/toolkit/repairs/{repair.pk}/").content.decode()
     )
+
+
+def test_scripts_shared_by_someone_who_left_are_shared_with_no_one(
+    couple: Couple, alice: User, bob: User
+) -> None:
+    bobs = TriggerScript.objects.create(
+        couple=couple, author=bob, when_i_notice="bob", i_will="x", shared_at=timezone.now()
+    )
+    alices = TriggerScript.objects.create(
+        couple=couple, author=alice, when_i_notice="alice", i_will="y", shared_at=timezone.now()
+    )
+    assert set(TriggerScript.objects.for_couple(couple).shared()) == {alices, bobs}
+
+    services.leave_couple(user=bob)
+    # They describe Bob's own triggers: with him gone, they are shown to nobody.
+    assert list(TriggerScript.objects.for_couple(couple).shared()) == [alices]
+    assert not TriggerScript.objects.shared_by(bob).exists()
+
+
+@time_machine.travel("2026-03-04 10:00Z")
+def test_a_repair_made_before_a_partner_joined_stays_with_those_who_made_it(
+    couple: Couple, alice: User, bob: User, alice_client: Client, bob_client: Client
+) -> None:
+    repair_words = {"acknowledgement": "bob-ack", "apology": "bob-sorry", "plan": "bob-plan"}
+    bob_client.post("/toolkit/repairs/", {**repair_words, "follow_up_on": "2026-03-04"})
+    repair = Repair.objects.get()
+    alice_client.post(f"/toolkit/repairs/{repair.pk}/", {"response": "alice-answer"})
+    bob_client.post("/couple/leave/")
+    _fay, fay_client = join_as_new_partner(alice_client, "Fay")
+
+    for path in ("/toolkit/repairs/", "/checkins/this-week/", "/"):
+        page = fay_client.get(path, follow=True).content.decode()
+        assert "bob-" not in page, path
+        assert "alice-answer" not in page, path
+    assert fay_client.get(f"/toolkit/repairs/{repair.pk}/").status_code == 404
+    assert fay_client.post(f"/toolkit/repairs/{repair.pk}/followed-up/").status_code == 404
+    assert Repair.objects.get().followed_up_at is None
+
+    # Alice made it with Bob: it stays on her list and her agenda.
+    assert "bob-plan" in alice_client.get("/toolkit/repairs/").content.decode()
+    assert "bob-plan" in alice_client.get("/checkins/this-week/", follow=True).content.decode()
+    assert "alice-answer" in alice_client.get(f"/toolkit/repairs/{repair.pk}/").content.decode()
+
+
+def test_topics_saved_for_therapy_stay_with_their_author_through_leaving_and_joining(
+    couple: Couple, alice: User, bob: User, alice_client: Client, bob_client: Client
+) -> None:
+    bob_client.post("/toolkit/therapy/", {"topic": "bob-topic", "session": "joint"})
+    alice_client.post("/toolkit/therapy/", {"topic": "alice-topic", "session": "individual"})
+    bob_client.post("/couple/leave/")
+    _fay, fay_client = join_as_new_partner(alice_client, "Fay")
+    bob_client.post("/couple/new/", {"name": "Bob's new place", "time_zone": "UTC"})
+
+    for path in ("/toolkit/therapy/", "/toolkit/therapy/agenda/", "/toolkit/therapy/agenda.txt"):
+        for_fay = fay_client.get(path).content.decode()
+        assert "bob-topic" not in for_fay, path
+        assert "alice-topic" not in for_fay, path
+        assert "bob-topic" not in alice_client.get(path).content.decode(), path
+        assert "alice-topic" in alice_client.get(path).content.decode(), path
+        # Written for the space Bob left, they are not carried into his new one.
+        assert "bob-topic" not in bob_client.get(path).content.decode(), path

@@ -16,8 +16,8 @@ from toolkit.models import Phrase, Repair, SavedTopic, SharedValue, TriggerScrip
 PAGES = {
     "/toolkit/": (4, []),
     "/toolkit/words/": (5, ["I feel {last}.", "old {last}."]),  # + phrases
-    # + partners, my scripts, shared with me
-    "/toolkit/scripts/": (7, ["mine {last}.", "Bob: when I notice theirs {last}."]),
+    # + my scripts, shared with me (by a partner still here: part of the same query)
+    "/toolkit/scripts/": (6, ["mine {last}.", "Bob: when I notice theirs {last}."]),
     "/toolkit/therapy/": (5, ["topic {last}.", "done {last}."]),  # + my topics
     "/toolkit/therapy/agenda/": (5, ["topic {last}."]),  # + my open topics
     "/toolkit/therapy/agenda.txt": (4, ["topic {last}."]),

@@ -94,7 +94,7 @@ def test_follow_ups_due_lists_open_follow_ups_up_to_today_for_one_couple(
     done.save()
     repair(date(2026, 3, 1), charlie, charlie.membership.couple)
 
-    due = Repair.objects.follow_ups_due(couple, date(2026, 3, 4))
+    due = Repair.objects.visible_to(alice.membership).follow_ups_due(date(2026, 3, 4))
     assert list(due) == [overdue, today]
 
 
