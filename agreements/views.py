@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agreements import banner, services, starters
 from agreements.diff import word_diff
@@ -36,7 +36,7 @@ from couples.services import RefusedError
 
 
 @access.couple_required
-@require_http_methods(["GET"])
+@require_safe
 def agreement_list(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
@@ -64,7 +64,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def agreement_new(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
@@ -97,13 +97,13 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET"])
+@require_safe
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _agreement(request, pk))
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def agreement_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose a change; when the partner's proposal is open, this is a counter-proposal."""
     user = access.member(request)
@@ -214,7 +214,7 @@ def agreement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET"])
+@require_safe
 def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """Any two wordings from the history, as a word-level diff (older first)."""
     agreement = _agreement(request, pk)
@@ -288,7 +288,7 @@ RECENT_PAUSES = 20
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pause(request: HttpRequest) -> HttpResponse:
     """Start a pause, or, while one is on, the calm page both partners see."""
     user = access.member(request)
@@ -402,7 +402,7 @@ def pause_banner(request: HttpRequest) -> HttpResponse:
     version = request.GET.get("v")
     user_id = request.session.get(SESSION_KEY)
     unchanged = (
-        request.method == "GET"
+        request.method in ("GET", "HEAD")
         and version
         and user_id
         and version == banner.stamp_for_user(user_id)
@@ -413,7 +413,7 @@ def pause_banner(request: HttpRequest) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET"])
+@require_safe
 def _pause_banner(request: HttpRequest) -> HttpResponse:
     shown = banner.for_member(couple=access.current_couple(request), user=access.member(request))
     ctx = {"banner": shown, "just_ended": shown.pause is None and bool(request.GET.get("p"))}

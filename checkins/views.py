@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
@@ -120,14 +120,14 @@ def _week_context(
 
 
 @access.couple_required
-@require_http_methods(["GET"])
+@require_safe
 def this_week(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     return redirect("checkin_week", week=week_label(current_week(couple)))
 
 
 @access.couple_required
-@require_http_methods(["GET"])
+@require_safe
 def week(request: HttpRequest, week: str) -> HttpResponse:
     couple = access.current_couple(request)
     membership = access.current_membership(request)
@@ -216,7 +216,7 @@ def _session_still_valid(request: HttpRequest, poll: Poll) -> bool:
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_safe
 def _no_status(request: HttpRequest) -> HttpResponse:
     """When the poll's one query found nothing to show: a visitor whose session is missing or
     ended (Django's full check, which also clears an ended session) is sent to sign in; anyone
@@ -234,7 +234,7 @@ def status(request: HtmxHttpRequest, week: str) -> HttpResponse:
     monday = parse_week(week)
     user_id = request.session.get(SESSION_KEY)
     poll = None
-    if request.method == "GET" and monday is not None and user_id is not None:
+    if request.method in ("GET", "HEAD") and monday is not None and user_id is not None:
         poll = CheckIn.objects.poll(user_id=User._meta.pk.to_python(user_id), week_start=monday)
     if poll is None or not _session_still_valid(request, poll):
         return _no_status(request)
@@ -404,7 +404,7 @@ def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET"])
+@require_safe
 def history(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     search = SearchForm(request.GET)

@@ -11,7 +11,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from config.celery import app as celery_app
 
@@ -35,7 +35,7 @@ def _broker_ok() -> bool:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database_ok(), "broker": _broker_ok()}
     failing = [name for name, ok in checks.items() if not ok]
@@ -67,7 +67,7 @@ def _parse(path: Path) -> EmailMessage:
     return message
 
 
-@require_GET
+@require_safe
 def dev_mail(request: HttpRequest) -> HttpResponse:
     """While DEBUG is on, the emails the app sent, newest first, so a developer can follow
     verification and invitation links without a mail server."""
@@ -76,7 +76,7 @@ def dev_mail(request: HttpRequest) -> HttpResponse:
     return render(request, "dev/mail.html", {"mails": mails})
 
 
-@require_GET
+@require_safe
 def dev_mail_message(request: HttpRequest, name: str) -> HttpResponse:
     path = next((p for p in _mail_files(request) if p.stem == name), None)
     if path is None:

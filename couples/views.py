@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from couples import access, services
 from couples.forms import (
@@ -22,7 +22,7 @@ PENDING_INVITE = "pending_invitation_token"
 NEW_INVITE_LINK = "new_invitation_link"
 
 
-@require_http_methods(["GET"])
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "couples/landing.html")
@@ -37,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def couple_new(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
     if access.member_couple(request) is not None:
@@ -56,7 +56,7 @@ def couple_new(request: HttpRequest) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def couple_settings(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     form = CoupleForm(request.POST or None, instance=couple)
@@ -115,7 +115,7 @@ def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def leave(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
@@ -126,7 +126,7 @@ def leave(request: HttpRequest) -> HttpResponse:
     return render(request, "couples/leave.html", {"couple": couple})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def join(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.find_invitation(token)
     if invitation is None:
@@ -162,7 +162,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def personal_settings(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
     form = ProfileForm(request.POST or None, instance=user)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from couples import access
 from couples.services import RefusedError
@@ -28,7 +28,7 @@ UPCOMING = 3
 
 
 @access.couple_required
-@require_http_methods(["GET"])
+@require_safe
 def schedule_list(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     now = timezone.now()
@@ -49,7 +49,7 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def schedule_new(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
@@ -64,7 +64,7 @@ def schedule_new(request: HttpRequest) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
@@ -111,7 +111,7 @@ def schedule_pause(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def schedule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
@@ -154,7 +154,7 @@ def calendar_link(request: HttpRequest) -> HttpResponse:
     return redirect("settings")
 
 
-@require_GET
+@require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
     body = services.feed_for(feed.user, now=timezone.now())
@@ -164,7 +164,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The link in a reminder's List-Unsubscribe header. A mail app's one-click POST (RFC 8058)
     turns the reminder off at once; a person who opens it gets a page to confirm. Exempt from

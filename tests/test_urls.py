@@ -1,16 +1,18 @@
-"""Walks every URL pattern in the project: an anonymous visitor is sent to log in, and a member
-of another couple (charlie) gets 404 for the first couple's objects. A new URL is covered
-automatically; a new public URL or a URL with parameters must be added below on purpose."""
+"""Walks every URL pattern in the project: an anonymous visitor is sent to log in, a member
+of another couple (charlie) gets 404 for the first couple's objects, and HEAD answers as GET
+does. A new URL is covered automatically; a new public URL or a URL with parameters must be
+added below on purpose."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementVersion, PauseSignal
@@ -168,6 +170,7 @@ OBJECT_ARGS: dict[str, Callable[[World], dict[str, object]]] = {
 class Route:
     name: str
     route: str
+    view: Callable[..., object] | None = None
 
 
 def walk(patterns: list, prefix: str = "") -> Iterator[Route]:
@@ -175,7 +178,7 @@ def walk(patterns: list, prefix: str = "") -> Iterator[Route]:
         if isinstance(p, URLResolver):
             yield from walk(p.url_patterns, prefix + str(p.pattern))
         elif isinstance(p, URLPattern):
-            yield Route(p.name or "", prefix + str(p.pattern))
+            yield Route(p.name or "", prefix + str(p.pattern), p.callback)
 
 
 def guarded_routes() -> list[Route]:
@@ -228,3 +231,34 @@ def test_another_couple_never_reaches_the_first_couples_things(
         assert response.status_code in (200, 405)
         assert couple.name not in response.content.decode()
         assert "Alice" not in response.content.decode()
+
+
+def every_route() -> list[Route]:
+    return list(walk(get_resolver().url_patterns))
+
+
+def sample_path(route: Route, kwargs: dict[str, object]) -> str:
+    """A path that reaches `route`'s view: its arguments from `kwargs`, any other argument a
+    filler its pattern accepts (naming nothing, so the view answers as for a missing object)."""
+    path = re.sub(
+        r"\(\?P<\w+>([^)]*)\)",
+        lambda m: next(v for v in ("1", *m[1].split("|")) if re.fullmatch(m[1], v)),
+        route.route,
+    )
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs.get(m[1], "1")), path)
+    path = "/" + path.replace("^", "").replace("$", "")
+    assert resolve(path).func is route.view, f"{path} does not reach {route.route}"
+    return path
+
+
+@pytest.mark.parametrize("route", every_route(), ids=lambda r: r.route)
+def test_head_answers_as_get_does_for_a_member_and_a_visitor(
+    route: Route, couple: Couple, alice: User, alice_client: Client
+) -> None:
+    """Health monitors and link checkers ask with HEAD: wherever GET is allowed, HEAD is too,
+    and it answers with GET's status (HEAD first, so GET's own effects cannot help it)."""
+    kwargs = OBJECT_ARGS[route.name](World(couple, alice)) if route.name in OBJECT_ARGS else {}
+    path = sample_path(route, kwargs)
+    for client in (Client(), alice_client):
+        head = client.head(path)
+        assert head.status_code == client.get(path).status_code, path

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from couples import access
 from couples.services import RefusedError
@@ -50,13 +50,13 @@ def _unreadable_button(request: HttpRequest) -> None:
 
 
 @access.couple_required
-@require_http_methods(["GET"])
+@require_safe
 def toolkit(request: HttpRequest) -> HttpResponse:
     return render(request, "toolkit/index.html")
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def phrases(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     form = PhraseForm(request.POST or None)
@@ -79,7 +79,7 @@ def _phrase(request: HttpRequest, pk: int) -> Phrase:
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def phrase_edit(request: HttpRequest, pk: int) -> HttpResponse:
     phrase = _phrase(request, pk)
     form = PhraseForm(request.POST or None, instance=phrase)
@@ -126,7 +126,7 @@ def phrase_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def scripts(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     me = access.member(request)
@@ -150,7 +150,7 @@ def _my_script(request: HttpRequest, pk: int) -> TriggerScript:
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def script_edit(request: HttpRequest, pk: int) -> HttpResponse:
     script = _my_script(request, pk)
     form = TriggerScriptForm(request.POST or None, instance=script)
@@ -195,7 +195,7 @@ def _my_topic(request: HttpRequest, pk: int) -> SavedTopic:
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def topics(request: HttpRequest) -> HttpResponse:
     form = SavedTopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -216,7 +216,7 @@ def topics(request: HttpRequest) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     saved_topic = _my_topic(request, pk)
     form = SavedTopicForm(request.POST or None, instance=saved_topic)
@@ -256,7 +256,7 @@ def _agenda(request: HttpRequest) -> list[tuple[str, list[SavedTopic]]]:
 
 
 @access.couple_required
-@require_http_methods(["GET"])
+@require_safe
 def topics_agenda(request: HttpRequest) -> HttpResponse:
     agenda = _agenda(request)
     has_topics = any(session_topics for _, session_topics in agenda)
@@ -264,7 +264,7 @@ def topics_agenda(request: HttpRequest) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET"])
+@require_safe
 def topics_agenda_text(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate(timezone=access.member(request).tz)
     text = render_to_string(
@@ -276,7 +276,7 @@ def topics_agenda_text(request: HttpRequest) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def repairs(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     me = access.member(request)
@@ -298,7 +298,7 @@ def repairs(request: HttpRequest) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def repair(request: HttpRequest, pk: int) -> HttpResponse:
     """The author changes their repair here; their partner answers it here."""
     couple = access.current_couple(request)
@@ -344,7 +344,7 @@ def repair_followed_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def values(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     form = SharedValueForm(request.POST or None)
@@ -357,7 +357,7 @@ def values(request: HttpRequest) -> HttpResponse:
 
 
 @access.couple_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def value_edit(request: HttpRequest, pk: int) -> HttpResponse:
     couple = access.current_couple(request)
     value = access.get_for_couple(SharedValue.objects.all(), couple, pk=pk)
