@@ -298,10 +298,12 @@ class ReminderChoicesForm(forms.Form):
 
 
 class PauseForm(forms.Form):
-    """The Pause or Resume button of one schedule."""
+    """The "Stop for now" or "Start again" button of one schedule. Named apart from the pause
+    signal ("I need a pause"), which sits beside it in the menu and means something else."""
 
     paused = forms.TypedChoiceField(
-        choices=[("1", _("Pause")), ("0", _("Resume"))], coerce=lambda value: value == "1"
+        choices=[("1", _("Stop for now")), ("0", _("Start again"))],
+        coerce=lambda value: value == "1",
     )
 
 

@@ -128,7 +128,7 @@ def set_paused(*, schedule: Schedule, by: User, paused: bool) -> None:
         current.version += 1
         _plan(current, now)
         current.save(update_fields=["paused_at", "next_reminder_at", "version"])
-        message = _("paused “%(title)s”") if paused else _("resumed “%(title)s”")
+        message = _("stopped “%(title)s” for now") if paused else _("started “%(title)s” again")
         log(couple=current.couple, actor=by, message=message % {"title": current.title})
 
 

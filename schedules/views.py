@@ -100,12 +100,15 @@ def schedule_pause(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = access.get_for_couple(Schedule.objects.all(), couple, pk=pk)
     form = PauseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Please press Pause or Resume again."))
+        messages.error(request, _("Please press “Stop for now” or “Start again” once more."))
         return redirect("schedule")
     paused = form.cleaned_data["paused"]
     services.set_paused(schedule=schedule, by=user, paused=paused)
     messages.success(
-        request, _("Paused: no reminders until you resume it.") if paused else _("Resumed.")
+        request,
+        _("Stopped for now: no reminders until one of you starts it again.")
+        if paused
+        else _("Started again: reminders go out as before."),
     )
     return redirect("schedule")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -15,7 +16,7 @@ from couples.models import Couple, User
 from couples.services import create_couple
 from schedules import services
 from schedules.models import ReminderOptOut, Schedule
-from tests.conftest import visible_words
+from tests.conftest import main_content, visible_words
 from tests.schedules.conftest import make_schedule
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -202,30 +203,50 @@ def test_saving_an_edit_of_a_schedule_deleted_meanwhile_says_so(
     assert not Schedule.objects.filter(pk=schedule.pk).exists()
 
 
-def test_pausing_and_resuming_are_logged(
+def test_stopping_for_now_and_starting_again_are_logged(
     schedule: Schedule, alice_client: Client, bob_client: Client
 ) -> None:
-    alice_client.post(f"/schedule/{schedule.pk}/pause/", {"paused": "1"})
+    stopped = alice_client.post(f"/schedule/{schedule.pk}/pause/", {"paused": "1"}, follow=True)
+    assert "Stopped for now: no reminders until one of you starts it again." in visible_words(
+        stopped
+    )
     schedule.refresh_from_db()
     assert (schedule.paused_at is not None, schedule.next_reminder_at) == (True, None)
-    assert "Paused." in visible_words(bob_client.get("/schedule/"))
-    # Bob's click on a stale "Pause" button changes nothing.
+    assert "Stopped for now." in visible_words(bob_client.get("/schedule/"))
+    # Bob's click on a stale "Stop for now" button changes nothing.
     bob_client.post(f"/schedule/{schedule.pk}/pause/", {"paused": "1"})
-    bob_client.post(f"/schedule/{schedule.pk}/pause/", {"paused": "0"})
+    started = bob_client.post(f"/schedule/{schedule.pk}/pause/", {"paused": "0"}, follow=True)
+    assert "Started again: reminders go out as before." in visible_words(started)
     schedule.refresh_from_db()
     assert schedule.paused_at is None
     assert schedule.next_reminder_at is not None
     log = activity(alice_client)
-    assert "Alice paused “Our Sunday talk”" in log
-    assert log.count("paused") == 1
-    assert "Bob resumed “Our Sunday talk”" in log
+    assert "Alice stopped “Our Sunday talk” for now" in log
+    assert log.count("stopped") == 1
+    assert "Bob started “Our Sunday talk” again" in log
 
 
-def test_a_pause_button_without_its_choice_changes_nothing(
+def test_the_schedules_buttons_are_not_named_like_the_pause_signal(
+    schedule: Schedule, alice_client: Client
+) -> None:
+    """ "I need a pause" sits in every page's menu; a schedule's own buttons say something else,
+    so nobody stops reminders when they meant to ask for a pause, or the other way round."""
+    running = visible_words(main_content(alice_client.get("/schedule/")))
+    assert "Stop for now Our Sunday talk" in running
+    alice_client.post(f"/schedule/{schedule.pk}/pause/", {"paused": "1"})
+    stopped = visible_words(main_content(alice_client.get("/schedule/")))
+    assert "Start again Our Sunday talk" in stopped
+    deleting = visible_words(main_content(alice_client.get(f"/schedule/{schedule.pk}/delete/")))
+    assert "“Stop for now” keeps it for later instead." in deleting
+    for page in (running, stopped, deleting):
+        assert not re.search(r"\b(paus|resum)", page, re.IGNORECASE), page
+
+
+def test_a_stop_or_start_button_without_its_choice_changes_nothing(
     schedule: Schedule, alice_client: Client
 ) -> None:
     response = alice_client.post(f"/schedule/{schedule.pk}/pause/", {}, follow=True)
-    assert "Please press Pause or Resume again." in visible_words(response)
+    assert "Please press “Stop for now” or “Start again” once more." in visible_words(response)
     schedule.refresh_from_db()
     assert (schedule.paused_at, schedule.version) == (None, 1)
 

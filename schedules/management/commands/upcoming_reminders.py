@@ -37,7 +37,9 @@ class Command(BaseCommand):
         )
         for schedule in Schedule.objects.for_couple(couple):
             state = (
-                "paused" if schedule.paused_at else f"next reminder at {schedule.next_reminder_at}"
+                "stopped for now"
+                if schedule.paused_at
+                else f"next reminder at {schedule.next_reminder_at}"
             )
             self.stdout.write(
                 f"\nSchedule {schedule.pk} [{schedule.kind}] {schedule.rrule} at "
