@@ -270,6 +270,8 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = env_time_zone("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# One family of date and time formats for every page and email ("29 Nov 2026, 22:33").
+FORMAT_MODULE_PATH = ["config.formats"]
 
 ADMINS = [("Hearth", a) for a in env_list("ADMIN_EMAILS", [])]
 LOGGING = {

@@ -452,7 +452,7 @@ def test_past_pauses_are_listed_plainly(
         clock.shift(timedelta(minutes=45))
         act(alice_client, f"/pause/{the_pause().pk}/end/")
         page = text(bob_client.get("/pause/"))
-    assert f"Tue 10 Mar, 08:00</time> · “{PHRASES[1]}” · 45 min" in page
+    assert f"Tue 10 Mar 2026, 08:00</time> · “{PHRASES[1]}” · 45 min" in page
     assert "Alice" not in page.split("Past pauses")[1]
 
 

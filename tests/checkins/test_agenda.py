@@ -103,15 +103,15 @@ def test_the_pauses_of_the_week_are_listed_plainly_in_the_viewers_time_zone(
     seen_by_alice = words(agenda(alice_client))
     assert "Pauses this week" in seen_by_alice
     assert "Last week's pause" not in seen_by_alice
-    assert "Mon 23 Nov, 00:30 · “Too much, sorry” · 45 min" in seen_by_alice
-    assert "Tue 24 Nov, 19:00 · “Let's stop here” · 45 min" in seen_by_alice
+    assert "Mon 23 Nov 2026, 00:30 · “Too much, sorry” · 45 min" in seen_by_alice
+    assert "Tue 24 Nov 2026, 19:00 · “Let's stop here” · 45 min" in seen_by_alice
     # Plain entries: no names, no counts.
     assert "Alice" not in seen_by_alice
     assert "Bob" not in seen_by_alice
 
     seen_by_bob = words(agenda(bob_client))
-    assert "Sun 22 Nov, 18:30 · “Too much, sorry” · 45 min" in seen_by_bob
-    assert "Tue 24 Nov, 13:00 · “Let's stop here” · 45 min" in seen_by_bob
+    assert "Sun 22 Nov 2026, 18:30 · “Too much, sorry” · 45 min" in seen_by_bob
+    assert "Tue 24 Nov 2026, 13:00 · “Let's stop here” · 45 min" in seen_by_bob
 
 
 def test_a_pause_is_on_the_agenda_of_its_own_week_only_and_once_it_has_ended(

@@ -35,14 +35,16 @@ def emails(schedule: Schedule, send: Callable[[datetime], None]) -> dict[str, ma
 
 
 def test_the_subject_is_neutral_and_in_the_recipients_time(emails) -> None:
-    assert emails["alice@example.com"].subject == "Reminder: your check-in on Sunday at 19:00"
-    assert emails["bob@example.com"].subject == "Reminder: your check-in on Sunday at 14:00"
+    assert (
+        emails["alice@example.com"].subject == "Reminder: your check-in on Sun 8 Mar 2026 at 19:00"
+    )
+    assert emails["bob@example.com"].subject == "Reminder: your check-in on Sun 8 Mar 2026 at 14:00"
     assert all("Our Sunday talk" not in m.subject for m in emails.values())
 
 
 def test_the_body_shows_local_time_home_time_when_it_differs_and_the_link(emails) -> None:
     alice, bob = emails["alice@example.com"], emails["bob@example.com"]
-    assert "Sunday 8 March 2026 at 19:00 your time (Europe/Berlin), for 60" in alice.body
+    assert "Sun 8 Mar 2026 at 19:00 your time (Europe/Berlin), for 60" in alice.body
     assert "at home" not in alice.body
     assert (
         "at 14:00 your time (America/New_York), which is 19:00 at home (Europe/Berlin)" in bob.body

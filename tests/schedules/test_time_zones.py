@@ -136,8 +136,8 @@ def test_partners_in_different_zones_each_read_their_own_time(
         services.dispatch_due(now=now)
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects == {
-        "alice@example.com": "Reminder: your check-in on Sunday at 20:00",
-        "bob@example.com": "Reminder: your check-in on Sunday at 15:00",
+        "alice@example.com": "Reminder: your check-in on Sun 22 Mar 2026 at 20:00",
+        "bob@example.com": "Reminder: your check-in on Sun 22 Mar 2026 at 15:00",
     }
     bodies = {m.to[0]: m.body for m in mail.outbox}
     assert (
