@@ -128,6 +128,22 @@ def test_next_week_puts_the_agreed_step_on_the_agenda(
     )
 
 
+def test_a_step_written_with_its_own_full_stop_is_not_given_a_second(
+    couple: Couple, alice: User, bob: User, alice_client: Client, clock
+) -> None:
+    week_of(couple, alice, bob, weeks_ago=0, step="Walk after dinner.")
+    closed = text(alice_client.get(URL))
+    assert (
+        'Your small step for next week: <strong dir="auto">Walk after dinner.</strong> </p>'
+        in closed
+    )
+    clock.shift(timedelta(days=7))
+    agenda = text(alice_client.get("/checkins/this-week/", follow=True))
+    assert "Walk after dinner.</strong> </p> <p>How did it go for each of you?</p>" in agenda
+    for page in (closed, agenda):
+        assert "dinner.</strong>." not in page
+
+
 def test_sharing_an_empty_entry_is_refused_and_the_draft_is_kept(
     couple: Couple, alice_client: Client
 ) -> None:
