@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRefresh
@@ -146,7 +147,7 @@ def week(request: HttpRequest, week: str) -> HttpResponse:
         return _refusal_page(
             request,
             _("There's no check-in for the week of %(day)s. A quiet week is just a gap.")
-            % {"day": monday.strftime("%d %B %Y")},
+            % {"day": date_format(monday, "DATE_FORMAT")},
         )
     return render(request, "checkins/week.html", _week_context(request, couple, checkin))
 

@@ -112,11 +112,11 @@ def at_the_moment() -> Iterator[None]:
         yield
 
 
-def seen(client: Client, path: str) -> str:
+def seen(client: Client, path: str, status: int = 200) -> str:
     """The page's main part as read: tags dropped where they stand (so "22:33</time>." reads
     "22:33."), entities decoded, whitespace collapsed."""
     response: HttpResponse = client.get(path)
-    assert response.status_code == 200, path
+    assert response.status_code == status, path
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", main_content(response))).split())
 
 
@@ -233,3 +233,12 @@ def test_no_sentence_about_a_moment_ends_in_a_double_full_stop(
     assert "You shared this on 29 Nov 2026, 08:33." in shared
     for page in (invited, shared):
         assert not re.search(r"(?<!\.)\.\.(?!\.)", page), page
+
+
+@pytest.mark.usefixtures("at_the_moment")
+def test_an_earlier_week_without_a_check_in_names_its_monday_in_the_one_format(
+    tokyo_and_new_york: tuple[Client, Client],
+) -> None:
+    in_tokyo, _in_new_york = tokyo_and_new_york
+    page = seen(in_tokyo, "/checkins/2026-W45/", status=404)
+    assert "There's no check-in for the week of 2 Nov 2026. A quiet week is just a gap." in page
