@@ -480,7 +480,7 @@ def pause_phrases(couple: Couple, defaults: PauseDefaults) -> list[str]:
 
 
 def local_time(moment: datetime, user: User) -> str:
-    return formats.date_format(timezone.localtime(moment, user.tz), "D H:i")
+    return formats.date_format(timezone.localtime(moment, user.tz), "WEEKDAY_TIME_FORMAT")
 
 
 def open_pause(couple: Couple, now: datetime) -> PauseSignal | None:
