@@ -4,6 +4,7 @@ queued under the name the task had before schedules/ was its own app."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -17,6 +18,16 @@ from schedules import tasks
 from schedules.models import ReminderDelivery, Schedule
 from tests.conftest import wait_for_mail
 from tests.factories import UserFactory, pair
+
+
+def wait_until_sent(count: int, seconds: float = 30) -> None:
+    """Wait, within a bound, for the worker to mark `count` rows sent: it does so just after
+    the email reaches the outbox, so a test that stops waiting at the email can read the row
+    a moment too early."""
+    deadline = time.monotonic() + seconds
+    sent = ReminderDelivery.objects.filter(status=ReminderDelivery.Status.SENT)
+    while sent.count() < count and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def partners() -> tuple[User, User, Couple]:
@@ -64,6 +75,7 @@ def test_a_real_worker_sends_a_due_reminder_in_each_partners_time(real_worker: N
     )
     event = Calendar.from_ical(sent["bob@example.com"].attachments[0].content).walk("VEVENT")[0]
     assert event.decoded("DTSTART") == start
+    wait_until_sent(2)
     assert ReminderDelivery.objects.filter(status="sent").count() == 2
 
 
@@ -76,6 +88,7 @@ def test_a_dispatch_queued_under_its_old_task_name_still_sends(real_worker: None
 
     wait_for_mail(2)
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.com", "bob@example.com"]
+    wait_until_sent(2)
     assert ReminderDelivery.objects.filter(status="sent").count() == 2
 
 
@@ -94,5 +107,6 @@ def test_a_send_queued_under_its_old_task_name_still_sends(real_worker: None) ->
 
     wait_for_mail(1)
     assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+    wait_until_sent(1)
     delivery.refresh_from_db()
     assert delivery.status == ReminderDelivery.Status.SENT
