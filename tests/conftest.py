@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -22,6 +23,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
 from django.core import mail
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse
 from django.test import Client
 
@@ -342,3 +344,26 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], logs: Path) -> No
         time.sleep(0.2)
     output = "\n".join(p.read_text() for p in logs.glob("*.log"))
     raise RuntimeError(f"{url} did not start:\n{output}")
+
+
+# Migration tests: a database as it was before a change, brought back to today's schema.
+
+
+def migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
+    MigrationExecutor(connection).migrate(targets)
+    return MigrationExecutor(connection)  # a fresh one knows what is applied now
+
+
+def latest() -> list[tuple[str, str | None]]:
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+@contextmanager
+def migrated_back_to(targets: list[tuple[str, str | None]]) -> Iterator[MigrationExecutor]:
+    """The schema at `targets`; the latest schema comes back afterwards, whatever happens, since
+    the rest of the suite needs it."""
+    ends = latest()
+    try:
+        yield migrate(targets)
+    finally:
+        migrate(ends)

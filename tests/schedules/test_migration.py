@@ -14,28 +14,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.conftest import latest, migrate, migrated_back_to
+
 BEFORE = [("checkins", "0002_schedules"), ("schedules", None)]
 MODELS = ("Schedule", "ReminderOptOut", "ReminderDelivery", "CalendarFeed")
 START = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
 
 
-def migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
-    MigrationExecutor(connection).migrate(targets)
-    return MigrationExecutor(connection)  # a fresh one knows what is applied now
-
-
-def latest() -> list[tuple[str, str | None]]:
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
 @pytest.fixture
 def before_the_schedules_app() -> Iterator[MigrationExecutor]:
-    # The rest of the suite needs the latest schema back, whatever happens here.
-    ends = latest()
-    try:
-        yield migrate(BEFORE)
-    finally:
-        migrate(ends)
+    with migrated_back_to(BEFORE) as executor:
+        yield executor
 
 
 def fill(old_apps: Apps) -> dict[str, list[dict]]:

@@ -14,28 +14,16 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tests.conftest import latest, migrate, migrated_back_to
+
 BEFORE = [("couples", "0002_toolkit"), ("toolkit", None)]
 MODELS = ("Phrase", "TriggerScript", "SavedTopic", "Repair", "SharedValue")
 
 
-def migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return MigrationExecutor(connection)  # a fresh one knows what is applied now
-
-
-def latest() -> list[tuple[str, str | None]]:
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
 @pytest.fixture
 def before_the_toolkit_app() -> Iterator[MigrationExecutor]:
-    # The rest of the suite needs the latest schema back, whatever happens here.
-    ends = latest()
-    try:
-        yield migrate(BEFORE)
-    finally:
-        migrate(ends)
+    with migrated_back_to(BEFORE) as executor:
+        yield executor
 
 
 def fill(old_apps: Apps) -> dict[str, list[dict]]:
