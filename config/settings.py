@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "checkins",
     "schedules",
     "agreements",
+    "privacy",
 ]
 
 MIDDLEWARE = [
