@@ -1,0 +1,56 @@
+"""The export page and its two downloads. Each asks for the password again (allauth's
+re-authentication) when it was last entered more than a few minutes ago: a stale session is sent
+to enter it and comes back to where it was going."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from couples import access
+from privacy import export as exporting
+
+
+@login_required
+@require_safe
+@reauthentication_required
+@never_cache
+def export(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy/export.html", {"couple": access.member_couple(request)})
+
+
+def _download(
+    request: HttpRequest,
+    write: Callable[[exporting.Reader], Iterator[bytes]],
+    extension: str,
+    content_type: str,
+) -> StreamingHttpResponse:
+    reader = exporting.Reader.of(access.member(request), access.member_membership(request))
+    response = StreamingHttpResponse(write(reader), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=reader.filename(extension)
+    )
+    return response
+
+
+@login_required
+@require_safe
+@reauthentication_required
+@never_cache
+def export_json(request: HttpRequest) -> StreamingHttpResponse:
+    return _download(request, exporting.json_export, "json", "application/json; charset=utf-8")
+
+
+@login_required
+@require_safe
+@reauthentication_required
+@never_cache
+def export_html(request: HttpRequest) -> StreamingHttpResponse:
+    return _download(request, exporting.html_export, "html", "text/html; charset=utf-8")
