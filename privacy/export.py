@@ -154,7 +154,9 @@ def account(reader: Reader) -> Record:
             {"email": e.email, "verified": e.verified, "primary": e.primary} for e in emails
         ],
         "emails_when_a_proposal_awaits_you": (
-            proposal_emails.proposal_emails if isinstance(proposal_emails, EmailPreference) else True
+            proposal_emails.proposal_emails
+            if isinstance(proposal_emails, EmailPreference)
+            else True
         ),
         "emails_when_your_partner_pauses": (
             pause_email.email_me if isinstance(pause_email, PauseEmailPreference) else False
@@ -411,9 +413,11 @@ def values(reader: Reader, membership: Membership) -> Iterator[Record]:
 def schedules(reader: Reader, membership: Membership) -> Iterator[Record]:
     """The couple's scheduled conversations, each with the person's own reminder choices."""
     turned_off: dict[int, set[int]] = {}
-    for schedule_id, minutes in ReminderOptOut.objects.for_couple(membership.couple).filter(
-        user=reader.user
-    ).values_list("schedule_id", "offset_minutes"):
+    for schedule_id, minutes in (
+        ReminderOptOut.objects.for_couple(membership.couple)
+        .filter(user=reader.user)
+        .values_list("schedule_id", "offset_minutes")
+    ):
         turned_off.setdefault(schedule_id, set()).add(minutes)
     for schedule in (
         Schedule.objects.for_couple(membership.couple)
