@@ -43,7 +43,7 @@ from toolkit.models import Phrase, Repair, SavedTopic, SharedValue, TriggerScrip
 
 SCHEMA_VERSION = 1
 # Rows fetched per round trip; each kind of record holds at most this many in memory.
-CHUNK_SIZE = 200
+CHUNK_SIZE = 50
 # Bytes gathered before a piece of the file is handed to the server.
 WRITE_SIZE = 64 * 1024
 
