@@ -279,6 +279,7 @@ def agreements(reader: Reader, membership: Membership) -> Iterator[Record]:
             "category": agreement.category,
             "category_label": agreement.get_category_display(),
             "status": agreement.status,
+            "status_label": agreement.get_status_display(),
             "version_in_force": agreement.version or None,
             "revisit_by": agreement.revisit_by,
             "created_at": agreement.created_at,
