@@ -296,6 +296,8 @@ def _version(reader: Reader, version: AgreementVersion, now: datetime) -> Record
         "status": status,
         "status_label": str(AgreementVersion.Status(status).label),
         "text": version.text,
+        # The note as this person may read it: `visible_to` blanks the one that came with a
+        # wording from before they joined.
         "note": version.seen_note,  # type: ignore[attr-defined]
         "revisit_by": version.revisit_by,
         "pause_minutes": version.pause_minutes,
