@@ -20,6 +20,7 @@ from django.utils.csp import build_policy
 from agreements.models import Agreement, AgreementVersion, PauseSignal
 from checkins.models import CheckIn, Entry, Reflection, current_week
 from couples.models import ActivityEntry, Couple, User
+from schedules.models import ReminderOptOut
 from tests.conftest import client_for, visible_words
 from tests.couples.test_former_partner import FORMER, WEEK_48, Story
 from tests.factories import UserFactory
@@ -209,6 +210,23 @@ def test_the_json_names_who_did_what_and_keeps_drafts_marked(
     assert versions["Declined words 1"]["decline_reason"] == "not yet"
     # Ids are the records' own, the same in every export.
     assert exported(signed_in_again[0])["checkins"][0]["id"] == week["id"]  # type: ignore[index]
+
+
+def test_the_json_holds_the_persons_own_reminder_choices(
+    couple: Couple, alice: User, bob: User, signed_in_again: tuple[Client, Client]
+) -> None:
+    schedule = couple.schedules.get()
+    ReminderOptOut.objects.create(schedule=schedule, user=alice, offset_minutes=60)
+    ReminderOptOut.objects.create(schedule=schedule, user=bob, offset_minutes=1440)
+    alices, bobs = (exported(client)["schedules"][0] for client in signed_in_again)  # type: ignore[index]
+    assert {r["minutes_before"]: r["emailed_to_you"] for r in alices["reminders"]} == {
+        1440: True,
+        60: False,
+    }
+    assert {r["minutes_before"]: r["emailed_to_you"] for r in bobs["reminders"]} == {
+        1440: False,
+        60: True,
+    }
 
 
 def test_a_person_without_a_couple_exports_their_account(db: None) -> None:
