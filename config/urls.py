@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("checkins.urls")),
     path("", include("schedules.urls")),
     path("", include("privacy.urls")),
+    path("", include("notices.urls")),
     path("accounts/", include("allauth.urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("dev/mail/", views.dev_mail, name="dev_mail"),
