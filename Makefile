@@ -11,7 +11,7 @@ UV := uv
 UV_INSTALL :=
 endif
 
-.PHONY: run test lint bench bench-pause manage chromium clean
+.PHONY: run test lint bench bench-pause manage icons screenshots chromium clean
 
 .tools/uv/bin/uv:
 	python3 -m pip install --quiet --target .tools/uv uv
@@ -46,6 +46,10 @@ bench-pause: .venv/.synced chromium
 
 manage: .venv/.synced
 	$(UV) run python manage.py $(ARGS)
+
+# The installable app's icons (static/icons/), drawn by Chromium from static/favicon.svg.
+icons: .venv/.synced chromium
+	$(UV) run python manage.py render_icons
 
 # Browser tests drive Debian's Chromium; install it when this machine can.
 chromium:

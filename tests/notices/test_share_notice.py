@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import time_machine
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -53,7 +54,8 @@ def test_a_partner_who_opted_in_gets_one_neutral_email_when_the_check_in_opens_t
     assert email.to == [alice.email]
     assert email.subject == SUBJECT
     assert "Your partner shared their check-in with you." in email.body
-    assert "http://" in email.body and "/settings/notice-email/unsubscribe/" in email.body
+    assert f"{settings.SITE_URL}/settings/notice-email/unsubscribe/" in email.body
+    assert f"{settings.SITE_URL}/\n" in email.body
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert re.fullmatch(
         r"<https?://\S+/settings/notice-email/unsubscribe/\S+/>",
