@@ -51,6 +51,15 @@ manage: .venv/.synced
 icons: .venv/.synced chromium
 	$(UV) run python manage.py render_icons
 
+# The README's pictures: the browser suite's screenshots of the main pages, on a laptop and a
+# phone, go to var/screenshots/; the chosen ones are copied to docs/screenshots/.
+README_SCREENSHOTS := checkin-desktop agreement-compare-desktop pause-desktop home-phone
+screenshots: .venv/.synced chromium
+	rm -rf var/screenshots
+	HEARTH_SCREENSHOTS=var/screenshots $(UV) run pytest tests/e2e/test_screenshots.py -q
+	mkdir -p docs/screenshots
+	for name in $(README_SCREENSHOTS); do cp var/screenshots/$$name.png docs/screenshots/; done
+
 # Browser tests drive Debian's Chromium; install it when this machine can.
 chromium:
 	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
