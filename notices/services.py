@@ -68,8 +68,8 @@ def send_waiting(*, recipient_id: int, now: datetime) -> bool:
 
 
 def _readable(notices: list[Notice], membership: Membership | None) -> list[Notice]:
-    """The notices whose thing the person may read now, in the couple they are in now: they may
-    have left, or the entry's author may have (their entry then stays unread)."""
+    """The notices whose thing the person may read now, through the same rules as every page
+    (`visible_to`), in the couple they are in now: they may have left it since."""
     if membership is None:
         return []
     ours = [n for n in notices if n.couple_id == membership.couple_id]
