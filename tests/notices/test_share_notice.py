@@ -5,8 +5,10 @@ into the next, exactly once however often its task runs, and switched off in one
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.conf import settings
 from django.test import Client
@@ -291,3 +293,22 @@ def test_switching_in_settings_costs_the_same_queries_however_much_waited(
         with django_assert_num_queries(9):
             bob_client.post("/settings/notice-email/", {})
         assert not Notice.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_one_email(
+    couple: Couple, alice: User, bob: User, at_once: Callable[..., list[object]]
+) -> None:
+    proposal = propose(couple, alice)
+    opt_in(bob)
+    Notice.objects.create(
+        recipient=bob, couple=couple, kind=Notice.Kind.PROPOSAL, thing_id=proposal.pk
+    )
+    now = timezone.now()
+
+    def send() -> bool:
+        return services.send_waiting(recipient_id=bob.pk, now=now)
+
+    assert sorted(at_once(send, send), key=str) == [False, True]
+    assert len(sent_to(bob)) == 1
+    assert NoticeEmail.objects.count() == 1
