@@ -11,7 +11,7 @@ UV := uv
 UV_INSTALL :=
 endif
 
-.PHONY: run test lint bench bench-pause bench-export manage chromium clean
+.PHONY: run test lint bench bench-pause bench-export manage icons screenshots chromium clean
 
 .tools/uv/bin/uv:
 	python3 -m pip install --quiet --target .tools/uv uv
@@ -50,6 +50,19 @@ bench-export: .venv/.synced
 
 manage: .venv/.synced
 	$(UV) run python manage.py $(ARGS)
+
+# The installable app's icons (static/icons/), drawn by Chromium from static/favicon.svg.
+icons: .venv/.synced chromium
+	$(UV) run python manage.py render_icons
+
+# The README's pictures: the browser suite's screenshots of the main pages, on a laptop and a
+# phone, go to var/screenshots/; the chosen ones are copied to docs/screenshots/.
+README_SCREENSHOTS := checkin-desktop agreement-compare-desktop pause-desktop home-phone
+screenshots: .venv/.synced chromium
+	rm -rf var/screenshots
+	HEARTH_SCREENSHOTS=var/screenshots $(UV) run pytest tests/e2e/test_screenshots.py -q
+	mkdir -p docs/screenshots
+	for name in $(README_SCREENSHOTS); do cp var/screenshots/$$name.png docs/screenshots/; done
 
 # Browser tests drive Debian's Chromium; install it when this machine can.
 chromium:

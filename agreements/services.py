@@ -35,6 +35,8 @@ from agreements.models import (
 from couples import access, emails
 from couples.models import Couple, User
 from couples.services import RefusedError, log
+from notices import services as notices
+from notices.models import Notice
 from toolkit.models import Phrase, PhraseGroup
 
 Status = AgreementVersion.Status
@@ -188,6 +190,7 @@ def accept(*, agreement: Agreement, proposal_id: int | None, by: User) -> Agreem
             message = _("accepted the proposal for “%(t)s”; it is now in force")
         agreement.save(update_fields=["status", "version", "current", "revisit_by"])
         log(couple=agreement.couple, actor=by, message=message % {"t": agreement.title})
+        _tell_proposer(agreement.couple, proposal, by)
     return proposal
 
 
@@ -202,6 +205,13 @@ def decline(*, agreement: Agreement, proposal_id: int | None, by: User, reason: 
             actor=by,
             message=_("declined the proposal for “%(t)s”") % {"t": agreement.title},
         )
+        _tell_proposer(agreement.couple, proposal, by)
+
+
+def _tell_proposer(couple: Couple, proposal: AgreementVersion, by: User) -> None:
+    """An answer is news for the partner who proposed (a counter-proposal is told as the new
+    proposal it is)."""
+    notices.record(couple=couple, actor=by, kind=Notice.Kind.ANSWER, thing_id=proposal.pk)
 
 
 def withdraw(*, agreement: Agreement, proposal_id: int | None, by: User) -> None:
@@ -428,6 +438,9 @@ def _open_proposal(
             _("Your partner proposed something at the same moment. Here is their proposal.")
         ) from None
     transaction.on_commit(partial(tasks.send_proposal_email.delay, proposal.pk))
+    notices.record(
+        couple=agreement.couple, actor=by, kind=Notice.Kind.PROPOSAL, thing_id=proposal.pk
+    )
     return proposal
 
 

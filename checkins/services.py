@@ -22,6 +22,8 @@ from checkins.models import (
 )
 from couples.models import Couple, Membership, User
 from couples.services import RefusedError
+from notices import services as notices
+from notices.models import Notice
 from schedules.models import to_utc
 from toolkit.models import Repair
 
@@ -106,6 +108,7 @@ def share_entry(*, checkin: CheckIn, couple: Couple, author: User) -> Entry:
             entry.revealed_at = now
         entry.save(update_fields=["shared_at", "revealed_at"])
         if checkin.revealed:
+            _tell_partner(entry, couple, author)
             return entry
         # Only the two current partners' shares reveal the week, and only theirs are revealed:
         # an entry shared by someone who has left stays unread.
@@ -115,7 +118,13 @@ def share_entry(*, checkin: CheckIn, couple: Couple, author: User) -> Entry:
             checkin.revealed_at = entry.revealed_at = now
             checkin.save(update_fields=["revealed_at"])
             shared.update(revealed_at=now)
+            _tell_partner(entry, couple, author)
     return entry
+
+
+def _tell_partner(entry: Entry, couple: Couple, author: User) -> None:
+    """The author's entry has opened to their partner: the moment it is theirs to read."""
+    notices.record(couple=couple, actor=author, kind=Notice.Kind.ENTRY, thing_id=entry.pk)
 
 
 def reflect(*, entry: Entry, couple: Couple, listener: User, heard: str) -> Reflection:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "schedules",
     "agreements",
     "privacy",
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Reminders: the database is the source of truth, so a tick that expired unrun is harmless.
     "dispatch-reminders": {
         "task": "schedules.tasks.dispatch_reminders",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # "Your partner has shared" emails that waited for their hour, and any never sent.
+    "send-due-notices": {
+        "task": "notices.tasks.send_due_notices",
         "schedule": 60.0,
         "options": {"expires": 55},
     },

@@ -20,5 +20,13 @@ def make_message(name: str, to: str, ctx: dict[str, Any]) -> EmailMultiAlternati
     return message
 
 
+def one_click_unsubscribe(message: EmailMultiAlternatives, url: str) -> None:
+    """Let mail apps offer "unsubscribe" for `message`: `url` turns the email off when posted to
+    (RFC 8058 one-click) and shows a page to confirm when opened. Its view is CSRF-exempt, as
+    mail apps post without a token; the signed link is the credential."""
+    message.extra_headers["List-Unsubscribe"] = f"<{url}>"
+    message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+
 def send(name: str, to: str, ctx: dict[str, Any]) -> None:
     make_message(name, to, ctx).send()

@@ -347,8 +347,7 @@ def reminder_message(delivery: ReminderDelivery) -> EmailMultiAlternatives:
     domain = urlsplit(settings.SITE_URL).hostname or "hearth"
     # Stable per delivery: should a send ever be repeated, mail systems see the same message.
     message.extra_headers["Message-ID"] = f"<reminder-{delivery.pk}@{domain}>"
-    message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
-    message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    emails.one_click_unsubscribe(message, unsubscribe_url)
     ics = calendar([(schedule, delivery.occurrence_start)], method="PUBLISH")
     message.attach("invitation.ics", ics, "text/calendar")
     return message

@@ -21,6 +21,7 @@ from agreements import services as agreements
 from agreements.models import Category
 from couples import services as couples
 from couples.models import Couple, Membership, User
+from notices import services as notices
 from schedules.models import ReminderDelivery, Schedule
 from schedules.services import reminder_message
 
@@ -86,12 +87,31 @@ def a_reminder(couple: Couple, alice: User, bob: User) -> list[EmailMessage]:
     return [reminder_message(delivery)]
 
 
+def a_share_notice(couple: Couple, alice: User, bob: User) -> list[EmailMessage]:
+    notices.set_email_me(user=alice, email_me=True)
+    notices.set_email_me(user=bob, email_me=True)
+    proposal = agreements.create_agreement(
+        couple=couple,
+        by=alice,
+        title=f"No {PLANTED} talk after ten",
+        category=Category.HOME,
+        terms=agreements.Terms(text=f"We leave {PLANTED} for the weekend.", note=PLANTED),
+    )
+    agreements.decline(
+        agreement=proposal.agreement, proposal_id=proposal.pk, by=bob, reason=PLANTED
+    )
+    for person in (alice, bob):
+        notices.send_waiting(recipient_id=person.pk, now=timezone.now())
+    return [m for m in mail.outbox if m.subject == "Hearth: something new in your space"]
+
+
 EMAILS = {
     "invitation": an_invitation,
     "agreement-proposal": a_proposal_and_its_expiry,
     "agreement-expired": a_proposal_and_its_expiry,
     "pause": a_pause,
     "reminder": a_reminder,
+    "partner-shared": a_share_notice,
 }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("config", "couples", "checkins", "agreements", "toolkit", "schedules", "privacy")
+APPS = ("config", "couples", "checkins", "agreements", "toolkit", "schedules", "privacy", "notices")
 WRITES = {"save", "delete", "update", "create", "bulk_create", "get_or_create", "update_or_create"}
 
 

@@ -29,6 +29,10 @@ PUBLIC = {
     "dev_mail_message": "DEBUG only (404 otherwise)",
     "calendar_feed": "calendar apps fetch it without a session; the random token is the key",
     "unsubscribe": "one-click unsubscribe from a mail app (RFC 8058); the signed link is the key",
+    "manifest": "the installable app's manifest, fetched by the browser without cookies",
+    "service_worker": "the installable app's service worker, the same for everyone",
+    "offline": "the page the service worker keeps for when there is no connection",
+    "notice_unsubscribe": "one-click unsubscribe from a mail app too; the signed link is the key",
 }
 # Mounted apps with their own access rules: allauth (its pages are for signing in) and the admin.
 SELF_GUARDED_PREFIXES = ("accounts/", "admin/")

@@ -36,6 +36,11 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--disable-sync",
 ]
+# Set to a folder (`make screenshots` uses var/screenshots/) to keep pictures of the pages the
+# browser tests visit; unset, nothing is saved.
+SCREENSHOTS = "HEARTH_SCREENSHOTS"
+DESKTOP = ViewportSize(width=1024, height=768)
+PHONE = ViewportSize(width=390, height=844)
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 NewContext = Callable[..., BrowserContext]
@@ -127,6 +132,25 @@ def log_in() -> LogIn:
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
     return submit
+
+
+Screenshot = Callable[[Page, str], None]
+
+
+@pytest.fixture
+def screenshot() -> Screenshot:
+    """Save what `page` shows, top to bottom, as NAME.png in the folder $HEARTH_SCREENSHOTS
+    names; without it, do nothing."""
+    folder = os.environ.get(SCREENSHOTS, "")
+
+    def save(page: Page, name: str) -> None:
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            page.screenshot(
+                path=Path(folder) / f"{name}.png", full_page=True, animations="disabled"
+            )
+
+    return save
 
 
 def assert_accessible(page: Page) -> None:

@@ -1,0 +1,123 @@
+"""The opt-in "your partner has shared" email. Each thing a partner shares that the other may
+read is one `Notice` for that person; waiting notices go out together in one `NoticeEmail`, at
+most one an hour per person. The database holds every rule: the unique key records an event
+once, the conditional UPDATE on `NoticePreference.last_emailed_at` lets one email start an hour,
+and the conditional UPDATE on `NoticeEmail.claimed_at` lets one worker send it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from couples.models import Couple, User
+
+# At most one email this often per person; what happens meanwhile waits for the next one.
+INTERVAL = timedelta(hours=1)
+
+
+class NoticePreference(models.Model):
+    """Whether a person wants the email. Off by default: no row means no email. The row also
+    keeps when their latest email was started, which the hour between two emails counts from."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="notice_preference")
+    email_me = models.BooleanField(
+        _("Email me when my partner shares something new"),
+        default=False,
+        help_text=_(
+            "When your partner's check-in opens to you, or they propose or answer an agreement. "
+            "At most one email an hour; it says only that something is new, never what."
+        ),
+    )
+    last_emailed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'on' if self.email_me else 'off'}"
+
+    @classmethod
+    def wants_email(cls, user: User) -> bool:
+        return cls.objects.filter(user=user, email_me=True).exists()
+
+
+class NoticeEmail(models.Model):
+    """One email telling one person what is new. A claim older than LEASE is taken over (the
+    worker that held it died); an unclaimed one older than REQUEUE_AFTER is sent again by beat
+    (its message may have been lost)."""
+
+    LEASE = timedelta(minutes=10)
+    REQUEUE_AFTER = timedelta(minutes=2)
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = (
+            models.Index(
+                fields=["created_at"], condition=Q(sent_at__isnull=True), name="notice_unsent_idx"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"Notice email to {self.recipient} at {self.created_at}"
+
+
+class Notice(models.Model):
+    """One thing a partner shared that `recipient` may read: an entry of theirs that opened to
+    the recipient, or an agreement wording they proposed or answered (`thing_id` is the entry's
+    or the version's id). `email` is the email that told of it; none while it waits."""
+
+    class Kind(models.TextChoices):
+        ENTRY = "entry", _("check-in")
+        PROPOSAL = "proposal", _("agreement proposal")
+        ANSWER = "answer", _("answer to a proposal")
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    thing_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    email = models.ForeignKey(
+        NoticeEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="notices"
+    )
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "thing_id"], name="one_notice_per_event"
+            ),
+        )
+        indexes = (
+            models.Index(
+                fields=["recipient"], condition=Q(email__isnull=True), name="notice_waiting_idx"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient}"
+
+
+def in_words(kind: str, count: int) -> str:
+    """What an email says of `count` notices of one kind: neutral words, never what was said."""
+    if kind == Notice.Kind.ENTRY:
+        return ngettext(
+            "Your partner shared their check-in with you.",
+            "Your partner shared %(n)s check-ins with you.",
+            count,
+        ) % {"n": count}
+    if kind == Notice.Kind.PROPOSAL:
+        return ngettext(
+            "Your partner proposed wording for an agreement.",
+            "Your partner proposed wording for %(n)s agreements.",
+            count,
+        ) % {"n": count}
+    return ngettext(
+        "Your partner answered a proposal.",
+        "Your partner answered %(n)s proposals.",
+        count,
+    ) % {"n": count}
