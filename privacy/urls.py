@@ -1,5 +1,9 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from privacy import views
+
+urlpatterns = [
+    path("settings/delete/", views.delete_account, name="delete_account"),
+]
