@@ -55,7 +55,9 @@ def update_couple(*, couple: Couple, by: User, name: str, time_zone: str) -> Non
     log(couple=couple, actor=by, message=_("updated the space's name or time zone"))
 
 
-def end_other_sessions(sender: object, *, request: HttpRequest, user: User, **kwargs: object) -> None:
+def end_other_sessions(
+    sender: object, *, request: HttpRequest, user: User, **kwargs: object
+) -> None:
     """A new password signs the person out everywhere else at once, in the session store (not
     only at each browser's next request), and keeps the session that changed it."""
     others = UserSession.objects.filter(user=user).exclude(session_key=request.session.session_key)

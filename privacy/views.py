@@ -23,7 +23,9 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.delete_account(user=user)
         logout(request)
-        messages.success(request, _("Your account is deleted. Thank you for the time you spent here."))
+        messages.success(
+            request, _("Your account is deleted. Thank you for the time you spent here.")
+        )
         return redirect("home")
     ctx = {"form": form, "couple": access.member_couple(request)}
     return render(request, "privacy/delete.html", ctx)

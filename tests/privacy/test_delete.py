@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
@@ -33,8 +34,8 @@ from checkins.models import CheckIn, Entry, Reflection, current_week
 from couples.models import ActivityEntry, Couple, Invitation, Membership, User
 from schedules import tasks as schedule_tasks
 from schedules.models import CalendarFeed, ReminderDelivery, ReminderOptOut, Schedule
-from tests.conftest import client_for, join_as_new_partner
-from tests.factories import PASSWORD, UserFactory
+from tests.conftest import join_as_new_partner
+from tests.factories import PASSWORD
 from toolkit.models import Repair, SavedTopic, TriggerScript
 
 Capture = Callable[..., object]
@@ -153,8 +154,6 @@ def bobs_private_rows(bob_id: int) -> dict[str, int]:
         User: models.Q(pk=bob_id),
     }
     rows = {model.__name__: model.objects.filter(q).count() for model, q in of_bob.items()}
-    from allauth.account.models import EmailAddress
-
     rows["EmailAddress"] = EmailAddress.objects.filter(user_id=bob_id).count()
     return rows
 
@@ -370,4 +369,3 @@ def test_the_page_answers_in_the_same_queries_whatever_was_written(
 # The session, the user, allauth's three questions about two-factor while it checks that the
 # password was entered lately, the membership with its couple, and the pause banner.
 QUERIES = 7
-
