@@ -227,6 +227,7 @@ def test_every_session_of_the_person_ends_at_once(
 
     assert not Session.objects.filter(session_key=other_key).exists()
     assert not UserSession.objects.exists()
+    assert "Your account is deleted." in bob_client.get("/").content.decode()
     for client in (other, bob_client):
         response = client.get("/settings/")
         assert response.headers["Location"].startswith("/accounts/login/")
