@@ -236,8 +236,16 @@ def withdraw(*, agreement: Agreement, proposal_id: int | None, by: User) -> None
 def on_member_left(sender: object, *, couple: Couple, user: User, **kwargs: object) -> None:
     """Someone who leaves withdraws what they proposed: nobody in the couple stands behind it
     any more, and whoever joins next never finds the former partner's words waiting for an
-    answer."""
+    answer. A pause they asked for ends with them: the partner is not left waiting for a
+    return that will not come."""
     now = timezone.now()
+    ended = (
+        PauseSignal.objects.for_couple(couple)
+        .filter(sender=user, ended_at__isnull=True)
+        .update(ended_at=now, end_reason=PauseSignal.EndReason.SENDER, version=F("version") + 1)
+    )
+    if ended:
+        log(couple=couple, actor=user, message=_("ended the pause"))
     open_proposals = (
         AgreementVersion.objects.for_couple(couple)
         .filter(status=Status.OPEN, proposed_by=user)

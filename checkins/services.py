@@ -217,6 +217,14 @@ def agree_next_step(
     raise RefusedError(_("The proposed step changed while you were reading. Here is the new one."))
 
 
+def on_member_left(sender: object, *, couple: Couple, user: User, **kwargs: object) -> None:
+    """Someone who leaves withdraws the small step they proposed for a week not yet closed:
+    nobody in the couple stands behind it any more."""
+    CheckIn.objects.for_couple(couple).filter(closed_at__isnull=True, next_step_by=user).update(
+        next_step="", next_step_by=None, next_step_at=None
+    )
+
+
 def mark_resolved(*, entry: Entry, by: User, resolved: bool) -> None:
     """Mark a challenge resolved (or open again). Only its author can, in any week."""
     if entry.author_id != by.pk:

@@ -227,6 +227,11 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Hearth: "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Sensitive acts ask for the password again unless it was entered in the last five minutes:
+# changing email or password, two-factor on or off (allauth.mfa asks by default), exporting,
+# leaving a space and deleting the account.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Hearth"

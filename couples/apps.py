@@ -8,8 +8,15 @@ class CouplesConfig(AppConfig):
     verbose_name = "Couples"
 
     def ready(self) -> None:
+        from allauth.account.signals import password_changed, password_reset, password_set
         from django.contrib.auth.signals import user_logged_in
 
-        from couples import middleware
+        from couples import middleware, services
 
         user_logged_in.connect(middleware.on_login, dispatch_uid="couples.time_zone")
+        for name, signal in [
+            ("changed", password_changed),
+            ("set", password_set),
+            ("reset", password_reset),
+        ]:
+            signal.connect(services.end_other_sessions, dispatch_uid=f"couples.sessions.{name}")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from couples.models import (
     Couple,
+    TellPartner,
     User,
     time_zone_choices,
 )
@@ -61,4 +62,18 @@ class InviteForm(forms.Form):
         label=_("Your partner's email (optional)"),
         required=False,
         help_text=_("Leave it empty to just copy the link and send it yourself."),
+    )
+
+
+class LeaveForm(forms.Form):
+    tell_partner = forms.TypedChoiceField(
+        label=_("How should your partner learn that you left?"),
+        choices=TellPartner.choices,
+        coerce=TellPartner,
+        initial=TellPartner.EMAIL,
+        # A form sent without a choice (say by a script) tells them by email, as the page
+        # preselects.
+        required=False,
+        empty_value=TellPartner.EMAIL,
+        widget=forms.RadioSelect,
     )

@@ -88,9 +88,19 @@ class Membership(models.Model):
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="memberships")
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
     joined_at = models.DateTimeField(default=timezone.now)
+    # Set when the partner left and chose that this member learn it on their next visit rather
+    # than by email; the first page they open afterwards shows the notice once and clears it.
+    partner_left_notice = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.user} in {self.couple}"
+
+
+class TellPartner(models.TextChoices):
+    """How the partner who stays learns that the other has left."""
+
+    EMAIL = "email", _("Send them a short email now")
+    NEXT_VISIT = "next_visit", _("Tell them the next time they open Hearth")
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):

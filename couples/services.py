@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
+from allauth.usersessions.models import UserSession
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,11 +17,12 @@ from couples.models import (
     Couple,
     Invitation,
     Membership,
+    TellPartner,
     User,
     hash_token,
 )
 from couples.signals import couple_created, member_joined, member_left
-from couples.tasks import send_invitation
+from couples.tasks import send_invitation, send_partner_left
 
 
 class RefusedError(Exception):
@@ -50,6 +53,16 @@ def update_couple(*, couple: Couple, by: User, name: str, time_zone: str) -> Non
     couple.name, couple.time_zone = name, time_zone
     couple.save(update_fields=["name", "time_zone"])
     log(couple=couple, actor=by, message=_("updated the space's name or time zone"))
+
+
+def end_other_sessions(
+    sender: object, *, request: HttpRequest, user: User, **kwargs: object
+) -> None:
+    """A new password signs the person out everywhere else at once, in the session store (not
+    only at each browser's next request), and keeps the session that changed it."""
+    others = UserSession.objects.filter(user=user).exclude(session_key=request.session.session_key)
+    for session in others:
+        session.end()
 
 
 def update_profile(*, user: User, display_name: str, time_zone: str) -> None:
@@ -152,9 +165,14 @@ def accept_invitation(*, token: str, user: User) -> Couple:
 
 
 @transaction.atomic
-def leave_couple(*, user: User) -> None:
+def leave_couple(
+    *, user: User, tell_partner: TellPartner = TellPartner.EMAIL, account_closed: bool = False
+) -> None:
     """Leave at once, without anyone's consent. What the person wrote stays with the partner,
-    shown as written by a former partner. A space left empty is deleted."""
+    shown as written by a former partner. The other apps close what only the leaver could
+    still take part in (`member_left`). The partner who stays is told once, by a neutral email
+    or on their next visit, as the leaver chose; `account_closed` says the leaver is deleting
+    their account, which the email then says. A space left empty is deleted."""
     membership = Membership.objects.select_related("couple").filter(user=user).first()
     if membership is None:
         return
@@ -167,3 +185,21 @@ def leave_couple(*, user: User) -> None:
     Invitation.objects.for_couple(couple).open(now).update(revoked_at=now)
     member_left.send(sender=Couple, couple=couple, user=user)
     log(couple=couple, actor=user, message=_("left the space"))
+    if tell_partner == TellPartner.NEXT_VISIT and not account_closed:
+        couple.memberships.update(partner_left_notice=True)
+        return
+    for stays in couple.memberships.values_list("pk", flat=True):
+        transaction.on_commit(partial(send_partner_left.delay, stays, account_closed))
+
+
+def take_partner_left_notice(membership: Membership) -> bool:
+    """Whether `membership`'s member is to see, now, that their partner left; the notice is
+    claimed with a conditional UPDATE, so two pages opened at once show it once."""
+    if not membership.partner_left_notice:
+        return False
+    membership.partner_left_notice = False
+    return bool(
+        Membership.objects.filter(pk=membership.pk, partner_left_notice=True).update(
+            partner_left_notice=False
+        )
+    )

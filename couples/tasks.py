@@ -4,7 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from couples import emails
-from couples.models import Invitation
+from couples.models import Invitation, Membership
 
 
 @shared_task
@@ -19,4 +19,24 @@ def send_invitation(invitation_id: int, token: str) -> None:
         "invitation",
         invitation.email,
         {"invitation": invitation, "path": f"/join/{token}/"},
+    )
+
+
+@shared_task
+def send_partner_left(membership_id: int, account_closed: bool) -> None:
+    """Tell the partner who stays that the other left (or closed their account)."""
+    membership = (
+        Membership.objects.select_related("couple", "user").filter(pk=membership_id).first()
+    )
+    # Gone too by the time the worker got to it: there is nobody left to tell.
+    if membership is None:
+        return
+    emails.send(
+        "partner-left",
+        membership.user.email,
+        {
+            "couple": membership.couple,
+            "recipient": membership.user,
+            "account_closed": account_closed,
+        },
     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from allauth.account import views as account_views
+from allauth.account.decorators import reauthentication_required
 from django.urls import path
 
 from couples import views
@@ -13,4 +15,11 @@ urlpatterns = [
     path("couple/leave/", views.leave, name="leave"),
     path("join/<str:token>/", views.join, name="join"),
     path("settings/", views.personal_settings, name="settings"),
+    # allauth's own page, asking for the password again first (allauth asks before email
+    # changes and two-factor changes itself); it comes before allauth's URLs, so it answers.
+    path(
+        "accounts/password/change/",
+        reauthentication_required(account_views.password_change, app="allauth.account"),
+        name="account_change_password",
+    ),
 ]

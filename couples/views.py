@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from couples import access, services
 from couples.forms import (
     CoupleForm,
     InviteForm,
+    LeaveForm,
     ProfileForm,
 )
 from couples.middleware import remember_time_zone
@@ -115,15 +117,18 @@ def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.couple_required
+@reauthentication_required(app="allauth.account")
 @require_http_methods(["GET", "HEAD", "POST"])
 def leave(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    if request.method == "POST":
-        services.leave_couple(user=user)
+    # Bound on every POST: a form with nothing chosen still leaves, telling the partner by email.
+    form = LeaveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.leave_couple(user=user, tell_partner=form.cleaned_data["tell_partner"])
         messages.success(request, _("You have left %(name)s.") % {"name": couple.name})
         return redirect("home")
-    return render(request, "couples/leave.html", {"couple": couple})
+    return render(request, "couples/leave.html", {"couple": couple, "form": form})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -190,6 +190,16 @@ def revoke_calendar_feed(*, user: User) -> None:
     CalendarFeed.objects.filter(user=user).delete()
 
 
+def on_member_left(sender: object, *, couple: Couple, user: User, **kwargs: object) -> None:
+    """Reminders to someone who left stop at once: the ones already queued are skipped, never
+    sent, and their reminder choices for the couple's schedules go with them. The dispatcher
+    reminds only the members of the moment, so nothing later is planned for them."""
+    ReminderDelivery.objects.for_couple(couple).filter(
+        recipient=user, status=ReminderDelivery.Status.PENDING
+    ).update(status=ReminderDelivery.Status.SKIPPED)
+    ReminderOptOut.objects.for_couple(couple).filter(user=user).delete()
+
+
 # Dispatching and sending ------------------------------------------------------------------
 
 

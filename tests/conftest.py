@@ -19,6 +19,10 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
 from django.core import mail
@@ -29,7 +33,7 @@ from django.test import Client
 
 from config.celery import app as celery_app
 from couples.models import Couple, Membership, User
-from tests.factories import CoupleFactory, UserFactory, pair
+from tests.factories import PASSWORD, CoupleFactory, UserFactory, pair
 
 # The home page: session, user, couple, partners, values, agreements awaiting the viewer,
 # agreements due a revisit, schedules, the pause banner. Tests that grow one kind of data assert
@@ -123,9 +127,31 @@ def main_content(response: HttpResponse) -> str:
 
 
 def client_for(user: User) -> Client:
+    """A browser `user` has just signed in with, having entered their password a moment ago:
+    within the few minutes' grace, sensitive acts do not ask for it again (tests/couples/
+    test_reauth.py travels past the grace, or signs in without it, to see them ask)."""
     client = Client()
     client.force_login(user)
+    password_entered_now(client, user)
     return client
+
+
+def reenter_password(client: Client) -> None:
+    """The person in `client` re-enters their password on allauth's page, as a browser would
+    when a sensitive act asks for it."""
+    response = client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()
+
+
+def password_entered_now(client: Client, user: User) -> None:
+    """Record in `client`'s session that `user` entered their password just now, as allauth's
+    re-authentication page records it."""
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "reauthenticated": True}
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
 
 
 def join_as_new_partner(inviter: Client, name: str) -> tuple[User, Client]:

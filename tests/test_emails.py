@@ -21,6 +21,7 @@ from agreements import services as agreements
 from agreements.models import Category
 from couples import services as couples
 from couples.models import Couple, Membership, User
+from couples.tasks import send_partner_left
 from notices import services as notices
 from schedules.models import ReminderDelivery, Schedule
 from schedules.services import reminder_message
@@ -105,8 +106,16 @@ def a_share_notice(couple: Couple, alice: User, bob: User) -> list[EmailMessage]
     return [m for m in mail.outbox if m.subject == "Hearth: something new in your space"]
 
 
+def a_partner_leaving(couple: Couple, alice: User, bob: User) -> list[EmailMessage]:
+    stays = Membership.objects.get(user=alice).pk
+    send_partner_left(stays, False)
+    send_partner_left(stays, True)
+    return mail.outbox
+
+
 EMAILS = {
     "invitation": an_invitation,
+    "partner-left": a_partner_leaving,
     "agreement-proposal": a_proposal_and_its_expiry,
     "agreement-expired": a_proposal_and_its_expiry,
     "pause": a_pause,

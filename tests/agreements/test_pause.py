@@ -526,15 +526,29 @@ def test_a_partner_who_asked_for_email_gets_a_neutral_email(
 
 
 def test_a_partner_left_alone_comes_back_without_waiting_for_the_one_who_left(
-    alice: User, bob_client: Client, alice_client: Client, start, act
+    bob: User, bob_client: Client, alice_client: Client, start, act
 ) -> None:
     from couples.services import leave_couple
 
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
         start(alice_client)
-        leave_couple(user=alice)
+        leave_couple(user=bob)
         clock.shift(timedelta(minutes=20))
-        assert "A former partner asked for a pause" in text(bob_client.get("/pause/"))
-        page = text(act(bob_client, f"/pause/{the_pause().pk}/ready/"))
+        page = text(act(alice_client, f"/pause/{the_pause().pk}/ready/"))
     assert "The pause has ended. Welcome back." in page
     assert the_pause().end_reason == PauseSignal.EndReason.READY
+
+
+def test_a_pause_ends_when_the_partner_who_asked_for_it_leaves(
+    alice: User, bob_client: Client, alice_client: Client, start
+) -> None:
+    from couples.services import leave_couple
+
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
+        start(alice_client)
+        leave_couple(user=alice)
+        assert "asked for a pause" not in text(bob_client.get("/pause/"))
+    pause = the_pause()
+    assert pause.ended_at == datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    assert pause.end_reason == PauseSignal.EndReason.SENDER
+    assert "A former partner ended the pause" in text(bob_client.get("/couple/"))

@@ -26,7 +26,7 @@ from django.test import Client
 from agreements.models import Agreement, AgreementVersion
 from checkins.models import CheckIn, Entry, Reflection
 from couples.models import Couple, Membership, User
-from tests.conftest import client_for, join_as_new_partner
+from tests.conftest import client_for, join_as_new_partner, reenter_password
 from tests.factories import UserFactory
 from toolkit.models import Repair, TriggerScript
 
@@ -159,6 +159,7 @@ def story(db: None) -> Iterator[Story]:
         write(erin_client, "2026-W48", share=False, small_win="a quiet walk", challenge="sleep")
         propose(dan_client, evenings, "dan-open-proposal")
         clock.shift(timedelta(hours=1))
+        reenter_password(dan_client)
         post(dan_client, "/couple/leave/")
         assert not Membership.objects.filter(user=dan).exists()
 
