@@ -42,7 +42,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
 os.environ.setdefault("HEARTH_VAR_DIR", tempfile.mkdtemp(prefix="hearth-profile-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
