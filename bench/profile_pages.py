@@ -53,6 +53,7 @@ from django.db import connection  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.template import base as template_base  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import clear_url_caches, include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -309,6 +310,9 @@ def main() -> None:
     parser.add_argument(
         "--cprofile", metavar="ENDPOINT", action="append", default=[], help="profile by name"
     )
+    parser.add_argument(
+        "--sql", metavar="ENDPOINT", action="append", default=[], help="print one request's SQL"
+    )
     args = parser.parse_args()
 
     settings.ROOT_URLCONF = __name__
@@ -329,6 +333,12 @@ def main() -> None:
                     request(client, spec)
                 samples[name].append(sample)
         report(samples, args.rounds)
+        for name in args.sql:
+            with CaptureQueriesContext(connection) as captured:
+                request(client, endpoints[name])
+            print(f"\n{len(captured)} queries of {endpoints[name]['path']}:")
+            for query in captured.captured_queries:
+                print(f"  {query['sql'][:400]}")
         for name in args.cprofile:
             profile(client, endpoints[name], args.rounds)
     finally:

@@ -19,6 +19,10 @@ from toolkit.models import Phrase, PhraseGroup
 
 LIMIT = 1000
 SHORT_LIMIT = 500
+# The history page shows this many carried-over challenges, and this many more per "Show more",
+# up to a century of weeks.
+CARRIED_OVER_STEP = 10
+CARRIED_OVER_MAX = 10_000
 WEEK_LABEL = re.compile(r"^(\d{4})-W(\d{2})$")
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, PauseSignal
 from checkins.models import (
+    CARRIED_OVER_STEP,
     CheckIn,
     CheckInQuerySet,
     Entry,
@@ -270,8 +271,10 @@ class History:
 
     # Newest first; each week's `visible` holds the entries the reader may read.
     weeks: CheckInQuerySet
-    # Earlier challenges their authors have not marked resolved yet.
+    # Earlier challenges their authors have not marked resolved yet, the newest `shown` of them.
     carried_over: list[Entry]
+    # True when older ones than these remain (the page offers to show more).
+    more_carried_over: bool
     # The last PICTURE_WEEKS weeks, oldest first: a week is met when both shared. No streaks.
     picture: list[WeekMet]
 
@@ -280,9 +283,11 @@ class History:
         return sum(week.met for week in self.picture)
 
 
-def history(*, membership: Membership, q: str = "") -> History:
+def history(*, membership: Membership, q: str = "", carried: int = CARRIED_OVER_STEP) -> History:
     """The weeks `membership`'s member may open, newest first, with what they may read of
-    each; with `q`, only the weeks whose readable words or chosen step contain it."""
+    each; with `q`, only the weeks whose readable words or chosen step contain it. Of the
+    challenges carried over, the newest `carried`: a year holds dozens, and the page grows the
+    list on request rather than render them all every time."""
     couple = membership.couple
     readable = Entry.objects.visible_to(membership).select_related("author")
     weeks = CheckIn.objects.visible_to(membership).with_step_for(membership)
@@ -296,10 +301,15 @@ def history(*, membership: Membership, q: str = "") -> History:
         .values_list("week_start", flat=True)
     )
     mondays = [first + timedelta(weeks=i) for i in range(PICTURE_WEEKS)]
+    # One more than shown tells whether there are more, without counting them all.
+    carried_over = list(
+        readable.carried_over(couple=couple, before=this_week).select_related("checkin")[
+            : carried + 1
+        ]
+    )
     return History(
         weeks=weeks.prefetch_related(Prefetch("entries", readable, to_attr="visible")),
-        carried_over=list(
-            readable.carried_over(couple=couple, before=this_week).select_related("checkin")
-        ),
+        carried_over=carried_over[:carried],
+        more_carried_over=len(carried_over) > carried,
         picture=[WeekMet(monday, monday in met) for monday in mondays],
     )

@@ -31,6 +31,7 @@ from checkins.forms import (
     StatusForm,
 )
 from checkins.models import (
+    CARRIED_OVER_STEP,
     CheckIn,
     Entry,
     Poll,
@@ -409,8 +410,10 @@ def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     search = SearchForm(request.GET)
-    q = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    found = services.history(membership=access.current_membership(request), q=q)
+    valid = search.is_valid()
+    q = search.cleaned_data["q"].strip() if valid else ""
+    carried = search.cleaned_data["carried"] if valid else CARRIED_OVER_STEP
+    found = services.history(membership=access.current_membership(request), q=q, carried=carried)
     page = Paginator(found.weeks, HISTORY_PAGE_SIZE).get_page(search.cleaned_data.get("page"))
     ctx = {
         "couple": couple,
@@ -418,6 +421,7 @@ def history(request: HttpRequest) -> HttpResponse:
         "page": page,
         "q": q,
         "search": search,
+        "more_carried": carried + CARRIED_OVER_STEP,
         "member_ids": {p.pk for p in access.partners(couple)},
     }
     return render(request, "checkins/history.html", ctx)
