@@ -87,7 +87,7 @@ def _week_context(
 ) -> dict[str, object]:
     user = access.member(request)
     membership = access.current_membership(request)
-    partners = access.partners(couple)
+    partners = access.current_partners(request)
     partner = next((p for p in partners if p.pk != user.pk), None)
     this_week = Entry.objects.for_couple(couple).filter(checkin=checkin)
     # Both partners' progress, without their words: entries themselves are only read through
@@ -422,6 +422,6 @@ def history(request: HttpRequest) -> HttpResponse:
         "q": q,
         "search": search,
         "more_carried": carried + CARRIED_OVER_STEP,
-        "member_ids": {p.pk for p in access.partners(couple)},
+        "member_ids": {p.pk for p in access.current_partners(request)},
     }
     return render(request, "checkins/history.html", ctx)
