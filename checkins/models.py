@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import ClassVar
 
 from django.db import models
-from django.db.models import Case, ExpressionWrapper, F, Q, Value, When
+from django.db.models import Case, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -134,6 +134,20 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
         """Weeks whose step was proposed since `membership`'s member joined."""
         return self.filter(next_step_at__gte=membership.joined_at)
 
+    def with_last_step(self, membership: Membership) -> CheckInQuerySet:
+        """Each week's `last_step`, in the same query: the small step chosen in the last closed
+        week before it, as `membership`'s member may read it (None when there is none). The
+        week's agenda opens with it."""
+        earlier = (
+            CheckIn.objects.filter(
+                couple_id=OuterRef("couple_id"), week_start__lt=OuterRef("week_start")
+            )
+            .closed()
+            .steps_seen_by(membership)
+            .order_by("-week_start")
+        )
+        return self.annotate(last_step=Subquery(earlier.values("next_step")[:1]))
+
     def matching(self, q: str, membership: Membership) -> CheckInQuerySet:
         """Weeks with `q`, ignoring case, in an entry or in the chosen step that `membership`'s
         member may read."""
@@ -186,6 +200,8 @@ class CheckIn(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     objects = CheckInQuerySet.as_manager()
+    # Set by `CheckInQuerySet.with_last_step`.
+    last_step: str | None
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-week_start"]

@@ -37,10 +37,12 @@ def open_week(*, membership: Membership, monday: date) -> CheckIn | None:
     this_week = current_week(couple)
     if monday > this_week:
         raise RefusedError(_("That week hasn't begun yet. Here is this week instead."))
+    weeks = CheckIn.objects.with_last_step(membership)
     if monday < this_week:
-        return CheckIn.objects.visible_to(membership).filter(week_start=monday).first()
-    checkin, _created = CheckIn.objects.get_or_create(couple=couple, week_start=monday)
-    return checkin
+        return weeks.visible_to(membership).filter(week_start=monday).first()
+    checkin, created = weeks.get_or_create(couple=couple, week_start=monday)
+    # A week just begun is read once more, with its agenda's last step.
+    return weeks.get(pk=checkin.pk) if created else checkin
 
 
 def _refuse_unless_current(checkin: CheckIn, couple: Couple) -> None:
@@ -226,7 +228,7 @@ PICTURE_WEEKS = 26
 class Agenda:
     """What a week should also touch besides the two entries."""
 
-    last_step: CheckIn | None
+    last_step: str
     agreements_due: list[Agreement]
     repairs_due: list[Repair]
     pauses: list[PauseSignal]
@@ -238,7 +240,8 @@ class Agenda:
 
 def week_agenda(*, membership: Membership, checkin: CheckIn) -> Agenda:
     """What `membership`'s member finds on a week's agenda: the small step chosen in the last
-    closed week before this one; on the current week, the agreements and repair follow-ups
+    closed week before this one (read with `checkin`, `CheckInQuerySet.with_last_step`); on the
+    current week, the agreements and repair follow-ups
     whose day has come (today in the couple's home zone); and the pauses that began and ended
     within the week, as plain entries. A step, repair or pause from before they joined stays
     between the partners who were there."""
@@ -248,9 +251,8 @@ def week_agenda(*, membership: Membership, checkin: CheckIn) -> Agenda:
     pauses = PauseSignal.objects.visible_to(membership).between(start, end)
     is_current = checkin.week_start == current_week(couple)
     today = timezone.localdate(timezone=couple.tz)
-    earlier = CheckIn.objects.for_couple(couple).filter(week_start__lt=checkin.week_start)
     return Agenda(
-        last_step=earlier.closed().steps_seen_by(membership).first(),
+        last_step=checkin.last_step or "",
         agreements_due=list(Agreement.objects.due_for_revisit(couple, today)) if is_current else [],
         repairs_due=list(Repair.objects.visible_to(membership).follow_ups_due(today))
         if is_current

@@ -68,12 +68,13 @@ def _form_notes(form: forms.BaseForm) -> str:
     )
 
 
-def _existing_week(couple: Couple, week: str) -> CheckIn:
-    """A week the couple already has; anything else is a 404."""
+def _existing_week(request: HttpRequest, week: str) -> CheckIn:
+    """A week the couple already has, with its agenda's last step; anything else is a 404."""
     monday = parse_week(week)
     if monday is None:
         raise Http404
-    return access.get_for_couple(CheckIn.objects.all(), couple, week_start=monday)
+    weeks = CheckIn.objects.with_last_step(access.current_membership(request))
+    return access.get_for_couple(weeks, access.current_couple(request), week_start=monday)
 
 
 def _readable_entry(request: HttpRequest, couple: Couple, checkin: CheckIn, pk: int) -> Entry:
@@ -160,7 +161,7 @@ def entry(request: HtmxHttpRequest, week: str) -> HttpResponse:
     share it when they press Share. An htmx save answers with the small save notice only."""
     user = access.member(request)
     couple = access.current_couple(request)
-    checkin = _existing_week(couple, week)
+    checkin = _existing_week(request, week)
     own = Entry.objects.for_couple(couple).filter(checkin=checkin, author=user).first()
     own = own or Entry(checkin=checkin, author=user)
     form = EntryForm(request.POST, instance=own, feelings=feelings_for(couple))
@@ -255,14 +256,15 @@ def status(request: HtmxHttpRequest, week: str) -> HttpResponse:
     return render(request, "checkins/week.html#status", ctx)
 
 
-def _reflection(request: HttpRequest, couple: Couple, week: str, pk: int) -> Reflection:
-    """One reflection of an opened week that the signed-in person may read; else a 404."""
-    checkin = _existing_week(couple, week)
-    reflections = Reflection.objects.visible_to(access.current_membership(request)).select_related(
-        "entry__checkin"
-    )
+def _reflection(request: HttpRequest, checkin: CheckIn, pk: int) -> Reflection:
+    """One reflection of `checkin`, once opened, that the signed-in person may read; else a
+    404."""
+    reflections = Reflection.objects.visible_to(access.current_membership(request))
     return get_object_or_404(
-        reflections, entry__checkin=checkin, entry__checkin__revealed_at__isnull=False, pk=pk
+        reflections.select_related("entry__checkin"),
+        entry__checkin=checkin,
+        entry__checkin__revealed_at__isnull=False,
+        pk=pk,
     )
 
 
@@ -285,7 +287,7 @@ def _written(
 def reflect(request: HttpRequest, week: str, pk: int) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    checkin = _existing_week(couple, week)
+    checkin = _existing_week(request, week)
     target = _readable_entry(request, couple, checkin, pk)
     form = ReflectionForm(request.POST)
     problem = _form_notes(form)
@@ -310,7 +312,8 @@ def reflect(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 def answer(request: HttpRequest, week: str, pk: int) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    reflection = _reflection(request, couple, week, pk)
+    checkin = _existing_week(request, week)
+    reflection = _reflection(request, checkin, pk)
     form = AnswerForm(request.POST)
     problem = _form_notes(form)
     if form.is_valid():
@@ -326,7 +329,7 @@ def answer(request: HttpRequest, week: str, pk: int) -> HttpResponse:
         "pk": pk,
         "text": form.data.get("clarification", ""),
     }
-    return _written(request, couple, reflection.entry.checkin, problem, retry)
+    return _written(request, couple, checkin, problem, retry)
 
 
 @access.couple_required
@@ -334,7 +337,8 @@ def answer(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 def reply(request: HttpRequest, week: str, pk: int) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    reflection = _reflection(request, couple, week, pk)
+    checkin = _existing_week(request, week)
+    reflection = _reflection(request, checkin, pk)
     form = ReplyForm(request.POST)
     problem = _form_notes(form)
     if form.is_valid():
@@ -350,7 +354,7 @@ def reply(request: HttpRequest, week: str, pk: int) -> HttpResponse:
         "pk": pk,
         "text": form.data.get("reply", ""),
     }
-    return _written(request, couple, reflection.entry.checkin, problem, retry)
+    return _written(request, couple, checkin, problem, retry)
 
 
 @access.couple_required
@@ -358,7 +362,7 @@ def reply(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 def propose_step(request: HttpRequest, week: str) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    checkin = _existing_week(couple, week)
+    checkin = _existing_week(request, week)
     form = NextStepForm(request.POST)
     problem = _form_notes(form)
     if form.is_valid():
@@ -377,7 +381,7 @@ def propose_step(request: HttpRequest, week: str) -> HttpResponse:
 def agree_step(request: HttpRequest, week: str) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    checkin = _existing_week(couple, week)
+    checkin = _existing_week(request, week)
     form = AgreeStepForm(request.POST)
     proposed_at = form.cleaned_data["proposed_at"] if form.is_valid() else None
     try:
@@ -392,7 +396,7 @@ def agree_step(request: HttpRequest, week: str) -> HttpResponse:
 def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    checkin = _existing_week(couple, week)
+    checkin = _existing_week(request, week)
     target = _readable_entry(request, couple, checkin, pk)
     form = ResolveForm(request.POST)
     form.is_valid()
