@@ -37,7 +37,7 @@ def open_week(*, membership: Membership, monday: date) -> CheckIn | None:
     this_week = current_week(couple)
     if monday > this_week:
         raise RefusedError(_("That week hasn't begun yet. Here is this week instead."))
-    weeks = CheckIn.objects.with_last_step(membership)
+    weeks = CheckIn.objects.for_week_page(membership)
     if monday < this_week:
         return weeks.visible_to(membership).filter(week_start=monday).first()
     checkin, created = weeks.get_or_create(couple=couple, week_start=monday)
@@ -240,7 +240,7 @@ class Agenda:
 
 def week_agenda(*, membership: Membership, checkin: CheckIn) -> Agenda:
     """What `membership`'s member finds on a week's agenda: the small step chosen in the last
-    closed week before this one (read with `checkin`, `CheckInQuerySet.with_last_step`); on the
+    closed week before this one (read with `checkin`, `CheckInQuerySet.for_week_page`); on the
     current week, the agreements and repair follow-ups
     whose day has come (today in the couple's home zone); and the pauses that began and ended
     within the week, as plain entries. A step, repair or pause from before they joined stays

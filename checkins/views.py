@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -73,7 +75,7 @@ def _existing_week(request: HttpRequest, week: str) -> CheckIn:
     monday = parse_week(week)
     if monday is None:
         raise Http404
-    weeks = CheckIn.objects.with_last_step(access.current_membership(request))
+    weeks = CheckIn.objects.for_week_page(access.current_membership(request))
     return access.get_for_couple(weeks, access.current_couple(request), week_start=monday)
 
 
@@ -91,9 +93,6 @@ def _week_context(
     partners = access.current_partners(request)
     partner = next((p for p in partners if p.pk != user.pk), None)
     this_week = Entry.objects.for_couple(couple).filter(checkin=checkin)
-    # Both partners' progress, without their words: entries themselves are only read through
-    # visible_to() below.
-    progress = this_week.progress()
     reflections = Reflection.objects.for_couple(couple).select_related("listener")
     entries = list(
         this_week.visible_to(membership)
@@ -101,6 +100,11 @@ def _week_context(
         .prefetch_related(Prefetch("reflections", reflections))
     )
     own = next((e for e in entries if e.author_id == user.pk), None)
+    # Both partners' progress: one's own entry is always one's to read; of the partner's, the
+    # week was read with its progress alone, never its words (`CheckInQuerySet.for_week_page`).
+    progress: dict[int | None, datetime | None] = {user.pk: own.shared_at} if own else {}
+    if partner and checkin.partner_started:
+        progress[partner.pk] = checkin.partner_shared_at
     is_current = checkin.week_start == current_week(couple)
     editing = is_current and (own is None or not own.shared or "edit" in request.GET)
     if form is None and editing:
