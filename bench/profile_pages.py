@@ -374,7 +374,10 @@ def profile(client: Client, spec: dict[str, str], rounds: int) -> None:
         request(client, spec)
     profiler.disable()
     print(f"\ncProfile of {spec['path']}, {rounds} requests, by own time:")
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+    print(f"cProfile of {spec['path']}: Hearth's own functions, by time including calls:")
+    root = str(Path(__file__).resolve().parent.parent)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(rf"^{root}/(?!\.venv)", 20)
 
 
 if __name__ == "__main__":
