@@ -32,7 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("join", token=token)
         return render(request, "couples/onboarding.html")
     return render(
-        request, "couples/home.html", {"couple": couple, "partners": access.current_partners(request)}
+        request,
+        "couples/home.html",
+        {"couple": couple, "partners": access.current_partners(request)},
     )
 
 
