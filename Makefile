@@ -11,7 +11,7 @@ UV := uv
 UV_INSTALL :=
 endif
 
-.PHONY: run test lint bench bench-pause bench-export manage icons screenshots chromium clean
+.PHONY: run test lint bench bench-profile bench-pause bench-export manage icons screenshots chromium clean
 
 .tools/uv/bin/uv:
 	python3 -m pip install --quiet --target .tools/uv uv
@@ -39,6 +39,10 @@ lint: .venv/.synced
 
 bench: .venv/.synced
 	$(UV) run python bench/endpoints.py
+
+# Where each main page's time goes, in one process, next to a bare view (bench/).
+bench-profile: .venv/.synced
+	$(UV) run python bench/profile_pages.py $(ARGS)
 
 # A pause reaching the partner's open page, on make run's stack in two browsers (bench/).
 bench-pause: .venv/.synced chromium

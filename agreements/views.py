@@ -58,7 +58,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
             for value, label in Category.choices
         ],
         "retired": [a for a, _p in rows if a.is_retired],
-        "member_ids": {p.pk for p in access.partners(couple)},
+        "member_ids": {p.pk for p in access.current_partners(request)},
     }
     return render(request, "agreements/list.html", ctx)
 
@@ -229,7 +229,7 @@ def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
         "old": old,
         "new": new,
         "pieces": word_diff(old.text, new.text) if old and new else [],
-        "member_ids": {p.pk for p in access.partners(agreement.couple)},
+        "member_ids": {p.pk for p in access.current_partners(request)},
     }
     return render(request, "agreements/compare.html", ctx)
 
@@ -279,7 +279,7 @@ def _detail(
         "now": now,
         "decline_form": decline_form or DeclineForm(),
         "retire_form": RetireForm(initial={"base_version": agreement.version}),
-        "member_ids": {p.pk for p in access.partners(agreement.couple)},
+        "member_ids": {p.pk for p in access.current_partners(request)},
     }
     return render(request, "agreements/detail.html", ctx, status=status)
 
@@ -294,7 +294,7 @@ def pause(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
     now = timezone.now()
-    partners = access.partners(couple)
+    partners = access.current_partners(request)
     current = services.open_pause(couple, now)
     defaults = services.pause_defaults(couple)
     # The phrases are only offered while no pause is on.

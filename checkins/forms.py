@@ -6,7 +6,15 @@ from django import forms
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from checkins.models import LIMIT, CheckIn, Entry, Reflection, Status
+from checkins.models import (
+    CARRIED_OVER_MAX,
+    CARRIED_OVER_STEP,
+    LIMIT,
+    CheckIn,
+    Entry,
+    Reflection,
+    Status,
+)
 
 TOO_LONG = _(
     "Please keep this to %(limit_value)d characters; it has %(show_value)d now. "
@@ -133,6 +141,14 @@ class AgreeStepForm(forms.Form):
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search what you can read"), required=False, max_length=100)
     page = forms.CharField(required=False, max_length=20)
+    # How many carried-over challenges to show, grown by "Show more"; anything else shows the
+    # first few, as a mistyped page number shows the first page.
+    carried = forms.CharField(required=False, max_length=20)
+
+    def clean_carried(self) -> int:
+        value = self.cleaned_data["carried"]
+        shown = int(value) if value.isdigit() else CARRIED_OVER_STEP
+        return min(max(shown, CARRIED_OVER_STEP), CARRIED_OVER_MAX)
 
 
 class ResolveForm(forms.Form):

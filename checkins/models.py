@@ -10,7 +10,17 @@ from datetime import date, datetime, timedelta
 from typing import ClassVar
 
 from django.db import models
-from django.db.models import Case, ExpressionWrapper, F, Q, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +29,10 @@ from toolkit.models import Phrase, PhraseGroup
 
 LIMIT = 1000
 SHORT_LIMIT = 500
+# The history page shows this many carried-over challenges, and this many more per "Show more",
+# up to a century of weeks.
+CARRIED_OVER_STEP = 10
+CARRIED_OVER_MAX = 10_000
 WEEK_LABEL = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -130,6 +144,30 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
         """Weeks whose step was proposed since `membership`'s member joined."""
         return self.filter(next_step_at__gte=membership.joined_at)
 
+    def for_week_page(self, membership: Membership) -> CheckInQuerySet:
+        """Each week with what its page shows beyond its entries, in the same query:
+        `last_step`, the small step chosen in the last closed week before it as `membership`'s
+        member may read it (None when there is none), which opens the week's agenda; and the
+        partner's progress without their words, `partner_started` and `partner_shared_at`
+        (None while a draft), for `Status.of`. An entry by someone who has left the couple is
+        nobody's progress."""
+        earlier = (
+            CheckIn.objects.filter(
+                couple_id=OuterRef("couple_id"), week_start__lt=OuterRef("week_start")
+            )
+            .closed()
+            .steps_seen_by(membership)
+            .order_by("-week_start")
+        )
+        partners = Entry.objects.filter(
+            checkin_id=OuterRef("pk"), author__membership__couple_id=OuterRef("couple_id")
+        ).exclude(author_id=membership.user_id)
+        return self.annotate(
+            last_step=Subquery(earlier.values("next_step")[:1]),
+            partner_started=Exists(partners),
+            partner_shared_at=Subquery(partners.values("shared_at")[:1]),
+        )
+
     def matching(self, q: str, membership: Membership) -> CheckInQuerySet:
         """Weeks with `q`, ignoring case, in an entry or in the chosen step that `membership`'s
         member may read."""
@@ -182,6 +220,10 @@ class CheckIn(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     objects = CheckInQuerySet.as_manager()
+    # Set by `CheckInQuerySet.for_week_page`.
+    last_step: str | None
+    partner_started: bool
+    partner_shared_at: datetime | None
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-week_start"]
@@ -229,11 +271,6 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         return self.filter(checkin__couple_id=membership.couple_id).filter(
             Q(author_id=membership.user_id) | Q(revealed_at__gte=membership.joined_at)
         )
-
-    def progress(self) -> dict[int | None, datetime | None]:
-        """When each author shared their entry (None for a draft), and nothing of their words:
-        where each person is, for `Status.of`."""
-        return dict(self.values_list("author_id", "shared_at"))
 
     def matching(self, q: str) -> EntryQuerySet:
         """Entries with `q` in any of their words or chosen feelings, ignoring case."""

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, PauseSignal
 from checkins.models import (
+    CARRIED_OVER_STEP,
     CheckIn,
     CheckInQuerySet,
     Entry,
@@ -38,10 +39,12 @@ def open_week(*, membership: Membership, monday: date) -> CheckIn | None:
     this_week = current_week(couple)
     if monday > this_week:
         raise RefusedError(_("That week hasn't begun yet. Here is this week instead."))
+    weeks = CheckIn.objects.for_week_page(membership)
     if monday < this_week:
-        return CheckIn.objects.visible_to(membership).filter(week_start=monday).first()
-    checkin, _created = CheckIn.objects.get_or_create(couple=couple, week_start=monday)
-    return checkin
+        return weeks.visible_to(membership).filter(week_start=monday).first()
+    checkin, created = weeks.get_or_create(couple=couple, week_start=monday)
+    # A week just begun is read once more, with its agenda's last step.
+    return weeks.get(pk=checkin.pk) if created else checkin
 
 
 def _refuse_unless_current(checkin: CheckIn, couple: Couple) -> None:
@@ -242,7 +245,7 @@ PICTURE_WEEKS = 26
 class Agenda:
     """What a week should also touch besides the two entries."""
 
-    last_step: CheckIn | None
+    last_step: str
     agreements_due: list[Agreement]
     repairs_due: list[Repair]
     pauses: list[PauseSignal]
@@ -254,7 +257,8 @@ class Agenda:
 
 def week_agenda(*, membership: Membership, checkin: CheckIn) -> Agenda:
     """What `membership`'s member finds on a week's agenda: the small step chosen in the last
-    closed week before this one; on the current week, the agreements and repair follow-ups
+    closed week before this one (read with `checkin`, `CheckInQuerySet.for_week_page`); on the
+    current week, the agreements and repair follow-ups
     whose day has come (today in the couple's home zone); and the pauses that began and ended
     within the week, as plain entries. A step, repair or pause from before they joined stays
     between the partners who were there."""
@@ -264,9 +268,8 @@ def week_agenda(*, membership: Membership, checkin: CheckIn) -> Agenda:
     pauses = PauseSignal.objects.visible_to(membership).between(start, end)
     is_current = checkin.week_start == current_week(couple)
     today = timezone.localdate(timezone=couple.tz)
-    earlier = CheckIn.objects.for_couple(couple).filter(week_start__lt=checkin.week_start)
     return Agenda(
-        last_step=earlier.closed().steps_seen_by(membership).first(),
+        last_step=checkin.last_step or "",
         agreements_due=list(Agreement.objects.due_for_revisit(couple, today)) if is_current else [],
         repairs_due=list(Repair.objects.visible_to(membership).follow_ups_due(today))
         if is_current
@@ -287,8 +290,10 @@ class History:
 
     # Newest first; each week's `visible` holds the entries the reader may read.
     weeks: CheckInQuerySet
-    # Earlier challenges their authors have not marked resolved yet.
+    # Earlier challenges their authors have not marked resolved yet, the newest `shown` of them.
     carried_over: list[Entry]
+    # True when older ones than these remain (the page offers to show more).
+    more_carried_over: bool
     # The last PICTURE_WEEKS weeks, oldest first: a week is met when both shared. No streaks.
     picture: list[WeekMet]
 
@@ -297,9 +302,11 @@ class History:
         return sum(week.met for week in self.picture)
 
 
-def history(*, membership: Membership, q: str = "") -> History:
+def history(*, membership: Membership, q: str = "", carried: int = CARRIED_OVER_STEP) -> History:
     """The weeks `membership`'s member may open, newest first, with what they may read of
-    each; with `q`, only the weeks whose readable words or chosen step contain it."""
+    each; with `q`, only the weeks whose readable words or chosen step contain it. Of the
+    challenges carried over, the newest `carried`: a year holds dozens, and the page grows the
+    list on request rather than render them all every time."""
     couple = membership.couple
     readable = Entry.objects.visible_to(membership).select_related("author")
     weeks = CheckIn.objects.visible_to(membership).with_step_for(membership)
@@ -313,10 +320,15 @@ def history(*, membership: Membership, q: str = "") -> History:
         .values_list("week_start", flat=True)
     )
     mondays = [first + timedelta(weeks=i) for i in range(PICTURE_WEEKS)]
+    # One more than shown tells whether there are more, without counting them all.
+    carried_over = list(
+        readable.carried_over(couple=couple, before=this_week).select_related("checkin")[
+            : carried + 1
+        ]
+    )
     return History(
         weeks=weeks.prefetch_related(Prefetch("entries", readable, to_attr="visible")),
-        carried_over=list(
-            readable.carried_over(couple=couple, before=this_week).select_related("checkin")
-        ),
+        carried_over=carried_over[:carried],
+        more_carried_over=len(carried_over) > carried,
         picture=[WeekMet(monday, monday in met) for monday in mondays],
     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -31,6 +33,7 @@ from checkins.forms import (
     StatusForm,
 )
 from checkins.models import (
+    CARRIED_OVER_STEP,
     CheckIn,
     Entry,
     Poll,
@@ -67,12 +70,13 @@ def _form_notes(form: forms.BaseForm) -> str:
     )
 
 
-def _existing_week(couple: Couple, week: str) -> CheckIn:
-    """A week the couple already has; anything else is a 404."""
+def _existing_week(request: HttpRequest, week: str) -> CheckIn:
+    """A week the couple already has, with its agenda's last step; anything else is a 404."""
     monday = parse_week(week)
     if monday is None:
         raise Http404
-    return access.get_for_couple(CheckIn.objects.all(), couple, week_start=monday)
+    weeks = CheckIn.objects.for_week_page(access.current_membership(request))
+    return access.get_for_couple(weeks, access.current_couple(request), week_start=monday)
 
 
 def _readable_entry(request: HttpRequest, couple: Couple, checkin: CheckIn, pk: int) -> Entry:
@@ -86,12 +90,9 @@ def _week_context(
 ) -> dict[str, object]:
     user = access.member(request)
     membership = access.current_membership(request)
-    partners = access.partners(couple)
+    partners = access.current_partners(request)
     partner = next((p for p in partners if p.pk != user.pk), None)
     this_week = Entry.objects.for_couple(couple).filter(checkin=checkin)
-    # Both partners' progress, without their words: entries themselves are only read through
-    # visible_to() below.
-    progress = this_week.progress()
     reflections = Reflection.objects.for_couple(couple).select_related("listener")
     entries = list(
         this_week.visible_to(membership)
@@ -99,6 +100,11 @@ def _week_context(
         .prefetch_related(Prefetch("reflections", reflections))
     )
     own = next((e for e in entries if e.author_id == user.pk), None)
+    # Both partners' progress: one's own entry is always one's to read; of the partner's, the
+    # week was read with its progress alone, never its words (`CheckInQuerySet.for_week_page`).
+    progress: dict[int | None, datetime | None] = {user.pk: own.shared_at} if own else {}
+    if partner and checkin.partner_started:
+        progress[partner.pk] = checkin.partner_shared_at
     is_current = checkin.week_start == current_week(couple)
     editing = is_current and (own is None or not own.shared or "edit" in request.GET)
     if form is None and editing:
@@ -159,7 +165,7 @@ def entry(request: HtmxHttpRequest, week: str) -> HttpResponse:
     share it when they press Share. An htmx save answers with the small save notice only."""
     user = access.member(request)
     couple = access.current_couple(request)
-    checkin = _existing_week(couple, week)
+    checkin = _existing_week(request, week)
     own = Entry.objects.for_couple(couple).filter(checkin=checkin, author=user).first()
     own = own or Entry(checkin=checkin, author=user)
     form = EntryForm(request.POST, instance=own, feelings=feelings_for(couple))
@@ -254,14 +260,15 @@ def status(request: HtmxHttpRequest, week: str) -> HttpResponse:
     return render(request, "checkins/week.html#status", ctx)
 
 
-def _reflection(request: HttpRequest, couple: Couple, week: str, pk: int) -> Reflection:
-    """One reflection of an opened week that the signed-in person may read; else a 404."""
-    checkin = _existing_week(couple, week)
-    reflections = Reflection.objects.visible_to(access.current_membership(request)).select_related(
-        "entry__checkin"
-    )
+def _reflection(request: HttpRequest, checkin: CheckIn, pk: int) -> Reflection:
+    """One reflection of `checkin`, once opened, that the signed-in person may read; else a
+    404."""
+    reflections = Reflection.objects.visible_to(access.current_membership(request))
     return get_object_or_404(
-        reflections, entry__checkin=checkin, entry__checkin__revealed_at__isnull=False, pk=pk
+        reflections.select_related("entry__checkin"),
+        entry__checkin=checkin,
+        entry__checkin__revealed_at__isnull=False,
+        pk=pk,
     )
 
 
@@ -284,7 +291,7 @@ def _written(
 def reflect(request: HttpRequest, week: str, pk: int) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    checkin = _existing_week(couple, week)
+    checkin = _existing_week(request, week)
     target = _readable_entry(request, couple, checkin, pk)
     form = ReflectionForm(request.POST)
     problem = _form_notes(form)
@@ -309,7 +316,8 @@ def reflect(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 def answer(request: HttpRequest, week: str, pk: int) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    reflection = _reflection(request, couple, week, pk)
+    checkin = _existing_week(request, week)
+    reflection = _reflection(request, checkin, pk)
     form = AnswerForm(request.POST)
     problem = _form_notes(form)
     if form.is_valid():
@@ -325,7 +333,7 @@ def answer(request: HttpRequest, week: str, pk: int) -> HttpResponse:
         "pk": pk,
         "text": form.data.get("clarification", ""),
     }
-    return _written(request, couple, reflection.entry.checkin, problem, retry)
+    return _written(request, couple, checkin, problem, retry)
 
 
 @access.couple_required
@@ -333,7 +341,8 @@ def answer(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 def reply(request: HttpRequest, week: str, pk: int) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    reflection = _reflection(request, couple, week, pk)
+    checkin = _existing_week(request, week)
+    reflection = _reflection(request, checkin, pk)
     form = ReplyForm(request.POST)
     problem = _form_notes(form)
     if form.is_valid():
@@ -349,7 +358,7 @@ def reply(request: HttpRequest, week: str, pk: int) -> HttpResponse:
         "pk": pk,
         "text": form.data.get("reply", ""),
     }
-    return _written(request, couple, reflection.entry.checkin, problem, retry)
+    return _written(request, couple, checkin, problem, retry)
 
 
 @access.couple_required
@@ -357,7 +366,7 @@ def reply(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 def propose_step(request: HttpRequest, week: str) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    checkin = _existing_week(couple, week)
+    checkin = _existing_week(request, week)
     form = NextStepForm(request.POST)
     problem = _form_notes(form)
     if form.is_valid():
@@ -376,7 +385,7 @@ def propose_step(request: HttpRequest, week: str) -> HttpResponse:
 def agree_step(request: HttpRequest, week: str) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    checkin = _existing_week(couple, week)
+    checkin = _existing_week(request, week)
     form = AgreeStepForm(request.POST)
     proposed_at = form.cleaned_data["proposed_at"] if form.is_valid() else None
     try:
@@ -391,7 +400,7 @@ def agree_step(request: HttpRequest, week: str) -> HttpResponse:
 def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    checkin = _existing_week(couple, week)
+    checkin = _existing_week(request, week)
     target = _readable_entry(request, couple, checkin, pk)
     form = ResolveForm(request.POST)
     form.is_valid()
@@ -409,8 +418,10 @@ def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     search = SearchForm(request.GET)
-    q = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    found = services.history(membership=access.current_membership(request), q=q)
+    valid = search.is_valid()
+    q = search.cleaned_data["q"].strip() if valid else ""
+    carried = search.cleaned_data["carried"] if valid else CARRIED_OVER_STEP
+    found = services.history(membership=access.current_membership(request), q=q, carried=carried)
     page = Paginator(found.weeks, HISTORY_PAGE_SIZE).get_page(search.cleaned_data.get("page"))
     ctx = {
         "couple": couple,
@@ -418,6 +429,7 @@ def history(request: HttpRequest) -> HttpResponse:
         "page": page,
         "q": q,
         "search": search,
-        "member_ids": {p.pk for p in access.partners(couple)},
+        "more_carried": carried + CARRIED_OVER_STEP,
+        "member_ids": {p.pk for p in access.current_partners(request)},
     }
     return render(request, "checkins/history.html", ctx)

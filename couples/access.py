@@ -19,17 +19,24 @@ from couples.models import Couple, Membership, User
 View = Callable[..., HttpResponse]
 
 _CACHE_ATTR = "_hearth_membership"
+_PARTNERS_ATTR = "_hearth_partners"
 
 
 def member_membership(request: HttpRequest) -> Membership | None:
-    """The signed-in person's place in their couple, or None. Looked up once per request."""
+    """The signed-in person's place in their couple, or None. Looked up once per request,
+    together with both members (`current_partners`): nearly every page names them, and one
+    query for both costs a page that does not only one more row."""
     if not request.user.is_authenticated:
         return None
     if not hasattr(request, _CACHE_ATTR):
-        membership = (
-            Membership.objects.select_related("couple").filter(user_id=request.user.pk).first()
+        both = list(
+            Membership.objects.select_related("couple", "user")
+            .filter(couple__memberships__user_id=request.user.pk)
+            .order_by("joined_at", "id")
         )
+        membership = next((m for m in both if m.user_id == request.user.pk), None)
         setattr(request, _CACHE_ATTR, membership)
+        setattr(request, _PARTNERS_ATTR, [m.user for m in both])
     found: Membership | None = getattr(request, _CACHE_ATTR)
     return found
 
@@ -82,6 +89,14 @@ def get_for_couple[M: models.Model](
     queryset: models.QuerySet[M], couple: Couple, **lookup: Any
 ) -> M:
     return get_object_or_404(queryset, couple=couple, **lookup)
+
+
+def current_partners(request: HttpRequest) -> list[User]:
+    """Both members of the couple of a view wrapped in `couple_required`, as `partners` gives
+    them, read with the membership itself."""
+    current_membership(request)
+    found: list[User] = getattr(request, _PARTNERS_ATTR)
+    return found
 
 
 def partners(couple: Couple) -> list[User]:

@@ -34,7 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("join", token=token)
         return render(request, "couples/onboarding.html")
     return render(
-        request, "couples/home.html", {"couple": couple, "partners": access.partners(couple)}
+        request,
+        "couples/home.html",
+        {"couple": couple, "partners": access.current_partners(request)},
     )
 
 
@@ -66,7 +68,7 @@ def couple_settings(request: HttpRequest) -> HttpResponse:
         services.update_couple(couple=couple, by=access.member(request), **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("couple")
-    partners = access.partners(couple)
+    partners = access.current_partners(request)
     member_ids = {p.pk for p in partners}
     membership = access.current_membership(request)
     activity = ActivityEntry.objects.visible_to(membership).select_related("actor")[:20]

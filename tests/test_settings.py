@@ -10,10 +10,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def start(env: dict[str, str], then: str = "") -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", f"import django; django.setup(); {then}"],
         cwd=ROOT,
         env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
         capture_output=True,
@@ -44,3 +44,14 @@ def test_a_bad_environment_value_stops_start_up_naming_the_variable(
 def test_the_embedded_defaults_start() -> None:
     result = start({"DEBUG": "true"})
     assert result.returncode == 0, result.stderr
+
+
+def test_production_keeps_each_compiled_template_in_memory() -> None:
+    # Django wraps the loaders in its cached loader when none are configured; a page then
+    # parses each template once per process, not on every request.
+    loaders = (
+        "from django.template import engines; "
+        "print(type(engines['django'].engine.template_loaders[0]).__module__)"
+    )
+    result = start({"DEBUG": "false", "SECRET_KEY": "x" * 50}, then=loaders)
+    assert result.stdout.strip() == "django.template.loaders.cached", result.stderr

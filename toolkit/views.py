@@ -291,7 +291,7 @@ def repairs(request: HttpRequest) -> HttpResponse:
         "repairs": Repair.objects.visible_to(access.current_membership(request)).select_related(
             "author"
         ),
-        "member_ids": {p.pk for p in access.partners(couple)},
+        "member_ids": {p.pk for p in access.current_partners(request)},
         "today": today,
     }
     return render(request, "toolkit/repairs.html", ctx)
@@ -326,7 +326,7 @@ def repair(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "repair": repair,
         "form": form,
-        "member_ids": {p.pk for p in access.partners(couple)},
+        "member_ids": {p.pk for p in access.current_partners(request)},
         "today": today,
     }
     return render(request, "toolkit/repair.html", ctx)

@@ -477,16 +477,16 @@ def test_the_pause_page_queries_do_not_grow_with_history(
         Phrase(couple=couple, group=PhraseGroup.NEED, text=f"I need {i} minutes", position=10 + i)
         for i in range(past)
     )
-    # session, user, couple, partners, open pause, the pause protocol in force, the vocabulary's
+    # session, user, couple with both partners, open pause, the pause protocol in force, the vocabulary's
     # "I need…" phrases (both offered by the form), past pauses, the pause banner
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         page = text(alice_client.get("/pause/"))
     assert f"I need {past - 1} minutes" in page
     assert f"“Past pause {past - 1}”" in page
     start(alice_client)
-    # session, user, couple, partners, open pause, the pause protocol in force (its grounding
+    # session, user, couple with both partners, open pause, the pause protocol in force (its grounding
     # practice), the pause banner (the sender's own: the pause alone)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         page = text(alice_client.get("/pause/"))
     assert "You're taking a pause" in page
 

@@ -128,3 +128,45 @@ def test_a_former_partners_open_challenges_are_not_carried_over(
     assert "a former partner's:" not in page
     # The week itself keeps what both wrote, as it was revealed.
     assert "Bob&#x27;s challenge" in page
+
+
+def test_carried_over_challenges_show_the_newest_ten_and_more_on_request(
+    couple: Couple, alice: User, bob: User, alice_client: Client
+) -> None:
+    for ago in range(1, 13):
+        week_of(couple, alice, bob, weeks_ago=ago)
+
+    def carried(page: str) -> list[str]:
+        section = page[page.index("Still with you") : page.index("weeks-heading")]
+        return re.findall(r"(yours|Bob's): <span", section)
+
+    first = text(alice_client.get("/checkins/", {"q": "win"}))
+    assert len(carried(first)) == 10
+    more = re.search(r'<a href="([^"]+)">Show more</a>', first)
+    assert more
+    # The link keeps the search and the page of weeks.
+    assert "q=win" in more.group(1)
+    second = text(alice_client.get("/checkins/" + html.unescape(more.group(1))))
+    assert len(carried(second)) == 20
+    assert 'value="win"' in second
+    more = re.search(r'<a href="([^"]+)">Show more</a>', second)
+    assert more
+    # All 24 are reachable; the last of them is the oldest week's.
+    third = text(alice_client.get("/checkins/" + html.unescape(more.group(1))))
+    assert len(carried(third)) == 24
+    assert "Show more" not in third
+
+
+def test_a_mistyped_show_more_shows_the_first_ten_and_keeps_the_search(
+    couple: Couple, alice: User, bob: User, alice_client: Client
+) -> None:
+    for ago in range(1, 7):
+        week_of(couple, alice, bob, weeks_ago=ago)
+    for junk in ("abc", "-5", "0", "99999999999999999999"):
+        page = alice_client.get("/checkins/", {"q": "win", "carried": junk})
+        assert page.status_code == 200, junk
+        shown = text(page)
+        section = shown[shown.index("Still with you") : shown.index("weeks-heading")]
+        expected = 12 if junk.startswith("9") else 10
+        assert len(re.findall(r"(yours|Bob's): <span", section)) == expected, junk
+        assert 'value="win"' in shown

@@ -31,11 +31,11 @@ def test_the_week_page_before_the_reveal(
 ) -> None:
     alice_client.get(URL)
     write(bob_client, small_win="w", challenge="c")
-    # session, user, couple, partners, both partners' progress, visible entries, last week's
-    # step, this week's check-in, the vocabulary's "I feel…" phrases for the feelings picker,
-    # the agenda's pauses of the week, agreements to revisit and repair follow-ups due, and the
-    # pause banner
-    with django_assert_num_queries(13):
+    # session, user, couple with both partners, this week's check-in with last week's step
+    # and the partner's progress, visible entries, the vocabulary's "I feel…" phrases for the
+    # feelings picker, the agenda's pauses of the week, agreements to revisit and repair
+    # follow-ups due, and the pause banner
+    with django_assert_num_queries(10):
         page = alice_client.get(URL)
     # The page those queries paid for: both statuses, every phrase to pick, last week's step.
     assert statuses(page) == {"own-status": "not started yet", "partner-status": "writing"}
@@ -56,7 +56,7 @@ def test_the_week_page_after_the_reveal(
         for _ in range(weeks):
             Reflection.objects.create(entry=entry, listener=alice, heard="h", answer="not_quite")
     # ... and the reflections of both entries (no feelings picker once shared)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         page = text(alice_client.get(URL))
     assert "Alice&#x27;s win" in page
     assert "Bob&#x27;s win" in page
@@ -80,13 +80,13 @@ def test_the_status_poll_costs_one_query_beyond_the_session(
 
 
 def test_history(weeks: int, alice_client: Client, django_assert_num_queries) -> None:
-    # session, user, couple, count, the page of weeks, their visible entries, carried-over
-    # challenges, weeks met, partners, the pause banner
-    with django_assert_num_queries(10):
+    # session, user, couple with both partners, count, the page of weeks, their visible entries, carried-over
+    # challenges, weeks met, the pause banner
+    with django_assert_num_queries(9):
         first = text(alice_client.get("/checkins/"))
     assert len(re.findall(r"Week (\d+), ", first)) == min(weeks, 10)
     assert first.count("Alice&#x27;s win") == min(weeks, 10)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         second = text(alice_client.get("/checkins/", {"q": "win", "page": "2"}))
     # A second page of found weeks, or the only one when there are too few for two.
     assert len(re.findall(r"Week (\d+), ", second)) == (10 if weeks > 10 else weeks)
@@ -114,12 +114,12 @@ def test_a_new_partners_history_and_week_cost_the_same_however_much_came_before(
     _fay, fay_client = join_as_new_partner(alice_client, "Fay")
     # Alice's history's queries, less the page of weeks and their entries, as Fay has none
     # yet: what she may read is part of each query, never one more.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         history = text(fay_client.get("/checkins/"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         searched = text(fay_client.get("/checkins/", {"q": "win"}))
     # The week page before the reveal, as Alice's (Fay has no draft yet).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         page = text(fay_client.get(URL))
     # What those queries paid for: none of the weeks Alice and Bob kept before Fay came.
     assert "No check-ins yet" in history

@@ -60,8 +60,8 @@ def test_page_queries_do_not_grow_with_activity(
 ) -> None:
     for _ in range(entries):
         services.log(couple=couple, actor=alice, message="did something")
-    # session, user, couple, partners, open invitation, activity, the pause banner
-    with django_assert_num_queries(7):
+    # session, user, couple with both partners, open invitation, activity, the pause banner
+    with django_assert_num_queries(6):
         assert alice_client.get("/couple/").status_code == 200
     with django_assert_num_queries(HOME_QUERIES):
         assert alice_client.get("/").status_code == 200

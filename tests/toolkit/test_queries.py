@@ -21,9 +21,9 @@ PAGES = {
     "/toolkit/therapy/": (5, ["topic {last}.", "done {last}."]),  # + my topics
     "/toolkit/therapy/agenda/": (5, ["topic {last}."]),  # + my open topics
     "/toolkit/therapy/agenda.txt": (4, ["topic {last}."]),
-    "/toolkit/repairs/": (6, ["plan {last}.", "plan 0."]),  # + partners, repairs with authors
-    # + repair with author and responder, partners
-    "/toolkit/repairs/{repair}/": (6, ["plan {last}.", "Response from"]),
+    "/toolkit/repairs/": (5, ["plan {last}.", "plan 0."]),  # + repairs with authors
+    # + repair with author and responder
+    "/toolkit/repairs/{repair}/": (5, ["plan {last}.", "Response from"]),
     "/toolkit/values/": (5, ["value {last}."]),  # + values
     "/toolkit/words/{phrase}/": (5, ["I feel {last}."]),
     "/toolkit/scripts/{script}/": (5, ["mine {last}."]),
