@@ -5,3 +5,9 @@ from django.apps import AppConfig
 
 class CheckinsConfig(AppConfig):
     name = "checkins"
+
+    def ready(self) -> None:
+        from checkins import services
+        from couples.signals import member_joined
+
+        member_joined.connect(services.on_member_joined, dispatch_uid="checkins.member_joined")
