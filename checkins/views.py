@@ -477,15 +477,16 @@ def prompts(request: HttpRequest) -> HttpResponse:
     ones; the prompts saved for the next check-in; and a form to add one of their own."""
     couple = access.current_couple(request)
     membership = access.current_membership(request)
-    form = PromptForm(request.POST or None)
+    browse = PromptBrowseForm(request.GET)
+    show = browse.cleaned_data["show"] if browse.is_valid() else PromptCategory.APPRECIATION
+    # A prompt added while browsing a category starts in it.
+    form = PromptForm(request.POST or None, initial={"category": show})
     if request.method == "POST" and form.is_valid():
         prompt = services.add_prompt(
             couple=couple, author=access.member(request), **form.cleaned_data
         )
         messages.success(request, _("Added to your own prompts. A check-in may offer it."))
         return redirect(reverse("prompts") + "?show=own#prompt-" + str(prompt.pk))
-    browse = PromptBrowseForm(request.GET)
-    show = browse.cleaned_data["show"] if browse.is_valid() else PromptCategory.APPRECIATION
     readable = Prompt.objects.visible_to(membership).with_marks(couple)
     if show == "retired":
         shown = readable.retired()

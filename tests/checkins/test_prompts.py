@@ -277,7 +277,10 @@ def test_the_prompts_page_browses_by_category(alice_client: Client) -> None:
     first = text(alice_client.get("/prompts/"))
     appreciation = Prompt.objects.filter(category=PromptCategory.APPRECIATION)
     assert all(html.escape(p.text) in first for p in appreciation)
-    repair = html.unescape(text(alice_client.get("/prompts/", {"show": "repair"})))
+    repair_page = alice_client.get("/prompts/", {"show": "repair"})
+    # A prompt added from here starts in the category being browsed.
+    assert '<option value="repair" selected>' in repair_page.content.decode()
+    repair = html.unescape(text(repair_page))
     assert all(p.text in repair for p in Prompt.objects.filter(category=PromptCategory.REPAIR))
     assert not any(p.text in repair for p in appreciation)
     # An unknown choice shows the first category rather than failing.
@@ -334,7 +337,7 @@ def test_a_couple_adds_a_prompt_of_their_own(
     )
     mark(bob_client, prompt, "save")
     assert offered(alice_client) == "Where shall we walk on Sunday?"
-    assert "One of your own prompts." in text(alice_client.get(URL))
+    assert "One of your own prompts · Only an offer" in seen(alice_client, URL)
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,25 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from importlib import import_module
 
+import pytest
 import time_machine
+from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from checkins.models import Prompt, PromptCategory
 from couples.models import Couple, User
 from tests.e2e.conftest import SignedIn, assert_accessible
+
+
+@pytest.fixture
+def library(transactional_db: None) -> None:
+    """Hearth's library as its migration seeds it. Tests with real transactions, as browser
+    tests are, empty the database behind them, seeded rows and all."""
+    if not Prompt.objects.filter(couple__isnull=True).exists():
+        import_module("checkins.migrations.0006_hearth_prompt_library").seed(apps, None)
 
 
 def open_check_in(page: Page) -> str:
@@ -27,10 +38,8 @@ def test_two_partners_swap_the_weeks_question_and_save_one_for_next_week(
     couple: Couple,
     alice: User,
     bob: User,
-    django_db_serialized_rollback: None,
+    library: None,
 ) -> None:
-    """Hearth's library is seeded by a migration; a browser test empties the database after
-    itself, so it brings the seeded rows back first (serialized rollback)."""
     alice_page = signed_in(alice)
     bob_page = signed_in(bob)
     first = open_check_in(alice_page)
