@@ -146,7 +146,8 @@ def test_the_check_in_page_costs_the_same_with_1_or_20_of_each_agenda_item(
     assert CheckIn.objects.filter(couple=couple).exists()
     # session, user, couple, partners, both partners' progress, visible entries, this week's
     # check-in, the "I feel…" phrases, last week's step, one each for the agenda's pauses,
-    # agreements to revisit and repair follow-ups, and the pause banner
-    with django_assert_num_queries(13):
+    # agreements to revisit and repair follow-ups, the week's conversation prompt, and the pause
+    # banner
+    with django_assert_num_queries(14):
         page = agenda(alice_client)
     assert page.count("<li>") == 3 * size

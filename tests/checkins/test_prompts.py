@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from django.test import Client
 from checkins import services
 from checkins.models import (
     PROMPT_LIMIT,
+    CheckIn,
     Prompt,
     PromptCategory,
     PromptMark,
@@ -22,8 +24,8 @@ from checkins.models import (
     current_week,
 )
 from couples.models import Couple, User
-from tests.checkins.conftest import HTMX, NOW, URL, WEEK, text, week_of, write
-from tests.conftest import join_as_new_partner, visible_words
+from tests.checkins.conftest import HTMX, NOW, URL, WEEK, ensure_library, text, week_of, write
+from tests.conftest import client_for, join_as_new_partner, visible_words
 
 NEXT_WEEK_URL = "/checkins/2026-W49/"
 
@@ -213,6 +215,38 @@ def test_two_swaps_of_the_same_prompt_at_once_change_it_only_once(
     late_htmx = change(bob_client, "skip", shown, **HTMX)
     assert "This week's question changed a moment ago" in visible_words(late_htmx)
     assert offer_on(couple).prompt.text in html.unescape(text(late_htmx))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_both_partners_opening_the_week_at_once_are_offered_the_same_single_prompt(
+    couple: Couple, alice: User, bob: User, at_once: Callable[..., list[object]]
+) -> None:
+    ensure_library()
+    CheckIn.objects.create(couple=couple, week_start=current_week(couple))
+    alice_client, bob_client = client_for(alice), client_for(bob)
+    alice_sees, bob_sees = at_once(lambda: offered(alice_client), lambda: offered(bob_client))
+    assert alice_sees == bob_sees != ""
+    assert PromptOffer.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_swaps_at_the_same_moment_change_the_prompt_once(
+    couple: Couple, alice: User, bob: User, at_once: Callable[..., list[object]]
+) -> None:
+    ensure_library()
+    alice_client, bob_client = client_for(alice), client_for(bob)
+    before = offered(alice_client)
+    shown = offer_on(couple).pk
+    statuses = at_once(
+        lambda: change(alice_client, "swap", shown).status_code,
+        lambda: change(bob_client, "swap", shown).status_code,
+    )
+    assert statuses == [302, 302]
+    assert list(PromptOffer.objects.order_by("id").values_list("outcome", flat=True)) == [
+        "swapped",
+        "",
+    ]
+    assert offered(bob_client) == offered(alice_client) != before
 
 
 def test_a_skipped_prompt_leaves_the_week_without_one_until_asked_again(

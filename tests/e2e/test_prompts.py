@@ -2,25 +2,21 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from checkins.models import Prompt, PromptCategory
 from couples.models import Couple, User
+from tests.checkins.conftest import ensure_library
 from tests.e2e.conftest import SignedIn, assert_accessible
 
 
 @pytest.fixture
 def library(transactional_db: None) -> None:
-    """Hearth's library as its migration seeds it. Tests with real transactions, as browser
-    tests are, empty the database behind them, seeded rows and all."""
-    if not Prompt.objects.filter(couple__isnull=True).exists():
-        import_module("checkins.migrations.0006_hearth_prompt_library").seed(apps, None)
+    ensure_library()
 
 
 def open_check_in(page: Page) -> str:
