@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from checkins.models import CheckIn, Entry, Reflection
+from checkins.models import CheckIn, Entry, Prompt, Reflection
 
 
 @admin.register(CheckIn)
@@ -27,3 +29,16 @@ class ReflectionAdmin(admin.ModelAdmin):
     raw_id_fields = ("entry", "listener")
     fields = ("entry", "listener", "created_at", "answer", "answered_at")
     readonly_fields = fields
+
+
+@admin.register(Prompt)
+class PromptAdmin(admin.ModelAdmin):
+    """Hearth's own library. A couple's own prompts are their words and stay out of the admin."""
+
+    list_display = ("text", "category")
+    list_filter = ("category",)
+    search_fields = ("text",)
+    fields = ("category", "text")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Prompt]:
+        return super().get_queryset(request).filter(couple__isnull=True)

@@ -8,6 +8,7 @@ class CheckinsConfig(AppConfig):
 
     def ready(self) -> None:
         from checkins import services
-        from couples.signals import member_left
+        from couples.signals import member_joined, member_left
 
         member_left.connect(services.on_member_left, dispatch_uid="checkins.member_left")
+        member_joined.connect(services.on_member_joined, dispatch_uid="checkins.member_joined")

@@ -12,9 +12,12 @@ from checkins.models import (
     LIMIT,
     CheckIn,
     Entry,
+    Prompt,
+    PromptCategory,
     Reflection,
     Status,
 )
+from checkins.services import PROMPT_MARKS
 
 TOO_LONG = _(
     "Please keep this to %(limit_value)d characters; it has %(show_value)d now. "
@@ -162,10 +165,7 @@ class ResolveForm(forms.Form):
         return bool(self.cleaned_data["resolved"] != "0")
 
     def clean_next(self) -> str:
-        back: str = self.cleaned_data["next"]
-        if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=set()):
-            return back
-        return ""
+        return _safe_path(self.cleaned_data["next"])
 
 
 class StatusForm(forms.Form):
@@ -173,3 +173,64 @@ class StatusForm(forms.Form):
 
     own = forms.ChoiceField(choices=Status.choices, required=False)
     partner = forms.ChoiceField(choices=Status.choices, required=False)
+
+
+def _safe_path(back: str) -> str:
+    """`back` when it is a path on this site, else "": a planted value never leads elsewhere."""
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=set()):
+        return back
+    return ""
+
+
+class WeekPromptForm(forms.Form):
+    """A change to the week's prompt: `shown` is the offer the person saw."""
+
+    change = forms.ChoiceField(choices=[("swap", "swap"), ("skip", "skip"), ("offer", "offer")])
+    shown = forms.IntegerField(required=False)
+
+
+class PromptForm(forms.ModelForm):
+    class Meta:
+        model = Prompt
+        fields = ("category", "text")
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "text": _("An open question, for example “What helped you feel close to me lately?”")
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keep_as_typed(self)
+        self.fields["text"].error_messages["required"] = _("Write the question you'd like to ask.")
+
+    def clean_text(self) -> str:
+        text: str = self.cleaned_data["text"]
+        if not text.strip():
+            raise forms.ValidationError(_("Write the question you'd like to ask."))
+        return text.strip()
+
+
+PROMPT_VIEWS = [
+    *PromptCategory.choices,
+    ("favourites", _("Favourites")),
+    ("own", _("Your own")),
+    ("retired", _("Retired")),
+]
+
+
+class PromptBrowseForm(forms.Form):
+    """Which prompts /prompts/ shows: one category, the favourites, the couple's own or the
+    retired ones. Anything else shows the first category."""
+
+    show = forms.ChoiceField(choices=PROMPT_VIEWS, required=False)
+
+    def clean_show(self) -> str:
+        return self.cleaned_data["show"] or PromptCategory.APPRECIATION
+
+
+class PromptMarkForm(forms.Form):
+    change = forms.ChoiceField(choices=[(name, name) for name in PROMPT_MARKS])
+    next = forms.CharField(required=False, max_length=2000)
+
+    def clean_next(self) -> str:
+        return _safe_path(self.cleaned_data["next"])

@@ -412,3 +412,165 @@ class Reflection(models.Model):
     @property
     def confirmed(self) -> bool:
         return self.answer == self.Answer.YES
+
+
+# Conversation prompts ---------------------------------------------------------------------------
+
+PROMPT_LIMIT = 300
+
+
+class PromptCategory(models.TextChoices):
+    APPRECIATION = "appreciation", _("Appreciation")
+    FEELINGS = "feelings", _("Feelings and needs")
+    BOUNDARIES = "boundaries", _("Boundaries")
+    REPAIR = "repair", _("Repair")
+    VALUES = "values", _("Shared values")
+    RITUALS = "rituals", _("Rituals and play")
+    THERAPY = "therapy", _("What therapy is bringing up")
+
+
+class PromptQuerySet(models.QuerySet["Prompt"]):
+    def visible_to(self, membership: Membership) -> PromptQuerySet:
+        """The prompts `membership`'s member may read: Hearth's library, their own, and those
+        their couple added since they joined. A prompt carries its writer's words, so one added
+        before someone joined stays with those who were there."""
+        return self.filter(
+            Q(couple__isnull=True)
+            | Q(couple_id=membership.couple_id)
+            & (Q(created_at__gte=membership.joined_at) | Q(created_by_id=membership.user_id))
+        )
+
+    def offerable(self, couple: Couple) -> PromptQuerySet:
+        """What a week of `couple` may offer, as both partners read it: Hearth's library and
+        the couple's own prompts added since the later of them joined."""
+        joined = Membership.objects.filter(couple_id=couple.pk).order_by("-joined_at")
+        return self.filter(
+            Q(couple__isnull=True)
+            | Q(
+                couple_id=couple.pk, created_at__gte=models.Subquery(joined.values("joined_at")[:1])
+            )
+        )
+
+    def with_marks(self, couple: Couple) -> PromptQuerySet:
+        """Each prompt with `couple`'s marks on it, in the same query: `retired_at`,
+        `favourite_at` and `saved_at` (None where the couple has not marked it)."""
+        return self.annotate(
+            mine=models.FilteredRelation("marks", condition=Q(marks__couple_id=couple.pk)),
+            retired_at=F("mine__retired_at"),
+            favourite_at=F("mine__favourite_at"),
+            saved_at=F("mine__saved_at"),
+        )
+
+    def with_last_offered(self, couple: Couple) -> PromptQuerySet:
+        """Each prompt with the Monday of the latest week `couple` was offered it, as
+        `last_offered` (None if never)."""
+        offers = PromptOffer.objects.filter(checkin__couple_id=couple.pk, prompt_id=OuterRef("pk"))
+        latest = offers.order_by("-checkin__week_start").values("checkin__week_start")[:1]
+        return self.annotate(last_offered=models.Subquery(latest))
+
+    # Of prompts read `with_marks`:
+
+    def in_use(self) -> PromptQuerySet:
+        return self.filter(Q(retired_at__isnull=True))
+
+    def retired(self) -> PromptQuerySet:
+        return self.filter(Q(retired_at__isnull=False))
+
+    def favourites(self) -> PromptQuerySet:
+        return self.filter(Q(favourite_at__isnull=False))
+
+    def saved(self) -> PromptQuerySet:
+        """Saved for the next check-in, in the order they will be offered."""
+        return self.filter(Q(saved_at__isnull=False)).order_by("saved_at", "id")
+
+
+class Prompt(models.Model):
+    """A question to open a conversation at the check-in. Hearth's own library has no couple;
+    a couple's own prompts belong to it. Prompts are never deleted by the couple: they retire
+    one (`PromptMark`), so past weeks keep the question they were offered."""
+
+    category = models.CharField(_("Category"), max_length=20, choices=PromptCategory.choices)
+    text = models.CharField(_("Your question"), max_length=PROMPT_LIMIT)
+    couple = models.ForeignKey(
+        Couple, null=True, blank=True, on_delete=models.CASCADE, related_name="prompts"
+    )
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PromptQuerySet.as_manager()
+
+    # The couple's marks, on prompts read through `PromptQuerySet.with_marks`.
+    retired_at: datetime | None
+    favourite_at: datetime | None
+    saved_at: datetime | None
+    # On prompts read through `PromptQuerySet.with_last_offered`.
+    last_offered: date | None
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["category", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["text"], condition=Q(couple__isnull=True), name="one_hearth_prompt_per_text"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_own(self) -> bool:
+        """Whether the couple wrote it (rather than it coming from Hearth's library)."""
+        return self.couple_id is not None
+
+
+class PromptMark(models.Model):
+    """What a couple chose about one prompt: a favourite, retired (never offered again), or
+    saved for their next check-in (saved prompts are offered first, oldest saved first)."""
+
+    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="+")
+    prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, related_name="marks")
+    favourite_at = models.DateTimeField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["couple", "prompt"], name="one_mark_per_prompt")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.couple} on {self.prompt}"
+
+
+class PromptOffer(models.Model):
+    """A prompt offered at one week's check-in. A swap sets the offer aside and offers another;
+    a skip sets it aside and offers none. The week's latest offer says where it stands, and
+    every offer counts as seen when the next one is chosen."""
+
+    class Outcome(models.TextChoices):
+        OFFERED = "", _("offered")
+        SWAPPED = "swapped", _("swapped for another")
+        SKIPPED = "skipped", _("skipped")
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="prompt_offers")
+    prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, related_name="offers")
+    offered_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    set_aside_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # At most one prompt on offer per week, also when both partners open it at once.
+            models.UniqueConstraint(
+                fields=["checkin"], condition=Q(outcome=""), name="one_prompt_on_offer_per_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prompt} in {self.checkin}"
+
+    @property
+    def on_offer(self) -> bool:
+        return self.outcome == self.Outcome.OFFERED

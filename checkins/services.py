@@ -3,11 +3,12 @@ next small step and resolving challenges."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,9 @@ from checkins.models import (
     CheckIn,
     CheckInQuerySet,
     Entry,
+    Prompt,
+    PromptMark,
+    PromptOffer,
     Reflection,
     current_week,
 )
@@ -332,3 +336,127 @@ def history(*, membership: Membership, q: str = "", carried: int = CARRIED_OVER_
         more_carried_over=len(carried_over) > carried,
         picture=[WeekMet(monday, monday in met) for monday in mondays],
     )
+
+
+# Conversation prompts -------------------------------------------------------------------------
+
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _shuffled(couple: Couple, week_start: date, prompt: Prompt) -> bytes:
+    """A stable tie-break: the same couple and week always draw the same prompt, and couples
+    (and weeks) draw in different orders."""
+    return hashlib.blake2b(f"{couple.pk}:{week_start}:{prompt.pk}".encode(), digest_size=8).digest()
+
+
+def next_prompt(*, couple: Couple, week_start: date) -> Prompt | None:
+    """The prompt to offer `couple` for the week starting `week_start`: one saved for their
+    next check-in first (the earliest saved), otherwise the one offered longest ago (or never),
+    so a prompt comes back only after every other has had its turn. Never a retired one."""
+    candidates = (
+        Prompt.objects.offerable(couple).with_marks(couple).in_use().with_last_offered(couple)
+    )
+
+    def turn(prompt: Prompt) -> tuple[bool, datetime, date, bytes]:
+        return (
+            prompt.saved_at is None,
+            prompt.saved_at or _NEVER,
+            prompt.last_offered or date.min,
+            _shuffled(couple, week_start, prompt),
+        )
+
+    return min(candidates, key=turn, default=None)
+
+
+def _latest_offer(checkin: CheckIn) -> PromptOffer | None:
+    return (
+        PromptOffer.objects.filter(checkin=checkin).select_related("prompt").order_by("-id").first()
+    )
+
+
+def _offer_next(*, checkin: CheckIn, couple: Couple) -> PromptOffer | None:
+    """Offer the week the next prompt; None when there is none to offer (every one retired).
+    A saved prompt, once offered, is no longer waiting."""
+    prompt = next_prompt(couple=couple, week_start=checkin.week_start)
+    if prompt is None:
+        return None
+    try:
+        with transaction.atomic():
+            offer = PromptOffer.objects.create(checkin=checkin, prompt=prompt)
+            PromptMark.objects.filter(couple=couple, prompt=prompt, saved_at__isnull=False).update(
+                saved_at=None
+            )
+    except IntegrityError:
+        # The partner opened the week (or changed its prompt) a moment earlier: theirs stands.
+        return _latest_offer(checkin)
+    return offer
+
+
+def week_prompt(*, checkin: CheckIn, couple: Couple) -> PromptOffer | None:
+    """The week's prompt as its page shows it: the latest offer, on offer or set aside, or
+    None. The current week is offered one on its first visit (and again when a swap found
+    nothing else to offer); an earlier week shows what it had."""
+    offer = _latest_offer(checkin)
+    if checkin.week_start != current_week(couple):
+        return offer
+    if offer is None or offer.outcome == PromptOffer.Outcome.SWAPPED:
+        return _offer_next(checkin=checkin, couple=couple) or offer
+    return offer
+
+
+def change_week_prompt(*, checkin: CheckIn, couple: Couple, change: str, shown: int | None) -> None:
+    """Swap the prompt on offer (`shown`, the one the person saw) for another, skip it, or
+    offer one after all. A change made on a prompt the partner has already changed is refused,
+    so two taps at once never skip past two prompts."""
+    _refuse_unless_current(checkin, couple)
+    with transaction.atomic():
+        if change == "offer":
+            if not PromptOffer.objects.filter(checkin=checkin, outcome="").exists():
+                _offer_next(checkin=checkin, couple=couple)
+            return
+        outcome = PromptOffer.Outcome.SWAPPED if change == "swap" else PromptOffer.Outcome.SKIPPED
+        on_offer = PromptOffer.objects.filter(checkin=checkin, outcome="")
+        if shown is None or not on_offer.filter(pk=shown).update(
+            outcome=outcome, set_aside_at=timezone.now()
+        ):
+            raise RefusedError(_("This week's question changed a moment ago. Here it is now."))
+        if change == "swap":
+            _offer_next(checkin=checkin, couple=couple)
+
+
+def add_prompt(*, couple: Couple, author: User, category: str, text: str) -> Prompt:
+    """A prompt of the couple's own, offered at their check-ins like Hearth's."""
+    return Prompt.objects.create(couple=couple, created_by=author, category=category, text=text)
+
+
+PROMPT_MARKS: dict[str, dict[str, bool]] = {
+    "favourite": {"favourite_at": True},
+    "unfavourite": {"favourite_at": False},
+    # A retired prompt is never offered again, so it no longer waits for the next check-in.
+    "retire": {"retired_at": True, "saved_at": False},
+    "restore": {"retired_at": False},
+    "save": {"saved_at": True},
+    "unsave": {"saved_at": False},
+}
+
+
+def mark_prompt(*, prompt: Prompt, couple: Couple, change: str) -> None:
+    """Mark a prompt for the couple (see `PROMPT_MARKS`): a favourite, retired or saved for
+    their next check-in, or undo one of those."""
+    now = timezone.now()
+    if change == "save" and prompt.marks.filter(couple=couple, retired_at__isnull=False).exists():
+        raise RefusedError(_("This prompt is retired. Bring it back first to save it."))
+    fields = {name: now if on else None for name, on in PROMPT_MARKS[change].items()}
+    PromptMark.objects.update_or_create(couple=couple, prompt=prompt, defaults=fields)
+
+
+def on_member_joined(sender: object, *, couple: Couple, user: User, **kwargs: object) -> None:
+    """Someone joins: a prompt of the couple's own on offer this week was written by the
+    partners before them, so it is set aside and the week offers one from Hearth's library
+    or from those written since."""
+    PromptOffer.objects.filter(
+        checkin__couple=couple,
+        checkin__week_start=current_week(couple),
+        outcome="",
+        prompt__couple=couple,
+    ).update(outcome=PromptOffer.Outcome.SWAPPED, set_aside_at=timezone.now())

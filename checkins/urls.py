@@ -16,4 +16,7 @@ urlpatterns = [
     path("checkins/<str:week>/reflections/<int:pk>/reply/", views.reply, name="checkin_reply"),
     path("checkins/<str:week>/next-step/", views.propose_step, name="checkin_next_step"),
     path("checkins/<str:week>/next-step/agree/", views.agree_step, name="checkin_agree"),
+    path("checkins/<str:week>/prompt/", views.week_prompt, name="checkin_prompt"),
+    path("prompts/", views.prompts, name="prompts"),
+    path("prompts/<int:pk>/", views.prompt_mark, name="prompt_mark"),
 ]

@@ -15,28 +15,36 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
 from checkins import services
 from checkins.forms import (
+    PROMPT_VIEWS,
     AgreeStepForm,
     AnswerForm,
     EntryActionForm,
     EntryForm,
     NextStepForm,
+    PromptBrowseForm,
+    PromptForm,
+    PromptMarkForm,
     ReflectionForm,
     ReplyForm,
     ResolveForm,
     SearchForm,
     StatusForm,
+    WeekPromptForm,
 )
 from checkins.models import (
     CARRIED_OVER_STEP,
     CheckIn,
     Entry,
     Poll,
+    Prompt,
+    PromptCategory,
     Reflection,
     Status,
     current_week,
@@ -49,6 +57,15 @@ from couples.models import Couple, User
 from couples.services import RefusedError
 
 HISTORY_PAGE_SIZE = 10
+
+PROMPT_MARKED = {
+    "favourite": _lazy("Added to your favourites."),
+    "unfavourite": _lazy("Removed from your favourites."),
+    "retire": _lazy("Retired. Hearth won't offer it again; you can bring it back under Retired."),
+    "restore": _lazy("Brought back. A check-in may offer it again."),
+    "save": _lazy("Saved for your next check-in. Hearth offers it ahead of the others."),
+    "unsave": _lazy("No longer saved for your next check-in."),
+}
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -123,6 +140,7 @@ def _week_context(
         "form": form,
         "step": checkin.step_for(membership),
         "agenda": services.week_agenda(membership=membership, checkin=checkin),
+        "prompt": services.week_prompt(checkin=checkin, couple=couple),
     }
 
 
@@ -433,3 +451,89 @@ def history(request: HttpRequest) -> HttpResponse:
         "member_ids": {p.pk for p in access.current_partners(request)},
     }
     return render(request, "checkins/history.html", ctx)
+
+
+@access.couple_required
+@require_POST
+def week_prompt(request: HtmxHttpRequest, week: str) -> HttpResponse:
+    """Swap the week's prompt for another, skip it, or offer one after all. An htmx request
+    gets the prompt's part of the page back; the partner sees the change on their next load."""
+    couple = access.current_couple(request)
+    checkin = _existing_week(couple, week)
+    form = WeekPromptForm(request.POST)
+    problem = ""
+    if form.is_valid():
+        try:
+            services.change_week_prompt(checkin=checkin, couple=couple, **form.cleaned_data)
+        except RefusedError as e:
+            problem = str(e)
+    else:
+        problem = _("That didn't work. Please try again.")
+    if request.htmx:
+        ctx = {
+            "week": checkin.label,
+            "is_current": checkin.week_start == current_week(couple),
+            "prompt": services.week_prompt(checkin=checkin, couple=couple),
+            "problem": problem,
+        }
+        return render(request, "checkins/prompt.html", ctx)
+    if problem:
+        messages.error(request, problem)
+    return redirect(_week_url(checkin) + "#prompt")
+
+
+@access.couple_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def prompts(request: HttpRequest) -> HttpResponse:
+    """Conversation prompts by category, the favourites, the couple's own and the retired
+    ones; the prompts saved for the next check-in; and a form to add one of their own."""
+    couple = access.current_couple(request)
+    membership = access.current_membership(request)
+    browse = PromptBrowseForm(request.GET)
+    show = browse.cleaned_data["show"] if browse.is_valid() else PromptCategory.APPRECIATION
+    # A prompt added while browsing a category starts in it.
+    form = PromptForm(request.POST or None, initial={"category": show})
+    if request.method == "POST" and form.is_valid():
+        prompt = services.add_prompt(
+            couple=couple, author=access.member(request), **form.cleaned_data
+        )
+        messages.success(request, _("Added to your own prompts. A check-in may offer it."))
+        return redirect(reverse("prompts") + "?show=own#prompt-" + str(prompt.pk))
+    readable = Prompt.objects.visible_to(membership).with_marks(couple)
+    if show == "retired":
+        shown = readable.retired()
+    elif show == "favourites":
+        shown = readable.in_use().favourites()
+    elif show == "own":
+        shown = readable.in_use().filter(couple=couple)
+    else:
+        shown = readable.in_use().filter(category=show)
+    ctx = {
+        "form": form,
+        "show": show,
+        "views": PROMPT_VIEWS,
+        "prompts": shown.select_related("created_by").order_by("id"),
+        "saved": readable.saved(),
+        "member_ids": {p.pk for p in access.partners(couple)},
+    }
+    return render(request, "checkins/prompts.html", ctx, status=400 if form.errors else 200)
+
+
+@access.couple_required
+@require_POST
+def prompt_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    """Favourite, retire or save a prompt for the next check-in (or undo one of those)."""
+    couple = access.current_couple(request)
+    prompt = get_object_or_404(Prompt.objects.visible_to(access.current_membership(request)), pk=pk)
+    form = PromptMarkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That didn't work. Please try again."))
+        return redirect("prompts")
+    change = form.cleaned_data["change"]
+    try:
+        services.mark_prompt(prompt=prompt, couple=couple, change=change)
+    except RefusedError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, PROMPT_MARKED[change])
+    return redirect((form.cleaned_data["next"] or reverse("prompts")) + f"#prompt-{prompt.pk}")

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementVersion, PauseSignal
-from checkins.models import CheckIn, Entry, Reflection, current_week
+from checkins.models import CheckIn, Entry, Prompt, Reflection, current_week
 from couples.models import INVITATION_LIFETIME, Couple, Invitation, User, hash_token
 from toolkit.models import Phrase, Repair, SavedTopic, SharedValue, TriggerScript
 
@@ -84,6 +84,12 @@ class World:
             entry_id=self.entry_pk(), listener=self.alice, heard="h"
         ).pk
 
+    def prompt_pk(self) -> int:
+        """One of the couple's own prompts (Hearth's library is everyone's to read)."""
+        return Prompt.objects.create(
+            couple=self.couple, created_by=self.alice, category="repair", text="Ours?"
+        ).pk
+
     def phrase_pk(self) -> int:
         return Phrase.objects.create(couple=self.couple, group="feel", text="I feel seen").pk
 
@@ -138,6 +144,8 @@ OBJECT_ARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "checkin_resolve": lambda w: {"week": w.week(), "pk": w.entry_pk()},
     "checkin_answer": lambda w: {"week": w.week(), "pk": w.reflection_pk()},
     "checkin_reply": lambda w: {"week": w.week(), "pk": w.reflection_pk()},
+    "checkin_prompt": lambda w: {"week": w.week()},
+    "prompt_mark": lambda w: {"pk": w.prompt_pk()},
     "toolkit_phrase_edit": lambda w: {"pk": w.phrase_pk()},
     "toolkit_phrase_move": lambda w: {"pk": w.phrase_pk()},
     "toolkit_phrase_retire": lambda w: {"pk": w.phrase_pk()},

@@ -3,14 +3,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.http import HttpResponse as Response
 from django.test import Client
 from django.utils import timezone
 
-from checkins.models import CheckIn, Entry, current_week
+from checkins.models import CheckIn, Entry, Prompt, current_week
 from couples.models import Couple, User
 
 # A Wednesday: week 48 of 2026 in every zone the tests use.
@@ -87,3 +89,11 @@ def statuses(response: Response) -> dict[str, str]:
         re.S,
     )
     return {key: " ".join(re.sub(r"<[^>]+>", " ", inner).split()) for _tag, key, inner in found}
+
+
+def ensure_library() -> None:
+    """Hearth's prompt library as its migration seeds it. A test with real transactions (a
+    browser test, a concurrency test) empties the database behind it, seeded rows and all, so
+    one that needs the library after such a test seeds it again."""
+    if not Prompt.objects.filter(couple__isnull=True).exists():
+        import_module("checkins.migrations.0006_hearth_prompt_library").seed(apps, None)

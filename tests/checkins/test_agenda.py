@@ -146,7 +146,8 @@ def test_the_check_in_page_costs_the_same_with_1_or_20_of_each_agenda_item(
     assert CheckIn.objects.filter(couple=couple).exists()
     # session, user, couple with both partners, this week's check-in with last week's step
     # and the partner's progress, visible entries, the "I feel…" phrases, one each for the
-    # agenda's pauses, agreements to revisit and repair follow-ups, and the pause banner
-    with django_assert_num_queries(10):
+    # agenda's pauses, agreements to revisit and repair follow-ups, the week's conversation
+    # prompt, and the pause banner
+    with django_assert_num_queries(11):
         page = agenda(alice_client)
     assert page.count("<li>") == 3 * size
