@@ -459,7 +459,7 @@ def week_prompt(request: HtmxHttpRequest, week: str) -> HttpResponse:
     """Swap the week's prompt for another, skip it, or offer one after all. An htmx request
     gets the prompt's part of the page back; the partner sees the change on their next load."""
     couple = access.current_couple(request)
-    checkin = _existing_week(couple, week)
+    checkin = _existing_week(request, week)
     form = WeekPromptForm(request.POST)
     problem = ""
     if form.is_valid():
