@@ -192,7 +192,7 @@ def test_the_sessions_page_lists_each_browser_and_signs_out_everywhere_else(
 
 
 @pytest.mark.parametrize("browsers", [1, 20])
-def test_the_sessions_page_answers_in_the_same_queries_however_many_sessions(
+def test_the_sessions_page_adds_only_allauths_own_check_for_each_session(
     alice: User, browsers: int, django_assert_num_queries: Callable[..., object]
 ) -> None:
     here = signed_in_for_real(alice)
