@@ -517,15 +517,15 @@ def test_adding_a_prompt(prompt_data: int, alice_client: Client, django_assert_n
 def test_the_first_visit_of_a_week_chooses_its_prompt_once(
     prompt_data: int, alice_client: Client, django_assert_num_queries
 ) -> None:
-    # The week page's 14 queries, the week created (in a savepoint), then its prompt chosen:
+    # The week page's queries, the week created (in a savepoint), then its prompt chosen:
     # the candidates with their marks and when each was last offered, and the offer written
     # with its saved mark cleared (in a savepoint).
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(20):
         first = offered(alice_client)
     # The first of the saved prompts, no longer waiting.
     assert PromptMark.objects.get(prompt__text=first).saved_at is None
     assert PromptMark.objects.filter(saved_at__isnull=False).count() == prompt_data - 1
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         assert offered(alice_client) == first
 
 
