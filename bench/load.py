@@ -360,19 +360,24 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({model})"
 
 
-def record(table: str, couples: int, load_before: str, load_after: str) -> None:
+def revision() -> str:
+    """The commit measured (read as the run starts) and its branch."""
     commit = subprocess.run(
         ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     branch = subprocess.run(
         ["git", "rev-parse", "--abbrev-ref", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
+    return f"{commit} ({branch})"
+
+
+def record(table: str, couples: int, commit: str, load_before: str, load_after: str) -> None:
     with psycopg.connect(DATABASE_URL) as conn:
         version = conn.execute("SHOW server_version").fetchone()
     title = f"Load, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC" + (f": {NOTE}" if NOTE else "")
     entry = (
         f"\n## {title}\n\n"
-        f"`make bench` at commit {commit} ({branch}), on {machine()}, load average "
+        f"`make bench` at commit {commit}, on {machine()}, load average "
         f"{load_before} before and {load_after} after, while other work may have run on the "
         f"machine. {couples} seeded couples with {WEEKS} weeks of history (`seed_scale`); "
         f"PostgreSQL {version[0] if version else '?'}, Redis; gunicorn with DEBUG off, "
@@ -392,6 +397,7 @@ def load_average() -> str:
 
 def main() -> None:
     VAR.mkdir(parents=True, exist_ok=True)
+    commit = revision()
     ensure_database()
     couples = seed()
     subprocess.run(
@@ -413,7 +419,7 @@ def main() -> None:
     print()
     print(table)
     if RECORD:
-        record(table, couples, load_before, load_average())
+        record(table, couples, commit, load_before, load_average())
         print(f"added to {RESULTS.relative_to(ROOT)}")
 
 
