@@ -148,6 +148,7 @@ def seed() -> int:
 
 
 def start_server() -> subprocess.Popen[bytes]:
+    print(f"starting gunicorn: {WORKERS} workers of {THREADS} threads on port {PORT}")
     log = (VAR / "gunicorn.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi"],
@@ -156,15 +157,17 @@ def start_server() -> subprocess.Popen[bytes]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
+    # Three workers importing Django on a busy two-core machine can take a minute or more.
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz/", timeout=2) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz/", timeout=10) as r:
                 if r.status == 200:
                     return server
         except OSError:
             time.sleep(0.3)
     server.terminate()
+    server.wait(timeout=60)
     sys.exit(f"gunicorn did not answer on port {PORT}; see {VAR / 'gunicorn.log'}")
 
 
@@ -396,6 +399,7 @@ def load_average() -> str:
 
 
 def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows as it happens, also in a log
     VAR.mkdir(parents=True, exist_ok=True)
     commit = revision()
     ensure_database()
@@ -407,6 +411,8 @@ def main() -> None:
         check=True,
     )
     plan = json.loads(PLAN.read_text())
+    for endpoint in plan["endpoints"]:
+        print(f"  {endpoint['label']}: {endpoint['queries']} queries")
     load_before = load_average()
     server = start_server()
     try:

@@ -218,7 +218,9 @@ def _reminders(
 
 
 @cache
-def _first_reminder(rrule: str, starts_on: date, start_time: time, zone: str, now: datetime) -> Any:
+def _first_reminder(
+    rrule: str, starts_on: date, start_time: time, zone: str, now: datetime
+) -> datetime | None:
     schedule = Schedule(
         rrule=rrule,
         starts_on=starts_on,
@@ -281,6 +283,7 @@ class Seeder:
             yield
             return
         tables = [model._meta.db_table for model in self.tables]
+        quote = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
@@ -289,11 +292,11 @@ class Seeder:
             )
             keys = cursor.fetchall()
             for table, name, _definition in keys:
-                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
         yield
         with connection.cursor() as cursor:
             for table, name, definition in keys:
-                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
 
     def reset_sequences(self) -> None:
         statements = connection.ops.sequence_reset_sql(no_style(), list(self.tables))
