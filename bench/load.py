@@ -17,8 +17,8 @@ Run (PostgreSQL and Redis must be reachable; see bench/README.md):
    is one endpoint for a member picked at random. The run goes through phases of
    BENCH_PHASE_SECONDS in which every user requests the same endpoint, with a phase of the bare
    view before every two endpoints and after the last: [bare, a, b, bare, c, d, bare, ...].
-   Each phase is measured from when the previous phase's last request is answered, and at
-   least a second in.
+   Each phase is measured from when the previous phase's last request is answered: at least a
+   second in, at most half-way.
    There are BENCH_RUNS runs, each in another order (as listed, reversed, rotated by half).
 5. Each endpoint's throughput is divided by the mean throughput of the two bare phases around
    it, so what slows the machine for a minute slows both. The table prints the ratio's range
@@ -72,7 +72,7 @@ WEEKS = int(setting("BENCH_WEEKS", "52"))
 RESEED = setting("BENCH_RESEED", "0") == "1"
 USERS = int(setting("BENCH_USERS", "20"))
 RUNS = int(setting("BENCH_RUNS", "3"))
-PHASE = float(setting("BENCH_PHASE_SECONDS", "6"))
+PHASE = float(setting("BENCH_PHASE_SECONDS", "8"))
 SETTLE = 1.0
 WARMUP = float(setting("BENCH_WARMUP_SECONDS", "10"))
 MEMBERS = int(setting("BENCH_MEMBERS", "100"))
@@ -277,9 +277,13 @@ def run_load(plan: dict[str, Any]) -> list[Phase]:
             gevent.sleep(PHASE)
             phases.append(Phase(run, name, start, time.time()))
     runner.quit()
+    # Every request and phase, for a closer look after the run.
+    (VAR / "last-run.json").write_text(
+        json.dumps({"samples": LOAD.samples, "phases": [vars(p) for p in phases]})
+    )
     for phase in phases:
         # Measured from when the previous phase's last request is answered (at least a second
-        # in), so that one phase's slow requests never count against the next.
+        # in, at most half the phase), so one phase's slow requests never count against the next.
         begin = max(
             [phase.start + SETTLE]
             + [
@@ -288,6 +292,7 @@ def run_load(plan: dict[str, Any]) -> list[Phase]:
                 if s[0] != phase.name and s[1] < phase.start < s[1] + s[2] / 1000
             ]
         )
+        begin = min(begin, phase.start + PHASE / 2)
         done = [
             s
             for s in LOAD.samples
@@ -315,7 +320,9 @@ def ratios(phases: list[Phase], name: str) -> list[float]:
             continue
         before = next(p for p in reversed(phases[:i]) if p.name == "bare" and p.run == phase.run)
         after = next(p for p in phases[i + 1 :] if p.name == "bare" and p.run == phase.run)
-        found.append(phase.rate / ((before.rate + after.rate) / 2))
+        bare = (before.rate + after.rate) / 2
+        if bare:
+            found.append(phase.rate / bare)
     return found
 
 
@@ -333,7 +340,7 @@ def report(plan: dict[str, Any], phases: list[Phase], memory: list[tuple[str, fl
         if name == "bare":
             shown, verdict = "1.00", ""
         else:
-            found = ratios(phases, name)
+            found = ratios(phases, name) or [0.0]
             low, high = min(found), max(found)
             shown = f"{low:.2f}-{high:.2f}"
             goal = TARGETS[endpoint["kind"]]
