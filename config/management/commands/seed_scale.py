@@ -735,6 +735,7 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"{done} of {couples} couples written ({clock.monotonic() - started:.0f} s)"
                     )
+                    self.stdout.flush()  # also when the output goes to a file or a pipe
                 self.stdout.write(f"checking every row ({clock.monotonic() - started:.0f} s)")
             seeder.reset_sequences()
         if connection.vendor == "postgresql":
