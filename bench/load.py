@@ -17,8 +17,8 @@ Run (PostgreSQL and Redis must be reachable; see bench/README.md):
    is one endpoint for a member picked at random. The run goes through phases of
    BENCH_PHASE_SECONDS in which every user requests the same endpoint, with a phase of the bare
    view before every two endpoints and after the last: [bare, a, b, bare, c, d, bare, ...].
-   Each phase is measured from when the previous phase's last request is answered: at least a
-   second in, at most half-way.
+   Between phases no request starts until every one under way is answered; each phase is
+   measured from half a second in.
    There are BENCH_RUNS runs, each in another order (as listed, reversed, rotated by half).
 5. Each endpoint's throughput is divided by the mean throughput of the two bare phases around
    it, so what slows the machine for a minute slows both. The table prints the ratio's range
@@ -73,7 +73,7 @@ RESEED = setting("BENCH_RESEED", "0") == "1"
 USERS = int(setting("BENCH_USERS", "20"))
 RUNS = int(setting("BENCH_RUNS", "3"))
 PHASE = float(setting("BENCH_PHASE_SECONDS", "8"))
-SETTLE = 1.0
+SETTLE = 0.5  # users reach full speed again after a phase change
 WARMUP = float(setting("BENCH_WARMUP_SECONDS", "10"))
 MEMBERS = int(setting("BENCH_MEMBERS", "100"))
 WORKERS = setting("WEB_CONCURRENCY", "3")
@@ -189,6 +189,9 @@ def resident_mb(server: subprocess.Popen[bytes]) -> list[tuple[str, float]]:
 class Load:
     plan: dict[str, Any]
     endpoint: str | None = None  # None: every request picks one (the warm-up)
+    # Between phases no request starts until every one under way is answered.
+    draining: bool = False
+    in_flight: int = 0
     samples: list[tuple[str, float, float, int, bool]] = field(default_factory=list)
 
     def record(self, name: str, start: float, ms: float, size: int, ok: bool) -> None:
@@ -203,6 +206,16 @@ class Member(FastHttpUser):
 
     @task
     def visit(self) -> None:
+        if LOAD.draining:
+            gevent.sleep(0.01)
+            return
+        LOAD.in_flight += 1
+        try:
+            self.fetch()
+        finally:
+            LOAD.in_flight -= 1
+
+    def fetch(self) -> None:
         endpoints = LOAD.plan["endpoints"]
         name = LOAD.endpoint or random.choice(endpoints)["name"]
         endpoint = next(e for e in endpoints if e["name"] == name)
@@ -272,27 +285,19 @@ def run_load(plan: dict[str, Any]) -> list[Phase]:
     for run, sequence in enumerate(orders(names)):
         print(f"run {run + 1} of {RUNS}: {len(sequence)} phases of {PHASE:.0f} s")
         for name in sequence:
+            # The previous phase's last requests are answered before this one starts, so
+            # its slow requests never count against the next.
+            LOAD.draining = True
+            while LOAD.in_flight:
+                gevent.sleep(0.01)
             LOAD.endpoint = name
+            LOAD.draining = False
             start = time.time()
             gevent.sleep(PHASE)
             phases.append(Phase(run, name, start, time.time()))
     runner.quit()
-    # Every request and phase, for a closer look after the run.
-    (VAR / "last-run.json").write_text(
-        json.dumps({"samples": LOAD.samples, "phases": [vars(p) for p in phases]})
-    )
     for phase in phases:
-        # Measured from when the previous phase's last request is answered (at least a second
-        # in, at most half the phase), so one phase's slow requests never count against the next.
-        begin = max(
-            [phase.start + SETTLE]
-            + [
-                s[1] + s[2] / 1000
-                for s in LOAD.samples
-                if s[0] != phase.name and s[1] < phase.start < s[1] + s[2] / 1000
-            ]
-        )
-        begin = min(begin, phase.start + PHASE / 2)
+        begin = phase.start + SETTLE
         done = [
             s
             for s in LOAD.samples
@@ -301,6 +306,10 @@ def run_load(plan: dict[str, Any]) -> list[Phase]:
         phase.rate = len(done) / (phase.end - begin)
         phase.latencies = [s[2] for s in done]
         phase.failures = sum(1 for s in done if not s[4])
+    # Every request and phase, for a closer look after the run.
+    (VAR / "last-run.json").write_text(
+        json.dumps({"samples": LOAD.samples, "phases": [vars(p) for p in phases]})
+    )
     return phases
 
 
@@ -392,8 +401,8 @@ def record(table: str, couples: int, commit: str, load_before: str, load_after: 
         f"machine. {couples} seeded couples with {WEEKS} weeks of history (`seed_scale`); "
         f"PostgreSQL {version[0] if version else '?'}, Redis; gunicorn with DEBUG off, "
         f"{WORKERS} workers of {THREADS} threads; locust with {USERS} users that never wait, "
-        f"{RUNS} runs of phases of {PHASE:.0f} s (each measured once the previous one's requests "
-        "are answered), each "
+        f"{RUNS} runs of phases of {PHASE:.0f} s (each begun once the previous one's requests "
+        "were answered), each "
         "endpoint between two phases of the bare view.\n\n"
         f"```\n{table}\n```\n"
     )
