@@ -11,7 +11,7 @@ UV := uv
 UV_INSTALL :=
 endif
 
-.PHONY: run test lint bench bench-profile bench-pause bench-export manage icons screenshots chromium clean
+.PHONY: run test lint bench bench-quick bench-profile bench-pause bench-export manage icons screenshots chromium clean
 
 .tools/uv/bin/uv:
 	python3 -m pip install --quiet --target .tools/uv uv
@@ -37,7 +37,13 @@ lint: .venv/.synced
 	$(UV) run mypy .
 	$(UV) run djlint templates --lint
 
+# Every page and poll under HTTP load at scale, next to a bare view (bench/README.md). Needs
+# PostgreSQL and Redis: BENCH_DATABASE_URL, BENCH_REDIS_URL; BENCH_COUPLES=10000 for full scale.
 bench: .venv/.synced
+	$(UV) run python bench/load.py
+
+# The polls next to their pages in one process on a throw-away database (SQLite by default).
+bench-quick: .venv/.synced
 	$(UV) run python bench/endpoints.py
 
 # Where each main page's time goes, in one process, next to a bare view (bench/).

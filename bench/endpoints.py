@@ -1,8 +1,8 @@
 """How much the polled endpoints cost next to the pages around them.
 
 Run:
-    make bench                                         # SQLite and local-memory cache
-    DATABASE_URL=postgres://... REDIS_URL=redis://... make bench
+    make bench-quick                                   # SQLite, database cache
+    DATABASE_URL=postgres://... REDIS_URL=redis://... make bench-quick
 
 Everything runs in one process against a throw-away test database filled with a couple that has
 a long history (past pauses and weeks of check-ins) and its seeded vocabulary and schedule. The requests are
