@@ -11,7 +11,7 @@ UV := uv
 UV_INSTALL :=
 endif
 
-.PHONY: run test lint bench bench-pause manage chromium clean
+.PHONY: run test lint bench bench-pause bench-delivery manage chromium clean
 
 .tools/uv/bin/uv:
 	python3 -m pip install --quiet --target .tools/uv uv
@@ -43,6 +43,10 @@ bench: .venv/.synced
 # A pause reaching the partner's open page, on make run's stack in two browsers (bench/).
 bench-pause: .venv/.synced chromium
 	$(UV) run python bench/pause_reach.py $(ARGS)
+
+# Due reminders through real Celery workers to an SMTP sink, on PostgreSQL and Redis (bench/).
+bench-delivery: .venv/.synced
+	$(UV) run python bench/delivery.py $(ARGS)
 
 manage: .venv/.synced
 	$(UV) run python manage.py $(ARGS)
