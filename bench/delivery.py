@@ -394,11 +394,11 @@ def main() -> None:
         )
     if args.reminders % 2 or args.reminders > args.schedules:
         raise SystemExit("--reminders must be even and at most --schedules")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        args.postgres = cursor.fetchone()[0].split()[0]
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            args.postgres = cursor.fetchone()[0].split()[0]
         text = report(args, run(args))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
