@@ -19,16 +19,20 @@ minute after. It stops when the sink holds every reminder.
 
 Reported: reminders delivered per second and the time until all reached the sink, when all were
 dispatched, the worker processes' CPU time per reminder and resident memory after the run, and
-the median cost of a whole dispatcher tick (`schedules.tasks.dispatch_reminders`, run here in
-process) with nothing due among the 100,000 schedules.
+the median cost of a whole dispatcher tick (what `schedules.tasks.dispatch_reminders` runs, here
+in process, just before the reminders fall due) with nothing due among the 100,000 schedules.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
+import json
 import logging
 import os
 import platform
+import pstats
 import re
 import shlex
 import socket
@@ -39,15 +43,20 @@ import tempfile
 import threading
 import time
 import zoneinfo
+from base64 import b64decode
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# As deployed, here and in the processes started below.
+os.environ["DEBUG"] = "false"
+os.environ.setdefault("SECRET_KEY", "bench-delivery-not-secret")
 
 import django  # noqa: E402
+import redis  # noqa: E402
 
 django.setup()
 
@@ -55,11 +64,12 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from aiosmtpd.smtp import SMTP, Envelope, Session  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from config.celery import app as celery_app  # noqa: E402
 from couples.models import Couple, Membership, User  # noqa: E402
-from schedules import tasks  # noqa: E402
+from schedules import services, tasks  # noqa: E402
 from schedules.models import ReminderDelivery, Schedule  # noqa: E402
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -210,12 +220,25 @@ def wait_for_worker(worker: subprocess.Popen[bytes], log: Path) -> None:
     raise SystemExit(f"The worker did not start:\n{log.read_text()}")
 
 
+def idle_ticks(count: int, moment: datetime) -> list[float]:
+    """Seconds taken by `count` dispatcher ticks at `moment`, before anything is due: the body of
+    `schedules.tasks.dispatch_reminders`, on a warm connection as in a running worker."""
+    services.dispatch_due(now=moment)
+    ticks = []
+    for _ in range(count):
+        tick_start = time.perf_counter()
+        assert services.dispatch_due(now=moment) + services.requeue_stale(now=moment) == 0
+        ticks.append(time.perf_counter() - tick_start)
+    return ticks
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     now = timezone.now()
     print(f"Filling {args.schedules:,} schedules with {args.reminders:,} reminders due ...")
     started = time.monotonic()
     start = fill(args.schedules, args.reminders, now)
     print(f"  filled in {time.monotonic() - started:.0f} s")
+    ticks = idle_ticks(args.ticks, now - timedelta(minutes=20))
 
     sink = Sink()
     port = free_port()
@@ -227,8 +250,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     var = Path(tempfile.mkdtemp(prefix="hearth-delivery-"))
     env = {
         **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-delivery-not-secret",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
         f"{db['PORT'] or 5432}/{db['NAME']}",
         "HEARTH_VAR_DIR": str(var),
@@ -289,12 +310,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         beat.wait(timeout=30)
         beat = None
 
-        tasks.dispatch_reminders()  # a warm connection, as in a running worker
-        ticks = []
-        for _ in range(args.ticks):
-            tick_start = time.perf_counter()
-            assert tasks.dispatch_reminders() == 0
-            ticks.append(time.perf_counter() - tick_start)
         return {
             "start": start,
             "delivered": delivered,
@@ -318,6 +333,66 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 except subprocess.TimeoutExpired:
                     process.kill()
         controller.stop()
+
+
+def profile(args: argparse.Namespace) -> str:
+    """Dispatch until nothing is due, then run every queued task, in this process under cProfile,
+    with SMTP to the sink: where the time and the queries go, phase by phase."""
+    now = timezone.now()
+    fill(args.schedules, args.reminders, now)
+    sink = Sink()
+    port = free_port()
+    controller = CountingController(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    with sink.lock:
+        sink.connections = 0
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 20},
+        }
+    }
+    celery_app.control.purge()
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    out = []
+    try:
+        for phase in ("dispatch", "send"):
+            profiler = cProfile.Profile()
+            calls = 0
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                profiler.enable()
+                if phase == "dispatch":
+                    while Schedule.objects.filter(next_reminder_at__lte=now).exists():
+                        tasks.dispatch_reminders()
+                        calls += 1
+                else:
+                    while raw := broker.rpop("celery"):
+                        message = json.loads(cast(bytes, raw))
+                        args_, kwargs, _embed = json.loads(b64decode(message["body"]))
+                        celery_app.tasks[message["headers"]["task"]](*args_, **kwargs)
+                        calls += 1
+                profiler.disable()
+            seconds = time.perf_counter() - started
+            out.append(
+                f"{phase}: {calls} tasks, {seconds:.2f} s, "
+                f"{seconds * 1000 / args.reminders:.2f} ms and "
+                f"{len(queries) / args.reminders:.2f} queries per reminder"
+                + (
+                    f"; {sink.messages} emails over {sink.connections} SMTP connections"
+                    if phase == "send"
+                    else ""
+                )
+            )
+            for order in ("cumulative", "tottime"):
+                text = io.StringIO()
+                pstats.Stats(profiler, stream=text).strip_dirs().sort_stats(order).print_stats(
+                    args.profile_lines
+                )
+                out.append(f"-- {phase}, by {order} --\n" + text.getvalue().split("\n\n", 2)[-1])
+    finally:
+        controller.stop()
+    return "\n".join(out)
 
 
 def report(args: argparse.Namespace, r: dict[str, Any]) -> str:
@@ -381,10 +456,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--schedules", type=int, default=100_000)
     parser.add_argument("--reminders", type=int, default=10_000, help="due reminders (even)")
-    parser.add_argument("--timeout", type=int, default=900, help="seconds to wait for delivery")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds to wait for delivery")
     parser.add_argument("--ticks", type=int, default=11, help="idle ticks to time")
     parser.add_argument("--label", default="", help="added to the heading in RESULTS.md")
     parser.add_argument("--no-record", action="store_true", help="do not add to RESULTS.md")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile dispatch and sends in this process instead"
+    )
+    parser.add_argument("--profile-lines", type=int, default=25)
     args = parser.parse_args()
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
@@ -399,11 +478,11 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             args.postgres = cursor.fetchone()[0].split()[0]
-        text = report(args, run(args))
+        text = profile(args) if args.profile else report(args, run(args))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     print(text)
-    if not args.no_record:
+    if not args.no_record and not args.profile:
         record(args, text)
 
 
