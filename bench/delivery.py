@@ -316,6 +316,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "elapsed": elapsed,
             "marks": marks,
             "dispatched_at": dispatched_at,
+            "at_sink": sink.messages,
             "message_ids": len(sink.message_ids),
             "connections": sink.connections,
             "rows_sent": sent.count(),
@@ -412,7 +413,7 @@ def report(args: argparse.Namespace, r: dict[str, Any]) -> str:
             if r["dispatched_at"] is not None
             else "not within the run"
         ),
-        f"at the sink: {r['delivered']:,} messages, {r['message_ids']:,} distinct Message-IDs, "
+        f"at the sink when the rows were read: {r['at_sink']:,} messages, {r['message_ids']:,} distinct Message-IDs, "
         f"{r['connections']:,} SMTP connections; rows: {r['rows']:,}, sent {r['rows_sent']:,}",
         f"worker CPU: {r['cpu']:.1f} s in all, "
         f"{r['cpu'] * 1000 / max(r['delivered'], 1):.1f} ms per reminder",
