@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import zoneinfo
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache, partial
 from time import monotonic
 from typing import Any
@@ -445,20 +445,28 @@ def calendar(occurrences: list[tuple[Schedule, datetime]], *, method: str = "") 
         event.add("summary", _("Hearth: %(what)s") % {"what": schedule.noun})
         event.add("url", f"{settings.SITE_URL}{schedule.link_path}")
         cal.add_component(event)
-    # Where add_missing_timezones() would put them, built once per process.
-    cal.subcomponents[0:0] = [
-        zone for tzid in sorted(cal.get_missing_tzids()) if (zone := _vtimezone(tzid)) is not None
-    ]
+    if occurrences:
+        # What add_missing_timezones() adds, for the years the events fall in (with a year's
+        # margin either side for the local date) rather than 1970 to 2038: a tenth of the
+        # transitions to build and write, and calendar apps need only those around the events.
+        years = [start.year for _schedule, start in occurrences]
+        cal.subcomponents[0:0] = [
+            zone
+            for tzid in sorted(cal.get_missing_tzids())
+            if (zone := _vtimezone(tzid, min(years) - 1, max(years) + 1)) is not None
+        ]
     return cal.to_ical()
 
 
 @cache
-def _vtimezone(tzid: str) -> Timezone | None:
-    """A zone's VTIMEZONE component, or None for a zone icalendar does not know. icalendar
-    derives it from the zone's transitions over decades, which costs more than all the rest of a
-    reminder email, so each process builds each zone once."""
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone | None:
+    """A zone's VTIMEZONE component for these years, or None for a zone icalendar does not
+    know. Deriving it from the zone's transitions costs more than all the rest of a reminder
+    email, so each process builds each one once."""
     try:
-        return Timezone.from_tzid(tzid)
+        return Timezone.from_tzid(
+            tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
+        )
     except ValueError:
         return None
 
