@@ -87,7 +87,7 @@ def test_one_tick_dispatches_more_than_one_batch_of_due_schedules(
     assert not Schedule.objects.filter(pk__in=[s.pk for s in schedules]).due(ONE_HOUR_BEFORE)
 
 
-def test_a_tick_out_of_time_leaves_the_rest_to_the_next_tick(
+def test_a_tick_out_of_time_enqueues_a_follow_up_that_dispatches_the_rest(
     db: None, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
 ) -> None:
     monkeypatch.setattr(services, "DISPATCH_BATCH", 2)
@@ -95,13 +95,22 @@ def test_a_tick_out_of_time_leaves_the_rest_to_the_next_tick(
     couples_with_a_schedule(3)
     with (
         time_machine.travel(ONE_HOUR_BEFORE, tick=False),
-        django_capture_on_commit_callbacks(execute=True),
+        django_capture_on_commit_callbacks() as enqueued,
     ):
         assert services.dispatch_due(now=ONE_HOUR_BEFORE) == 4
-        assert Schedule.objects.due(ONE_HOUR_BEFORE).count() == 1
-        assert services.dispatch_due(now=ONE_HOUR_BEFORE + timedelta(minutes=1)) == 2
+    assert Schedule.objects.due(ONE_HOUR_BEFORE).count() == 1
+    assert mail.outbox == []
 
+    # The first batch's send task, then the follow-up dispatch, as the worker takes them.
+    assert len(enqueued) == 2
+    with (
+        time_machine.travel(ONE_HOUR_BEFORE + timedelta(seconds=30), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        for task in enqueued:
+            task()
     assert len(mail.outbox) == 6
+    assert not Schedule.objects.due(ONE_HOUR_BEFORE + timedelta(seconds=30)).exists()
 
 
 def test_the_rows_of_a_tick_are_enqueued_a_batch_per_send_task(
