@@ -11,7 +11,7 @@ UV := uv
 UV_INSTALL :=
 endif
 
-.PHONY: run test lint bench bench-quick bench-profile bench-pause bench-export manage icons screenshots chromium clean
+.PHONY: run test lint bench bench-quick bench-profile bench-pause bench-export bench-delivery manage icons screenshots chromium clean
 
 .tools/uv/bin/uv:
 	python3 -m pip install --quiet --target .tools/uv uv
@@ -57,6 +57,10 @@ bench-pause: .venv/.synced chromium
 # A person's export with one and with five years of weekly history: time, size, peak memory.
 bench-export: .venv/.synced
 	$(UV) run python bench/export.py $(ARGS)
+
+# Due reminders through real Celery workers to an SMTP sink, on PostgreSQL and Redis (bench/).
+bench-delivery: .venv/.synced
+	$(UV) run python bench/delivery.py $(ARGS)
 
 manage: .venv/.synced
 	$(UV) run python manage.py $(ARGS)

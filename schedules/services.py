@@ -3,22 +3,25 @@ one reminder, calendars."""
 
 from __future__ import annotations
 
+import itertools
 import zoneinfo
 from collections import defaultdict
-from datetime import datetime, time, timedelta
-from functools import partial
+from datetime import date, datetime, time, timedelta
+from functools import cache, partial
+from time import monotonic
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from couples import emails
 from couples.models import Couple, Membership, User
@@ -37,8 +40,14 @@ from schedules.models import (
 
 # Unchanged since schedules lived in checkins/: the links in emails already sent are signed with it.
 UNSUBSCRIBE_SALT = "checkins.unsubscribe"
-# Largest number of schedules one dispatcher tick takes; the rest wait for the next minute.
+# Due schedules taken per transaction; a tick takes batch after batch until none is due or its
+# time budget is spent (well inside beat's one-minute rhythm and the task time limit).
 DISPATCH_BATCH = 500
+DISPATCH_BUDGET = timedelta(seconds=40)
+# Rows per send task, which sends them over one mail server connection.
+SEND_BATCH = 100
+# Rows one tick enqueues again at most.
+STALE_BATCH = 5000
 
 
 # Changing schedules -----------------------------------------------------------------------
@@ -205,17 +214,36 @@ def on_member_left(sender: object, *, couple: Couple, user: User, **kwargs: obje
 
 def dispatch_due(*, now: datetime) -> int:
     """Record every reminder that fell due up to `now` as a delivery row and enqueue the ones
-    to send. Runs every minute from beat; safe to run twice or twice at once: due schedules are
-    locked (others skip them), the unique key keeps one row per reminder, and a send claims its
-    row. After downtime only what still helps goes out: a reminder whose conversation has started
-    is recorded as missed, and one overtaken by a later reminder of the same occurrence is
-    skipped. Its query count depends on how many schedules are due, never on how many exist."""
+    to send, DISPATCH_BATCH schedules at a time until none is due or DISPATCH_BUDGET has gone
+    (then a follow-up dispatch is enqueued). Runs every minute from beat; safe to run twice or twice
+    at once: due schedules are locked (others skip them), the unique key keeps one row per
+    reminder, and a send claims its row. After downtime only what still helps goes out: a
+    reminder whose conversation has started is recorded as missed, and one overtaken by a later
+    reminder of the same occurrence is skipped. Its query count depends on how many schedules
+    are due, never on how many exist."""
+    deadline = monotonic() + DISPATCH_BUDGET.total_seconds()
+    enqueued = 0
+    while True:
+        found, pending = _dispatch_batch(now)
+        enqueued += pending
+        if found < DISPATCH_BATCH:
+            return enqueued
+        if monotonic() >= deadline:
+            # More is due: a follow-up goes on from here. Unlike beat's tick it never expires,
+            # so it runs even when it waits behind many sends in the queue.
+            transaction.on_commit(tasks.dispatch_reminders.delay)
+            return enqueued
+
+
+def _dispatch_batch(now: datetime) -> tuple[int, int]:
+    """One batch of due schedules in one transaction: how many were found, how many rows were
+    enqueued to send."""
     with transaction.atomic():
         schedules = list(
             Schedule.objects.due(now).select_for_update(skip_locked=True)[:DISPATCH_BATCH]
         )
         if not schedules:
-            return 0
+            return 0, 0
         members: dict[int, list[int]] = defaultdict(list)
         memberships = Membership.objects.filter(couple__in={s.couple_id for s in schedules})
         for couple_id, user_id in memberships.values_list("couple_id", "user_id"):
@@ -226,6 +254,7 @@ def dispatch_due(*, now: datetime) -> int:
             )
         )
         rows: list[ReminderDelivery] = []
+        moved_to: dict[datetime | None, list[int]] = defaultdict(list)
         for schedule in schedules:
             assert schedule.next_reminder_at is not None
             due = schedule.reminders_between(schedule.next_reminder_at, now)
@@ -251,9 +280,12 @@ def dispatch_due(*, now: datetime) -> int:
                     for user_id in members[schedule.couple_id]
                     if (schedule.pk, user_id, minutes) not in opted_out
                 )
-            schedule.next_reminder_at = schedule.first_reminder_after(now)
+            moved_to[schedule.first_reminder_after(now)].append(schedule.pk)
         ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-        Schedule.objects.bulk_update(schedules, ["next_reminder_at"])
+        # One UPDATE per new time: schedules cluster on a few (Sunday evenings), and each is far
+        # cheaper to build than a CASE over the whole batch.
+        for next_reminder_at, pks in moved_to.items():
+            Schedule.objects.filter(pk__in=pks).update(next_reminder_at=next_reminder_at)
         pending = list(
             ReminderDelivery.objects.filter(
                 schedule__in=schedules,
@@ -261,9 +293,14 @@ def dispatch_due(*, now: datetime) -> int:
                 claimed_at__isnull=True,
             ).values_list("pk", flat=True)
         )
-        for pk in pending:
-            transaction.on_commit(partial(tasks.send_reminder.delay, pk))
-    return len(pending)
+        _enqueue_sends(pending)
+    return len(schedules), len(pending)
+
+
+def _enqueue_sends(delivery_ids: list[int]) -> None:
+    """One send task per SEND_BATCH rows, published once the rows are committed."""
+    for batch in itertools.batched(delivery_ids, SEND_BATCH):
+        transaction.on_commit(partial(tasks.send_reminders.delay, list(batch)))
 
 
 def _claimable(now: datetime) -> Q:
@@ -280,63 +317,105 @@ def requeue_stale(*, now: datetime) -> int:
         created_at__lte=now - ReminderDelivery.REQUEUE_AFTER,
     )
     waiting.filter(occurrence_start__lte=now).update(status=ReminderDelivery.Status.MISSED)
-    stale = list(waiting.values_list("pk", flat=True)[:DISPATCH_BATCH])
-    for pk in stale:
-        transaction.on_commit(partial(tasks.send_reminder.delay, pk))
+    stale = list(waiting.values_list("pk", flat=True)[:STALE_BATCH])
+    _enqueue_sends(stale)
     return len(stale)
 
 
-def _finish(delivery: ReminderDelivery, claim: datetime, **fields: Any) -> None:
-    ReminderDelivery.objects.filter(pk=delivery.pk, claimed_at=claim).update(**fields)
-
-
-def _still_wanted(delivery: ReminderDelivery) -> bool:
-    """Whether the reminder still matches the schedule and the recipient's wishes: the schedule
-    may have been paused or moved, the person may have left or turned the reminder off."""
-    schedule = delivery.schedule
-    occurrence = delivery.occurrence_start
-    return (
-        schedule.paused_at is None
-        and delivery.offset_minutes in schedule.offsets
-        and schedule.next_occurrences(after=occurrence - timedelta(seconds=1), count=1)
-        == [occurrence]
-        and Membership.objects.filter(
-            couple_id=schedule.couple_id, user_id=delivery.recipient_id
-        ).exists()
-        and not ReminderOptOut.objects.is_off(
-            schedule=schedule, user_id=delivery.recipient_id, offset_minutes=delivery.offset_minutes
+def send_reminders(*, delivery_ids: list[int], now: datetime) -> int:
+    """Send the reminders among `delivery_ids` that this call wins the claim of, over one mail
+    server connection. Each row is claimed on its own terms, as by a conditional UPDATE: still
+    pending, and unclaimed or its holder's lease ran out; rows another worker is claiming at
+    this moment are left to it. Returns how many emails went out."""
+    with transaction.atomic():
+        claimed = list(
+            ReminderDelivery.objects.filter(
+                _claimable(now), pk__in=delivery_ids, status=ReminderDelivery.Status.PENDING
+            )
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
         )
+        if not claimed:
+            return 0
+        ReminderDelivery.objects.filter(pk__in=claimed).update(claimed_at=now)
+    # Ours until `now` + LEASE: every later write is conditional on still holding the claim.
+    mine = ReminderDelivery.objects.filter(claimed_at=now)
+    deliveries = list(
+        ReminderDelivery.objects.filter(pk__in=claimed)
+        .select_related("schedule", "recipient")
+        .order_by("pk")
     )
+    wanted = _still_wanted(deliveries)
+    outcomes: dict[str, list[int]] = defaultdict(list)
+    messages: list[tuple[int, EmailMultiAlternatives]] = []
+    for delivery in deliveries:
+        if delivery.occurrence_start <= now:
+            outcomes[ReminderDelivery.Status.MISSED].append(delivery.pk)
+        elif delivery.pk not in wanted:
+            outcomes[ReminderDelivery.Status.SKIPPED].append(delivery.pk)
+        else:
+            messages.append((delivery.pk, reminder_message(delivery)))
+    for status, pks in outcomes.items():
+        mine.filter(pk__in=pks).update(status=status)
+    sent: list[int] = []
+    try:
+        if messages:
+            with mailers.default as mailer:
+                for pk, message in messages:
+                    mailer.send_messages([message])
+                    sent.append(pk)
+    finally:
+        # What the mail server accepted is recorded even when a later message failed; the rest
+        # stay claimed and are taken over when the lease runs out.
+        if sent:
+            mine.filter(pk__in=sent).update(
+                status=ReminderDelivery.Status.SENT,
+                sent_at=timezone.now(),
+                message_id=Concat(
+                    Value("<reminder-"), Cast("pk", CharField()), Value(f"@{_mail_domain()}>")
+                ),
+            )
+    return len(sent)
 
 
 def send_reminder(*, delivery_id: int, now: datetime) -> bool:
-    """Send one reminder if this call wins the claim. The conditional UPDATE lets one worker
-    at a time hold the row; it is taken over only when the holder's lease ran out. Returns
-    whether an email went out."""
-    claimed = ReminderDelivery.objects.filter(
-        _claimable(now), pk=delivery_id, status=ReminderDelivery.Status.PENDING
-    ).update(claimed_at=now)
-    if not claimed:
-        return False
-    delivery = ReminderDelivery.objects.select_related(
-        "schedule", "schedule__couple", "recipient"
-    ).get(pk=delivery_id)
-    if delivery.occurrence_start <= now:
-        _finish(delivery, now, status=ReminderDelivery.Status.MISSED)
-        return False
-    if not _still_wanted(delivery):
-        _finish(delivery, now, status=ReminderDelivery.Status.SKIPPED)
-        return False
-    message = reminder_message(delivery)
-    message.send()
-    _finish(
-        delivery,
-        now,
-        status=ReminderDelivery.Status.SENT,
-        sent_at=timezone.now(),
-        message_id=message.extra_headers["Message-ID"],
+    """Send one reminder if this call wins the claim; whether an email went out."""
+    return send_reminders(delivery_ids=[delivery_id], now=now) == 1
+
+
+def _still_wanted(deliveries: list[ReminderDelivery]) -> set[int]:
+    """Which of these claimed rows still match their schedule and recipient's wishes: the
+    schedule may have been paused or moved, the person may have left or turned the reminder
+    off. Two queries whatever the number of rows."""
+    members = set(
+        Membership.objects.filter(user_id__in={d.recipient_id for d in deliveries}).values_list(
+            "couple_id", "user_id"
+        )
     )
-    return True
+    turned_off = set(
+        ReminderOptOut.objects.filter(
+            schedule_id__in={d.schedule_id for d in deliveries},
+            user_id__in={d.recipient_id for d in deliveries},
+        ).values_list("schedule_id", "user_id", "offset_minutes")
+    )
+    wanted = set()
+    for delivery in deliveries:
+        schedule = delivery.schedule
+        occurrence = delivery.occurrence_start
+        if (
+            schedule.paused_at is None
+            and delivery.offset_minutes in schedule.offsets
+            and (schedule.couple_id, delivery.recipient_id) in members
+            and (schedule.pk, delivery.recipient_id, delivery.offset_minutes) not in turned_off
+            and schedule.next_occurrences(after=occurrence - timedelta(seconds=1), count=1)
+            == [occurrence]
+        ):
+            wanted.add(delivery.pk)
+    return wanted
+
+
+def _mail_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "hearth"
 
 
 def reminder_message(delivery: ReminderDelivery) -> EmailMultiAlternatives:
@@ -354,9 +433,8 @@ def reminder_message(delivery: ReminderDelivery) -> EmailMultiAlternatives:
         "unsubscribe_url": unsubscribe_url,
     }
     message = emails.make_message("reminder", recipient.email, ctx)
-    domain = urlsplit(settings.SITE_URL).hostname or "hearth"
     # Stable per delivery: should a send ever be repeated, mail systems see the same message.
-    message.extra_headers["Message-ID"] = f"<reminder-{delivery.pk}@{domain}>"
+    message.extra_headers["Message-ID"] = f"<reminder-{delivery.pk}@{_mail_domain()}>"
     emails.one_click_unsubscribe(message, unsubscribe_url)
     ics = calendar([(schedule, delivery.occurrence_start)], method="PUBLISH")
     message.attach("invitation.ics", ics, "text/calendar")
@@ -385,8 +463,30 @@ def calendar(occurrences: list[tuple[Schedule, datetime]], *, method: str = "") 
         event.add("summary", _("Hearth: %(what)s") % {"what": schedule.noun})
         event.add("url", f"{settings.SITE_URL}{schedule.link_path}")
         cal.add_component(event)
-    cal.add_missing_timezones()
+    if occurrences:
+        # What add_missing_timezones() adds, for the years the events fall in (with a year's
+        # margin either side for the local date) rather than 1970 to 2038: a tenth of the
+        # transitions to build and write, and calendar apps need only those around the events.
+        years = [start.year for _schedule, start in occurrences]
+        cal.subcomponents[0:0] = [
+            zone
+            for tzid in sorted(cal.get_missing_tzids())
+            if (zone := _vtimezone(tzid, min(years) - 1, max(years) + 1)) is not None
+        ]
     return cal.to_ical()
+
+
+@cache
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone | None:
+    """A zone's VTIMEZONE component for these years, or None for a zone icalendar does not
+    know. Deriving it from the zone's transitions costs more than all the rest of a reminder
+    email, so each process builds each one once."""
+    try:
+        return Timezone.from_tzid(
+            tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
+        )
+    except ValueError:
+        return None
 
 
 def feed_for(user: User, *, now: datetime, per_schedule: int = 60) -> bytes:

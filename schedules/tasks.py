@@ -1,5 +1,5 @@
 """The reminder tasks. Beat runs `dispatch_reminders` every minute (CELERY_BEAT_SCHEDULE); it
-enqueues one `send_reminder` per reminder to send. Both only call the services."""
+enqueues `send_reminders` for the rows to send, a batch per task. They only call the services."""
 
 from __future__ import annotations
 
@@ -15,6 +15,13 @@ def dispatch_reminders() -> int:
     return services.dispatch_due(now=now) + services.requeue_stale(now=now)
 
 
+@shared_task
+def send_reminders(delivery_ids: list[int]) -> None:
+    services.send_reminders(delivery_ids=delivery_ids, now=timezone.now())
+
+
+# One row per message, as dispatchers of earlier releases enqueued them (and may still have left
+# in the broker during an upgrade).
 @shared_task
 def send_reminder(delivery_id: int) -> None:
     services.send_reminder(delivery_id=delivery_id, now=timezone.now())

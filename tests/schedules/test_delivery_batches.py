@@ -1,0 +1,304 @@
+"""Reminders in bulk: a tick dispatches everything due, batch after batch; a send task claims a
+batch of rows, each on its own terms, and sends them over one mail server connection."""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.core import mail
+
+from couples.models import Couple, User
+from schedules import services
+from schedules.models import ReminderDelivery, Schedule
+from tests.factories import UserFactory, pair
+from tests.schedules.conftest import make_schedule
+
+# Sunday 8 March 2026, 19:00 in Berlin (CET) is 18:00 UTC.
+START = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
+ONE_HOUR_BEFORE = START - timedelta(hours=1)
+Status = ReminderDelivery.Status
+
+
+def couples_with_a_schedule(count: int) -> list[Schedule]:
+    """`count` couples of two, each with its Sunday check-in (only the 1-hour reminder)."""
+    schedules = []
+    for _ in range(count):
+        couple = pair(UserFactory(verified=False), UserFactory(verified=False))
+        couple.schedules.all().delete()
+        schedules.append(make_schedule(couple, offsets=(60,)))
+    return schedules
+
+
+def pending_rows(schedule: Schedule, users: list[User]) -> list[int]:
+    """The rows a dispatcher left for the 1-hour reminder (having moved on to next week)."""
+    schedule.next_reminder_at = ONE_HOUR_BEFORE + timedelta(days=7)
+    schedule.save()
+    return [
+        ReminderDelivery.objects.create(
+            schedule=schedule,
+            occurrence_start=START,
+            recipient=user,
+            offset_minutes=60,
+            created_at=ONE_HOUR_BEFORE,
+        ).pk
+        for user in users
+    ]
+
+
+def many_pending_rows(couple: Couple, count: int) -> list[int]:
+    """`count` rows to send now: the couple's two partners and newcomers who joined them."""
+    schedule = couple.schedules.get()
+    newcomers = [UserFactory(verified=False) for _ in range(count - 2)]
+    pair(*newcomers, couple=couple)
+    return pending_rows(schedule, list(User.objects.filter(membership__couple=couple)))
+
+
+@pytest.fixture
+def berlin_check_in(couple: Couple) -> Schedule:
+    couple.schedules.all().delete()
+    return make_schedule(couple, offsets=(60,))
+
+
+# Dispatching -------------------------------------------------------------------------------
+
+
+def test_one_tick_dispatches_more_than_one_batch_of_due_schedules(
+    db: None, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
+) -> None:
+    monkeypatch.setattr(services, "DISPATCH_BATCH", 2)
+    schedules = couples_with_a_schedule(5)
+    with (
+        time_machine.travel(ONE_HOUR_BEFORE, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert services.dispatch_due(now=ONE_HOUR_BEFORE) == 10
+
+    assert len(mail.outbox) == 10
+    assert ReminderDelivery.objects.filter(status=Status.SENT).count() == 10
+    assert not Schedule.objects.filter(pk__in=[s.pk for s in schedules]).due(ONE_HOUR_BEFORE)
+
+
+def test_a_tick_out_of_time_enqueues_a_follow_up_that_dispatches_the_rest(
+    db: None, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
+) -> None:
+    monkeypatch.setattr(services, "DISPATCH_BATCH", 2)
+    monkeypatch.setattr(services, "DISPATCH_BUDGET", timedelta(0))
+    couples_with_a_schedule(3)
+    with (
+        time_machine.travel(ONE_HOUR_BEFORE, tick=False),
+        django_capture_on_commit_callbacks() as enqueued,
+    ):
+        assert services.dispatch_due(now=ONE_HOUR_BEFORE) == 4
+    assert Schedule.objects.due(ONE_HOUR_BEFORE).count() == 1
+    assert mail.outbox == []
+
+    # The first batch's send task, then the follow-up dispatch, as the worker takes them.
+    assert len(enqueued) == 2
+    with (
+        time_machine.travel(ONE_HOUR_BEFORE + timedelta(seconds=30), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        for task in enqueued:
+            task()
+    assert len(mail.outbox) == 6
+    assert not Schedule.objects.due(ONE_HOUR_BEFORE + timedelta(seconds=30)).exists()
+
+
+def test_the_rows_of_a_tick_are_enqueued_a_batch_per_send_task(
+    couple: Couple, berlin_check_in: Schedule, django_capture_on_commit_callbacks
+) -> None:
+    pair(*[UserFactory(verified=False) for _ in range(8)], couple=couple)
+    with django_capture_on_commit_callbacks() as enqueued:
+        assert services.dispatch_due(now=ONE_HOUR_BEFORE) == 10
+    assert len(enqueued) == 1
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "SEND_BATCH", 3)
+        ReminderDelivery.objects.update(created_at=ONE_HOUR_BEFORE - timedelta(minutes=5))
+        with django_capture_on_commit_callbacks() as requeued:
+            assert services.requeue_stale(now=ONE_HOUR_BEFORE) == 10
+    assert len(requeued) == 4
+
+
+# Sending a batch ---------------------------------------------------------------------------
+
+
+def test_a_batch_is_sent_with_one_message_id_per_row(
+    couple: Couple, berlin_check_in: Schedule
+) -> None:
+    pks = many_pending_rows(couple, 5)
+    assert services.send_reminders(delivery_ids=pks, now=ONE_HOUR_BEFORE) == 5
+
+    sent = dict(ReminderDelivery.objects.values_list("pk", "message_id"))
+    assert sent == {pk: f"<reminder-{pk}@127.0.0.1>" for pk in pks}
+    assert sorted(m.extra_headers["Message-ID"] for m in mail.outbox) == sorted(sent.values())
+    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_a_batch_costs_the_same_queries_whatever_its_size(
+    couple: Couple, berlin_check_in: Schedule, django_assert_num_queries, rows: int
+) -> None:
+    pks = many_pending_rows(couple, max(rows, 2))[:rows]
+    # Claim (savepoint, the rows locked, the claim, release), the rows with their schedule and
+    # recipient, memberships, opt-outs, then one UPDATE for every row sent.
+    with django_assert_num_queries(8):
+        assert services.send_reminders(delivery_ids=pks, now=ONE_HOUR_BEFORE) == rows
+
+
+def test_rows_of_one_batch_are_missed_skipped_and_sent_each_by_its_own_rule(
+    couple: Couple, berlin_check_in: Schedule, alice: User, bob: User
+) -> None:
+    newcomer = UserFactory(verified=False)
+    pair(newcomer, couple=couple)
+    to_alice, to_bob, to_newcomer = pending_rows(berlin_check_in, [alice, bob, newcomer])
+    ReminderDelivery.objects.filter(pk=to_bob).update(occurrence_start=ONE_HOUR_BEFORE)
+    services.turn_off_reminder(schedule=berlin_check_in, user_id=newcomer.pk, offset_minutes=60)
+
+    sent = services.send_reminders(
+        delivery_ids=[to_alice, to_bob, to_newcomer], now=ONE_HOUR_BEFORE
+    )
+
+    assert sent == 1
+    assert [m.to for m in mail.outbox] == [[alice.email]]
+    assert dict(ReminderDelivery.objects.values_list("pk", "status")) == {
+        to_alice: Status.SENT,
+        to_bob: Status.MISSED,
+        to_newcomer: Status.SKIPPED,
+    }
+
+
+def test_a_batch_leaves_rows_held_by_a_live_worker_and_takes_over_expired_leases(
+    couple: Couple, berlin_check_in: Schedule, alice: User, bob: User
+) -> None:
+    held, expired = pending_rows(berlin_check_in, [alice, bob])
+    ReminderDelivery.objects.filter(pk=held).update(claimed_at=ONE_HOUR_BEFORE)
+    now = ONE_HOUR_BEFORE + timedelta(minutes=5)
+    ReminderDelivery.objects.filter(pk=expired).update(
+        claimed_at=now - ReminderDelivery.LEASE - timedelta(seconds=1)
+    )
+    assert services.send_reminders(delivery_ids=[held, expired], now=now) == 1
+    assert [m.to for m in mail.outbox] == [[bob.email]]
+    assert ReminderDelivery.objects.get(pk=held).status == Status.PENDING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_for_overlapping_batches_send_each_reminder_once(
+    at_once: Callable[..., list[object]],
+) -> None:
+    couple = pair(UserFactory(verified=False), UserFactory(verified=False))
+    couple.schedules.all().delete()
+    make_schedule(couple, offsets=(60,))
+    pks = many_pending_rows(couple, 30)
+
+    with time_machine.travel(ONE_HOUR_BEFORE, tick=False):
+        outcomes = at_once(
+            lambda: services.send_reminders(delivery_ids=pks[:20], now=ONE_HOUR_BEFORE),
+            lambda: services.send_reminders(delivery_ids=pks[10:], now=ONE_HOUR_BEFORE),
+        )
+
+    sent = [n for n in outcomes if isinstance(n, int)]
+    assert len(sent) == 2, outcomes
+    assert sum(sent) == 30
+    assert len(mail.outbox) == 30
+    assert len({m.extra_headers["Message-ID"] for m in mail.outbox}) == 30
+    assert ReminderDelivery.objects.filter(status=Status.SENT).count() == 30
+
+
+# One mail server connection per batch ------------------------------------------------------
+
+
+@dataclass
+class Sink:
+    """An SMTP server on this machine that counts connections and refuses the recipients
+    listed in `refuse` once each."""
+
+    connections: int = 0
+    received: list[str] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        with self.lock:
+            if address in self.refuse:
+                self.refuse.discard(address)
+                return "550 not now"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        with self.lock:
+            self.received.extend(envelope.rcpt_tos)
+        return "250 OK"
+
+
+class CountingController(Controller):
+    def factory(self) -> SMTP:
+        assert isinstance(self.handler, Sink)
+        with self.handler.lock:
+            self.handler.connections += 1
+        return SMTP(self.handler, hostname="sink.localhost")
+
+
+@pytest.fixture
+def sink(settings) -> Iterator[Sink]:
+    """Reminders go over SMTP to the sink instead of the test outbox."""
+    handler = Sink()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = CountingController(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    handler.connections = 0  # the controller's own check that it is up
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False},
+        }
+    }
+    yield handler
+    controller.stop()
+
+
+def test_a_batch_goes_out_over_one_smtp_connection(
+    couple: Couple, berlin_check_in: Schedule, sink: Sink
+) -> None:
+    pks = many_pending_rows(couple, 6)
+    assert services.send_reminders(delivery_ids=pks, now=ONE_HOUR_BEFORE) == 6
+    assert len(sink.received) == 6
+    assert sink.connections == 1
+
+
+def test_a_refused_message_keeps_what_went_before_and_the_rest_follows_after_the_lease(
+    couple: Couple, berlin_check_in: Schedule, sink: Sink, django_capture_on_commit_callbacks
+) -> None:
+    pks = many_pending_rows(couple, 3)
+    second = ReminderDelivery.objects.select_related("recipient").get(pk=pks[1]).recipient.email
+    sink.refuse.add(second)
+
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        services.send_reminders(delivery_ids=pks, now=ONE_HOUR_BEFORE)
+    assert dict(ReminderDelivery.objects.values_list("pk", "status")) == {
+        pks[0]: Status.SENT,
+        pks[1]: Status.PENDING,
+        pks[2]: Status.PENDING,
+    }
+
+    after_lease = ONE_HOUR_BEFORE + ReminderDelivery.LEASE
+    with (
+        time_machine.travel(after_lease, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert services.requeue_stale(now=after_lease) == 2
+    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert len(sink.received) == 3
