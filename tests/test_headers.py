@@ -77,7 +77,8 @@ def assert_hardened(response: HttpResponse, where: str) -> None:
     csp = headers.get("Content-Security-Policy", "")
     assert "frame-ancestors 'none'" in csp, where
     assert "default-src 'self'" in csp, where
-    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, where
+    assert "unsafe-inline" not in csp, where
+    assert "unsafe-eval" not in csp, where
     assert headers.get("X-Content-Type-Options") == "nosniff", where
     assert headers.get("Referrer-Policy") == "same-origin", where
     assert headers.get("X-Frame-Options") == "DENY", where
@@ -103,7 +104,8 @@ def assert_scripts_carry_the_nonce(page: str, csp: str, where: str) -> None:
     nonce = re.search(r"'nonce-([^']+)'", csp)
     for tag in re.findall(r"<script\b[^>]*>", page):
         if " src=" not in tag and 'type="application/json"' not in tag:
-            assert nonce and f'nonce="{nonce[1]}"' in tag, (where, tag)
+            assert nonce, (where, tag)
+            assert f'nonce="{nonce[1]}"' in tag, (where, tag)
     assert not re.search(r"<style\b|\sstyle=|\son[a-z]+=", page), where
 
 
@@ -182,7 +184,10 @@ def test_error_pages_carry_the_headers(couple: Couple, alice: User) -> None:
     answers = {
         "not found": (404, browser().get("/no/such/page/")),
         "server error": (500, browser().get("/broken/")),
-        "missing CSRF token": (403, strict.post("/couple/leave/", headers={"referer": "https://testserver/couple/"})),
+        "missing CSRF token": (
+            403,
+            strict.post("/couple/leave/", headers={"referer": "https://testserver/couple/"}),
+        ),
         "unknown host": (400, browser().get("/", headers={"host": "evil.example"})),
         "wrong method": (405, browser(alice).delete("/toolkit/")),
         "plain HTTP": (301, Client().get("/toolkit/")),
