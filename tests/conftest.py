@@ -43,9 +43,20 @@ HOME_QUERIES = 8
 _skipped: list[str] = []
 
 
+_hostile_cases: list[int] = []
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.skipped:
         _skipped.append(report.nodeid)
+    if report.when == "call":
+        _hostile_cases.extend(int(v) for k, v in report.user_properties if k == "hostile_cases")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    # The hostile suite (tests/hostile/) counts the requests it sent.
+    if _hostile_cases:
+        terminalreporter.write_line(f"hostile cases run: {sum(_hostile_cases)}")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
