@@ -75,7 +75,7 @@ def discover(found: SiteMap, people: People, state: str, where: tuple[str, ...])
             client = people.still(who, client)
             if response.status_code != 200 or "html" not in response["Content-Type"]:
                 continue
-            page = read_page(response.request["PATH_INFO"], response.content.decode())
+            page = read_page(response.request["PATH_INFO"], response.getvalue().decode())
             for form in page.forms:
                 if form.route is None:
                     continue
@@ -105,7 +105,7 @@ def page_path(people: People, ref: int | str) -> str:
 
 def forms_for(people: People, who: str, page_path: str, target: str) -> list[Form]:
     response = people.client(who).get(page_path, follow=True)
-    forms = read_page(response.request["PATH_INFO"], response.content.decode()).forms
+    forms = read_page(response.request["PATH_INFO"], response.getvalue().decode()).forms
     unique = {f.signature(): f for f in forms if f.method == "post" and f.route == target}
     return list(unique.values())
 
@@ -128,7 +128,7 @@ class Findings:
         if status >= 500:
             self.errors.append(label)
             return
-        body = response.content.decode(errors="replace") if hasattr(response, "content") else ""
+        body = response.getvalue().decode(errors="replace")
         if "html" not in response.get("Content-Type", ""):
             return
         if status >= 400 and not refusal_message(body):

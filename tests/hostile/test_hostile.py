@@ -118,7 +118,7 @@ def check_round_trip(
     for stored in stored_values(marker):
         if typed not in stored:
             f.mangled.append(f"{label}: stored as {stored[:200]!r}")
-    bodies = [response.content.decode()] if response.status_code == 200 else []
+    bodies = [response.getvalue().decode()] if response.status_code == 200 else []
     if response.status_code == 302 and response["Location"].startswith("/"):
         bodies.append(client.get(response["Location"]).content.decode())
     bodies.append(client.get(page).content.decode())
@@ -170,8 +170,9 @@ def hostile_path(route: Route, real: str, param: str, value: Value) -> str:
     """`real` (a path of `route`) with the part `param` names replaced by `value`."""
     raw = value if isinstance(value, bytes) else str(value).encode("utf-8", "surrogatepass")
     pattern = route.route.replace("^", "").replace("$", "")
-    pattern = re.sub(r"<(?:\w+:)?(\w+)>", r"(?P<\1>[^/]+?)", pattern)
+    # Regular-expression groups first: their `<name>` would otherwise look like a converter's.
     pattern = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"(?P<\1>[^/]+?)", pattern)
+    pattern = re.sub(r"(?<!\?P)<(?:\w+:)?(\w+)>", r"(?P<\1>[^/]+?)", pattern)
     match = re.fullmatch("/" + pattern, real)
     assert match, (route.route, real)
     start, end = match.span(param)

@@ -25,6 +25,7 @@ from agreements.services import Terms
 from checkins.models import CheckIn, Entry, Reflection, current_week
 from couples.models import Couple, User
 from couples.services import leave_couple
+from notices import services as notice_services
 from schedules import services as schedule_services
 from schedules.models import ReminderDelivery
 from tests.factories import PASSWORD, CoupleFactory, UserFactory, pair
@@ -86,6 +87,9 @@ class People:
         client = Client(raise_request_exception=False, **kwargs)
         if who != "anonymous":
             user: User = getattr(self, who)
+            if not User.objects.filter(pk=user.pk).exists():
+                # The delete form took a value and erased the account: a visitor from now on.
+                return client
             client.force_login(user)
             # Signed in with the password a moment ago, as allauth records it, so the pages
             # that ask for it again (email, two-factor) show their forms.
@@ -140,10 +144,13 @@ def build(state: str) -> People:
         this_week(couple, alice, bob)
     feed = schedule_services.reset_calendar_feed(user=alice)
     delivery = ReminderDelivery(schedule=couple.schedules.get(), recipient=alice, offset_minutes=60)
+    # Alice asked for the "something new" email, so its unsubscribe link shows a form.
+    notice_services.set_email_me(user=alice, email_me=True)
     keys: dict[str, dict[str, object]] = {
         "join": {"token": INVITATION_TOKEN},
         "calendar_feed": {"token": feed.token},
         "unsubscribe": {"token": schedule_services.unsubscribe_token(delivery)},
+        "notice_unsubscribe": {"token": notice_services.unsubscribe_token(alice)},
     }
     # Someone who signed up but has not confirmed her address, and asked for a new password.
     erin = UserFactory(email="erin@example.com", verified=False)
