@@ -3,6 +3,8 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
 PORT ?= 8000
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n 0 tests/x" runs part of it in one process.
+PYTEST_ARGS ?= -n auto
 ifeq ($(shell command -v uv 2>/dev/null),)
 UV := .tools/uv/bin/uv
 UV_INSTALL := $(UV)
