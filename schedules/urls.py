@@ -13,5 +13,5 @@ urlpatterns = [
     path("schedule/reminders/", views.reminder_choices, name="reminder_choices"),
     path("schedule/calendar-link/", views.calendar_link, name="calendar_link"),
     path("schedule/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("calendar/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -112,6 +112,12 @@ def test_an_unknown_token_is_404(db: None) -> None:
     assert Client().get("/calendar/not-a-token.ics").status_code == 404
 
 
+def test_a_token_no_feed_could_have_is_404_not_an_error(db: None) -> None:
+    # PostgreSQL refuses a NUL in a query outright; such a token never reaches the database.
+    for token in ("a%00b", "%E2%80%AEab", "a%20b"):
+        assert Client().get(f"/calendar/{token}.ics").status_code == 404
+
+
 def test_a_calendar_button_without_its_choice_changes_nothing(
     schedule: Schedule, alice_client: Client
 ) -> None:
