@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.nav",
                 "couples.context_processors.couple",
                 "agreements.banner.context",
             ],
