@@ -13,18 +13,22 @@ Run (PostgreSQL and Redis must be reachable; see bench/README.md):
    SECRET_KEY, SECURE_SSL_REDIRECT off, WEB_CONCURRENCY=3 workers of WEB_THREADS=4 threads
    (gunicorn.conf.py), PostgreSQL and Redis, static files collected for WhiteNoise. Its
    URLconf is bench/urls.py: Hearth's URLs plus the bare view.
-4. locust (as a library, in this process) runs BENCH_USERS users that never wait; each request
-   is one endpoint for a member picked at random. The run goes through phases of
+4. locust (as a library, in this process) runs BENCH_USERS users. For throughput they never
+   wait; each request is one endpoint for a member picked at random. The run goes through phases of
    BENCH_PHASE_SECONDS in which every user requests the same endpoint, with a phase of the bare
    view before every two endpoints and after the last: [bare, a, b, bare, c, d, bare, ...].
    Between phases no request starts until every one under way is answered; each phase is
    measured from half a second in.
    There are BENCH_RUNS runs, each in another order (as listed, reversed, rotated by half).
+   Then latency: the same users as members would be, each asking about once a second (a pause
+   of 0.5 to 1.5 s between the answer and the next request), one endpoint per phase of
+   BENCH_LATENCY_SECONDS; p50/p95/p99 come from these phases. (Users that never wait only
+   measure a queue: at 20 of them, p95 is about 20 / throughput for every endpoint.)
 5. Each endpoint's throughput is divided by the mean throughput of the two bare phases around
    it, so what slows the machine for a minute slows both. The table prints the ratio's range
-   over the runs, the median requests per second, percentiles over every request of the
-   endpoint, and the queries and size of one request; then the resident memory of each
-   gunicorn process. The whole is appended to bench/RESULTS.md (BENCH_RECORD=0 to skip).
+   over the runs, the median requests per second, the latency percentiles, the p95 of the
+   throughput phases (a queue), and the queries and size of one request; then the resident
+   memory of each gunicorn process. The whole is appended to bench/RESULTS.md (BENCH_RECORD=0 to skip).
 """
 
 from __future__ import annotations
@@ -75,6 +79,7 @@ RUNS = int(setting("BENCH_RUNS", "3"))
 PHASE = float(setting("BENCH_PHASE_SECONDS", "8"))
 SETTLE = 0.5  # users reach full speed again after a phase change
 WARMUP = float(setting("BENCH_WARMUP_SECONDS", "10"))
+LATENCY_PHASE = float(setting("BENCH_LATENCY_SECONDS", "10"))
 MEMBERS = int(setting("BENCH_MEMBERS", "100"))
 WORKERS = setting("WEB_CONCURRENCY", "3")
 THREADS = setting("WEB_THREADS", "4")
@@ -192,6 +197,8 @@ class Load:
     # Between phases no request starts until every one under way is answered.
     draining: bool = False
     in_flight: int = 0
+    # Latency phases: each user waits 0.5-1.5 s between an answer and its next request.
+    paced: bool = False
     samples: list[tuple[str, float, float, int, bool]] = field(default_factory=list)
 
     def record(self, name: str, start: float, ms: float, size: int, ok: bool) -> None:
@@ -214,6 +221,8 @@ class Member(FastHttpUser):
             self.fetch()
         finally:
             LOAD.in_flight -= 1
+        if LOAD.paced:
+            gevent.sleep(random.uniform(0.5, 1.5))
 
     def fetch(self) -> None:
         endpoints = LOAD.plan["endpoints"]
@@ -270,6 +279,21 @@ class Phase:
     rate: float = 0.0
     latencies: list[float] = field(default_factory=list)
     failures: int = 0
+    paced: bool = False
+
+
+def measure_phase(run: int, name: str, seconds: float, *, paced: bool = False) -> Phase:
+    # The previous phase's last requests are answered before this one starts, so its slow
+    # requests never count against the next.
+    LOAD.draining = True
+    while LOAD.in_flight:
+        gevent.sleep(0.01)
+    LOAD.endpoint = name
+    LOAD.paced = paced
+    LOAD.draining = False
+    start = time.time()
+    gevent.sleep(seconds)
+    return Phase(run, name, start, time.time(), paced=paced)
 
 
 def run_load(plan: dict[str, Any]) -> list[Phase]:
@@ -284,17 +308,11 @@ def run_load(plan: dict[str, Any]) -> list[Phase]:
     phases = []
     for run, sequence in enumerate(orders(names)):
         print(f"run {run + 1} of {RUNS}: {len(sequence)} phases of {PHASE:.0f} s")
-        for name in sequence:
-            # The previous phase's last requests are answered before this one starts, so
-            # its slow requests never count against the next.
-            LOAD.draining = True
-            while LOAD.in_flight:
-                gevent.sleep(0.01)
-            LOAD.endpoint = name
-            LOAD.draining = False
-            start = time.time()
-            gevent.sleep(PHASE)
-            phases.append(Phase(run, name, start, time.time()))
+        phases += [measure_phase(run, name, PHASE) for name in sequence]
+    print(
+        f"latency: {len(names) + 1} phases of {LATENCY_PHASE:.0f} s, each user about once a second"
+    )
+    phases += [measure_phase(RUNS, name, LATENCY_PHASE, paced=True) for name in ["bare", *names]]
     runner.quit()
     for phase in phases:
         begin = phase.start + SETTLE
@@ -323,28 +341,30 @@ def percentile(values: list[float], p: float) -> float:
 
 def ratios(phases: list[Phase], name: str) -> list[float]:
     """The endpoint's throughput over the mean of the bare phases just before and after it."""
+    phases = [p for p in phases if not p.paced]
     found = []
-    for i, phase in enumerate(phases):
-        if phase.name != name:
+    for i, this in enumerate(phases):
+        if this.name != name:
             continue
-        before = next(p for p in reversed(phases[:i]) if p.name == "bare" and p.run == phase.run)
-        after = next(p for p in phases[i + 1 :] if p.name == "bare" and p.run == phase.run)
+        before = next(p for p in reversed(phases[:i]) if p.name == "bare" and p.run == this.run)
+        after = next(p for p in phases[i + 1 :] if p.name == "bare" and p.run == this.run)
         bare = (before.rate + after.rate) / 2
         if bare:
-            found.append(phase.rate / bare)
+            found.append(this.rate / bare)
     return found
 
 
 def report(plan: dict[str, Any], phases: list[Phase], memory: list[tuple[str, float]]) -> str:
     lines = [
         f"{'endpoint':34} {'queries':>7} {'KB':>6} {'x bare (min-max)':>16} {'req/s':>6} "
-        f"{'p50':>5} {'p95':>5} {'p99':>5} {'fail':>4}  target",
+        f"{'p50':>5} {'p95':>5} {'p99':>5} {'queue':>5} {'fail':>4}  target",
     ]
     for endpoint in plan["endpoints"]:
         name = endpoint["name"]
         mine = [p for p in phases if p.name == name]
-        latencies = [ms for p in mine for ms in p.latencies]
-        rate = statistics.median(p.rate for p in mine)
+        latencies = [ms for p in mine if p.paced for ms in p.latencies]
+        queued = [ms for p in mine if not p.paced for ms in p.latencies]
+        rate = statistics.median(p.rate for p in mine if not p.paced)
         p95 = percentile(latencies, 95)
         if name == "bare":
             shown, verdict = "1.00", ""
@@ -358,9 +378,13 @@ def report(plan: dict[str, Any], phases: list[Phase], memory: list[tuple[str, fl
         lines.append(
             f"{endpoint['label']:34} {endpoint['queries']:>7} {endpoint['bytes'] / 1024:>6.1f} "
             f"{shown:>16} {rate:>6.0f} {percentile(latencies, 50):>5.0f} {p95:>5.0f} "
-            f"{percentile(latencies, 99):>5.0f} {sum(p.failures for p in mine):>4}  {verdict}"
+            f"{percentile(latencies, 99):>5.0f} {percentile(queued, 95):>5.0f} "
+            f"{sum(p.failures for p in mine):>4}  {verdict}"
         )
-    lines.append("latencies in ms over every request of the endpoint's phases (all runs)")
+    lines.append(
+        f"p50/p95/p99: ms, {USERS} users each asking about once a second; queue: p95 in ms of "
+        "the throughput phases, where no user waits"
+    )
     lines.append(
         "resident memory after the run: " + ", ".join(f"{role} {mb:.0f} MB" for role, mb in memory)
     )
@@ -402,8 +426,8 @@ def record(table: str, couples: int, commit: str, load_before: str, load_after: 
         f"PostgreSQL {version[0] if version else '?'}, Redis; gunicorn with DEBUG off, "
         f"{WORKERS} workers of {THREADS} threads; locust with {USERS} users that never wait, "
         f"{RUNS} runs of phases of {PHASE:.0f} s (each begun once the previous one's requests "
-        "were answered), each "
-        "endpoint between two phases of the bare view.\n\n"
+        "were answered), each endpoint between two phases of the bare view; then one phase "
+        f"of {LATENCY_PHASE:.0f} s per endpoint with each user asking about once a second.\n\n"
         f"```\n{table}\n```\n"
     )
     with RESULTS.open("a") as f:
