@@ -13,7 +13,7 @@ UV := uv
 UV_INSTALL :=
 endif
 
-.PHONY: run test lint bench bench-quick bench-profile bench-pause bench-export bench-delivery manage icons screenshots chromium clean
+.PHONY: run test lint bench bench-explain bench-quick bench-profile bench-pause bench-export bench-delivery manage icons screenshots chromium clean
 
 .tools/uv/bin/uv:
 	python3 -m pip install --quiet --target .tools/uv uv
@@ -43,6 +43,10 @@ lint: .venv/.synced
 # PostgreSQL and Redis: BENCH_DATABASE_URL, BENCH_REDIS_URL; BENCH_COUPLES=10000 for full scale.
 bench: .venv/.synced
 	$(UV) run python bench/load.py
+
+# Every query of every endpoint with EXPLAIN ANALYZE on the scale database `make bench` seeded.
+bench-explain: .venv/.synced
+	$(UV) run python bench/explain.py $(ARGS)
 
 # The polls next to their pages in one process on a throw-away database (SQLite by default).
 bench-quick: .venv/.synced
