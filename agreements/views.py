@@ -5,7 +5,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -295,7 +295,12 @@ def pause(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     now = timezone.now()
     partners = access.current_partners(request)
-    current = services.open_pause(couple, now)
+    pauses = list(
+        PauseSignal.objects.open_then_past(access.current_membership(request), now).select_related(
+            "sender"
+        )[: RECENT_PAUSES + 1]
+    )
+    current = pauses[0] if pauses and pauses[0].ended_at is None else None
     defaults = services.pause_defaults(couple)
     # The phrases are only offered while no pause is on.
     phrases = services.pause_phrases(couple, defaults) if current is None else []
@@ -335,8 +340,13 @@ def pause(request: HttpRequest) -> HttpResponse:
             "extend_form": ExtendForm() if current.can_extend(now) else None,
         }
     else:
-        past = PauseSignal.objects.visible_to(access.current_membership(request)).ended()
-        ctx["past"] = past[:RECENT_PAUSES]
+        # Their dates formatted here, as the template's `date` filter would, at a fraction of
+        # its cost per row.
+        ctx["past"] = [
+            (entry, started.isoformat(), formats.date_format(started, "WEEKDAY_DATETIME_FORMAT"))
+            for entry in pauses[:RECENT_PAUSES]
+            for started in [timezone.localtime(entry.started_at)]
+        ]
     return render(request, "agreements/pause.html", ctx)
 
 
