@@ -269,7 +269,7 @@ def options(field: forms.BoundField) -> list[tuple[str, str, bool]]:
     them: the page writes them out itself, which costs far less than a template per option."""
     value = field.value()
     shown = "" if value is None else str(value)
-    choices = field.field.widget.choices  # type: ignore[attr-defined]
+    choices = field.field.widget.choices
     return [(str(v), str(label), str(v) == shown) for v, label in choices]
 
 

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -32,6 +36,7 @@ from agreements.models import (
     PauseSignal,
 )
 from couples import access
+from couples.models import User
 from couples.services import RefusedError
 
 
@@ -267,6 +272,7 @@ def _detail(
     history = list(_history(request, agreement).select_related("proposed_by", "responded_by"))
     proposal = next((v for v in history if v.is_open(now)), None)
     current = agreement.current
+    member_ids = {p.pk for p in access.current_partners(request)}
     ctx = {
         "agreement": agreement,
         "current": current,
@@ -275,13 +281,52 @@ def _detail(
         if proposal and current and proposal.kind == AgreementVersion.Kind.CHANGE
         else None,
         "awaits_me": proposal is not None and proposal.awaits(user, now),
-        "history_rows": list(zip(history, [*history[1:], None], strict=True)),
+        "history_rows": _history_rows(agreement, history, member_ids),
         "now": now,
         "decline_form": decline_form or DeclineForm(),
         "retire_form": RetireForm(initial={"base_version": agreement.version}),
-        "member_ids": {p.pk for p in access.current_partners(request)},
+        "member_ids": member_ids,
     }
     return render(request, "agreements/detail.html", ctx, status=status)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """A wording in the detail page's history, with its people and dates made ready once
+    rather than through an include and a filter each, row after row."""
+
+    version: AgreementVersion
+    # Someone still in the couple, else None: the page says "A former partner".
+    proposer: User | None
+    responder: User | None
+    created: str
+    responded: str
+    # The comparison with the wording before it, if there is one.
+    compare_url: str
+
+
+def _history_rows(
+    agreement: Agreement, history: list[AgreementVersion], member_ids: set[int]
+) -> list[HistoryRow]:
+    compare = reverse("agreement_compare", args=[agreement.pk])
+    return [
+        HistoryRow(
+            version=version,
+            proposer=version.proposed_by if version.proposed_by_id in member_ids else None,
+            responder=version.responded_by if version.responded_by_id in member_ids else None,
+            created=_formatted(version.created_at, "DATETIME_FORMAT"),
+            responded=_formatted(version.responded_at, "DATE_FORMAT"),
+            compare_url=f"{compare}?a={older.pk}&b={version.pk}" if older else "",
+        )
+        for version, older in zip(history, [*history[1:], None], strict=True)
+    ]
+
+
+def _formatted(moment: datetime | None, format_name: str) -> str:
+    """`moment` as the template filter `date:format_name` shows it."""
+    if moment is None:
+        return ""
+    return formats.date_format(timezone.localtime(moment), format_name)
 
 
 RECENT_PAUSES = 20
@@ -343,9 +388,12 @@ def pause(request: HttpRequest) -> HttpResponse:
         # Their dates formatted here, as the template's `date` filter would, at a fraction of
         # its cost per row.
         ctx["past"] = [
-            (entry, started.isoformat(), formats.date_format(started, "WEEKDAY_DATETIME_FORMAT"))
+            (
+                entry,
+                timezone.localtime(entry.started_at).isoformat(),
+                _formatted(entry.started_at, "WEEKDAY_DATETIME_FORMAT"),
+            )
             for entry in pauses[:RECENT_PAUSES]
-            for started in [timezone.localtime(entry.started_at)]
         ]
     return render(request, "agreements/pause.html", ctx)
 
