@@ -6,7 +6,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -104,7 +104,18 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
 @access.couple_required
 @require_safe
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _agreement(request, pk))
+    # The agreement comes with its history, in one query: an agreement the member may open
+    # always has a wording they may read (the one in force when they joined, or one since).
+    membership = access.current_membership(request)
+    visible = Agreement.objects.visible_to(membership).filter(pk=pk)
+    history = list(
+        AgreementVersion.objects.visible_to(membership)
+        .filter(agreement__in=visible)
+        .select_related("agreement__current", "proposed_by", "responded_by")
+    )
+    if not history:
+        raise Http404
+    return _detail(request, history[0].agreement, history)
 
 
 @access.couple_required
@@ -188,7 +199,8 @@ def agreement_decline(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        return _detail(request, agreement, decline_form=form, status=400)
+        history = _history(request, agreement).select_related("proposed_by", "responded_by")
+        return _detail(request, agreement, list(history), decline_form=form, status=400)
     try:
         services.decline(
             agreement=agreement,
@@ -263,13 +275,15 @@ def _history(request: HttpRequest, agreement: Agreement) -> AgreementVersionQuer
 def _detail(
     request: HttpRequest,
     agreement: Agreement,
+    history: list[AgreementVersion],
     *,
     decline_form: DeclineForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The agreement page; `history` is `_history` of the agreement, with who proposed and
+    who answered each wording."""
     user = access.member(request)
     now = timezone.now()
-    history = list(_history(request, agreement).select_related("proposed_by", "responded_by"))
     proposal = next((v for v in history if v.is_open(now)), None)
     current = agreement.current
     member_ids = {p.pk for p in access.current_partners(request)}

@@ -171,8 +171,9 @@ def test_a_newcomers_agreement_pages_cost_the_same_however_long_the_history(
     with django_assert_num_queries(6):
         page = text(fay_client.get("/agreements/"))
     assert page.count("Alice proposed a change") == agreements
-    # session, user, couple with both partners, agreement, history, the pause banner
-    with django_assert_num_queries(6):
+    # session, user, couple with both partners, the agreement with its history, the pause
+    # banner
+    with django_assert_num_queries(5):
         page = text(fay_client.get(f"/agreements/{agreement.pk}/"))
     assert f"Version {versions} by Alice" in page
     assert f"Version {versions - 1} by Alice" not in page
