@@ -264,6 +264,15 @@ def duration_label(minutes: int) -> str:
     return str(_("%(h)d hours") % {"h": hours})
 
 
+def options(field: forms.BoundField) -> list[tuple[str, str, bool]]:
+    """(value, label, chosen) of each of a choice field's options, as its widget would mark
+    them: the page writes them out itself, which costs far less than a template per option."""
+    value = field.value()
+    shown = "" if value is None else str(value)
+    choices = field.field.widget.choices
+    return [(str(v), str(label), str(v) == shown) for v, label in choices]
+
+
 class DurationSelect(forms.Select):
     """A list of durations; static/js/pause.js shows the return time each one leads to."""
 
@@ -330,6 +339,12 @@ class PauseForm(forms.Form):
             minutes = int(self.fields["minutes"].initial)
         return self.now + timedelta(minutes=minutes)
 
+    def phrase_options(self) -> list[tuple[str, str, bool]]:
+        return options(self["phrase"])
+
+    def minutes_options(self) -> list[tuple[str, str, bool]]:
+        return options(self["minutes"])
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         choice = data.get("phrase") or OWN_WORDS
@@ -363,6 +378,9 @@ class ExtendForm(forms.Form):
             code: CHOOSE_MORE_TIME for code in ("required", "invalid", "min_value", "max_value")
         },
     )
+
+    def minutes_options(self) -> list[tuple[str, str, bool]]:
+        return options(self["minutes"])
 
 
 class PauseEmailForm(forms.Form):

@@ -15,7 +15,19 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -297,7 +309,7 @@ class PauseSignalQuerySet(models.QuerySet["PauseSignal"]):
     def visible_to(self, membership: Membership) -> PauseSignalQuerySet:
         """The pauses `membership`'s member may look back on: those begun since they joined.
         The pauses of the partners before them stay between them."""
-        return self.for_couple(membership.couple).filter(started_at__gte=membership.joined_at)
+        return self.for_couple(membership.couple).filter(_looked_back_on(membership))
 
     def between(self, start: datetime, end: datetime) -> PauseSignalQuerySet:
         """Pauses that began in [start, end), oldest first: for the check-in agenda."""
@@ -305,13 +317,32 @@ class PauseSignalQuerySet(models.QuerySet["PauseSignal"]):
 
     def open(self, now: datetime) -> PauseSignalQuerySet:
         """Not ended and not yet past PAUSE_MAX (the periodic task closes those)."""
-        return self.filter(ended_at__isnull=True, started_at__gt=now - PAUSE_MAX)
+        return self.filter(_open(now))
+
+    def open_then_past(self, membership: Membership, now: datetime) -> PauseSignalQuerySet:
+        """What the pause page shows, in one query: the couple's open pause first (as `open`),
+        then the ended pauses `membership`'s member may look back on (as `visible_to`), newest
+        first."""
+        is_open = ExpressionWrapper(Q(ended_at__isnull=True), output_field=BooleanField())
+        return (
+            self.for_couple(membership.couple)
+            .filter(_open(now) | Q(_looked_back_on(membership), ended_at__isnull=False))
+            .order_by(is_open.desc(), "-started_at", "-id")
+        )
 
     def overdue(self, now: datetime) -> PauseSignalQuerySet:
         return self.filter(ended_at__isnull=True, started_at__lte=now - PAUSE_MAX)
 
     def ended(self) -> PauseSignalQuerySet:
         return self.filter(ended_at__isnull=False).order_by("-started_at", "-id")
+
+
+def _open(now: datetime) -> Q:
+    return Q(ended_at__isnull=True, started_at__gt=now - PAUSE_MAX)
+
+
+def _looked_back_on(membership: Membership) -> Q:
+    return Q(started_at__gte=membership.joined_at)
 
 
 class PauseSignal(models.Model):

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -32,6 +36,7 @@ from agreements.models import (
     PauseSignal,
 )
 from couples import access
+from couples.models import User
 from couples.services import RefusedError
 
 
@@ -99,7 +104,18 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
 @access.couple_required
 @require_safe
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _agreement(request, pk))
+    # The agreement comes with its history, in one query: an agreement the member may open
+    # always has a wording they may read (the one in force when they joined, or one since).
+    membership = access.current_membership(request)
+    visible = Agreement.objects.visible_to(membership).filter(pk=pk)
+    history = list(
+        AgreementVersion.objects.visible_to(membership)
+        .filter(agreement__in=visible)
+        .select_related("agreement__current", "proposed_by", "responded_by")
+    )
+    if not history:
+        raise Http404
+    return _detail(request, history[0].agreement, history)
 
 
 @access.couple_required
@@ -183,7 +199,8 @@ def agreement_decline(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        return _detail(request, agreement, decline_form=form, status=400)
+        history = _history(request, agreement).select_related("proposed_by", "responded_by")
+        return _detail(request, agreement, list(history), decline_form=form, status=400)
     try:
         services.decline(
             agreement=agreement,
@@ -258,15 +275,18 @@ def _history(request: HttpRequest, agreement: Agreement) -> AgreementVersionQuer
 def _detail(
     request: HttpRequest,
     agreement: Agreement,
+    history: list[AgreementVersion],
     *,
     decline_form: DeclineForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The agreement page; `history` is `_history` of the agreement, with who proposed and
+    who answered each wording."""
     user = access.member(request)
     now = timezone.now()
-    history = list(_history(request, agreement).select_related("proposed_by", "responded_by"))
     proposal = next((v for v in history if v.is_open(now)), None)
     current = agreement.current
+    member_ids = {p.pk for p in access.current_partners(request)}
     ctx = {
         "agreement": agreement,
         "current": current,
@@ -275,13 +295,52 @@ def _detail(
         if proposal and current and proposal.kind == AgreementVersion.Kind.CHANGE
         else None,
         "awaits_me": proposal is not None and proposal.awaits(user, now),
-        "history_rows": list(zip(history, [*history[1:], None], strict=True)),
+        "history_rows": _history_rows(agreement, history, member_ids),
         "now": now,
         "decline_form": decline_form or DeclineForm(),
         "retire_form": RetireForm(initial={"base_version": agreement.version}),
-        "member_ids": {p.pk for p in access.current_partners(request)},
+        "member_ids": member_ids,
     }
     return render(request, "agreements/detail.html", ctx, status=status)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """A wording in the detail page's history, with its people and dates made ready once
+    rather than through an include and a filter each, row after row."""
+
+    version: AgreementVersion
+    # Someone still in the couple, else None: the page says "A former partner".
+    proposer: User | None
+    responder: User | None
+    created: str
+    responded: str
+    # The comparison with the wording before it, if there is one.
+    compare_url: str
+
+
+def _history_rows(
+    agreement: Agreement, history: list[AgreementVersion], member_ids: set[int]
+) -> list[HistoryRow]:
+    compare = reverse("agreement_compare", args=[agreement.pk])
+    return [
+        HistoryRow(
+            version=version,
+            proposer=version.proposed_by if version.proposed_by_id in member_ids else None,
+            responder=version.responded_by if version.responded_by_id in member_ids else None,
+            created=_formatted(version.created_at, "DATETIME_FORMAT"),
+            responded=_formatted(version.responded_at, "DATE_FORMAT"),
+            compare_url=f"{compare}?a={older.pk}&b={version.pk}" if older else "",
+        )
+        for version, older in zip(history, [*history[1:], None], strict=True)
+    ]
+
+
+def _formatted(moment: datetime | None, format_name: str) -> str:
+    """`moment` as the template filter `date:format_name` shows it."""
+    if moment is None:
+        return ""
+    return formats.date_format(timezone.localtime(moment), format_name)
 
 
 RECENT_PAUSES = 20
@@ -295,7 +354,12 @@ def pause(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     now = timezone.now()
     partners = access.current_partners(request)
-    current = services.open_pause(couple, now)
+    pauses = list(
+        PauseSignal.objects.open_then_past(access.current_membership(request), now).select_related(
+            "sender"
+        )[: RECENT_PAUSES + 1]
+    )
+    current = pauses[0] if pauses and pauses[0].ended_at is None else None
     defaults = services.pause_defaults(couple)
     # The phrases are only offered while no pause is on.
     phrases = services.pause_phrases(couple, defaults) if current is None else []
@@ -335,8 +399,16 @@ def pause(request: HttpRequest) -> HttpResponse:
             "extend_form": ExtendForm() if current.can_extend(now) else None,
         }
     else:
-        past = PauseSignal.objects.visible_to(access.current_membership(request)).ended()
-        ctx["past"] = past[:RECENT_PAUSES]
+        # Their dates formatted here, as the template's `date` filter would, at a fraction of
+        # its cost per row.
+        ctx["past"] = [
+            (
+                entry,
+                timezone.localtime(entry.started_at).isoformat(),
+                _formatted(entry.started_at, "WEEKDAY_DATETIME_FORMAT"),
+            )
+            for entry in pauses[:RECENT_PAUSES]
+        ]
     return render(request, "agreements/pause.html", ctx)
 
 

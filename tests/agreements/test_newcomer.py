@@ -171,8 +171,9 @@ def test_a_newcomers_agreement_pages_cost_the_same_however_long_the_history(
     with django_assert_num_queries(6):
         page = text(fay_client.get("/agreements/"))
     assert page.count("Alice proposed a change") == agreements
-    # session, user, couple with both partners, agreement, history, the pause banner
-    with django_assert_num_queries(6):
+    # session, user, couple with both partners, the agreement with its history, the pause
+    # banner
+    with django_assert_num_queries(5):
         page = text(fay_client.get(f"/agreements/{agreement.pk}/"))
     assert f"Version {versions} by Alice" in page
     assert f"Version {versions - 1} by Alice" not in page
@@ -207,9 +208,9 @@ def test_past_pauses_from_before_she_joined_are_not_hers_to_look_back_on(
         ended_at=now,
         end_reason=PauseSignal.EndReason.SENDER,
     )
-    # session, user, couple with both partners, open pause, the pause protocol in force, the vocabulary's
-    # "I need…" phrases, past pauses, the pause banner: as for anyone
-    with django_assert_num_queries(8):
+    # session, user, couple with both partners, the open pause and past pauses, the pause
+    # protocol in force, the vocabulary's "I need…" phrases, the pause banner: as for anyone
+    with django_assert_num_queries(7):
         page = text(fay_client.get("/pause/"))
     assert "fay-pause" in page
     assert "“Past pause" not in page

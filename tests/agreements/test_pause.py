@@ -477,15 +477,17 @@ def test_the_pause_page_queries_do_not_grow_with_history(
         Phrase(couple=couple, group=PhraseGroup.NEED, text=f"I need {i} minutes", position=10 + i)
         for i in range(past)
     )
-    # session, user, couple with both partners, open pause, the pause protocol in force, the vocabulary's
-    # "I need…" phrases (both offered by the form), past pauses, the pause banner
-    with django_assert_num_queries(8):
+    # session, user, couple with both partners, the open pause and past pauses, the pause
+    # protocol in force, the vocabulary's "I need…" phrases (both offered by the form), the
+    # pause banner
+    with django_assert_num_queries(7):
         page = text(alice_client.get("/pause/"))
     assert f"I need {past - 1} minutes" in page
     assert f"“Past pause {past - 1}”" in page
     start(alice_client)
-    # session, user, couple with both partners, open pause, the pause protocol in force (its grounding
-    # practice), the pause banner (the sender's own: the pause alone)
+    # session, user, couple with both partners, the open pause (and past pauses), the pause
+    # protocol in force (its grounding practice), the pause banner (the sender's own: the pause
+    # alone)
     with django_assert_num_queries(6):
         page = text(alice_client.get("/pause/"))
     assert "You're taking a pause" in page
