@@ -97,3 +97,19 @@ def test_the_page_shows_words_added_at_the_end_as_added_and_nothing_as_removed(
     page = bob_client.get(f"/agreements/{phones.pk}/").content.decode()
     assert "[removed: " not in page
     assert '[added: </span> And at breakfast.<span class="visually-hidden">]' in page
+
+
+def test_an_agreement_with_two_versions_links_to_comparing_them(
+    phones: Agreement, alice_client: Client
+) -> None:
+    link = f'<a href="/agreements/{phones.pk}/compare/">Compare two versions</a>'
+    assert link not in alice_client.get(f"/agreements/{phones.pk}/").content.decode()
+    first = phones.versions.get(number=1)
+    phones.versions.create(
+        text="Our phones stay in the hallway during dinner and breakfast.",
+        base_version=1,
+        number=2,
+        status="accepted",
+        expires_at=first.expires_at,
+    )
+    assert link in alice_client.get(f"/agreements/{phones.pk}/").content.decode()
