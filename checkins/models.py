@@ -14,6 +14,7 @@ from django.db.models import (
     Case,
     Exists,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     Subquery,
@@ -182,6 +183,19 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
             partner_shared_at=Subquery(partners.values("shared_at")[:1]),
         )
 
+    def with_prompt_on_offer(self) -> CheckInQuerySet:
+        """Each week with the prompt it has on offer, in the same query, for
+        `CheckIn.prompt_on_offer`. At most one is on offer, and it is the week's latest offer:
+        a prompt is set aside before another is offered."""
+        return self.annotate(
+            on_offer=FilteredRelation("prompt_offers", condition=Q(prompt_offers__outcome="")),
+            on_offer_id=F("on_offer__id"),
+            on_offer_prompt_id=F("on_offer__prompt_id"),
+            on_offer_category=F("on_offer__prompt__category"),
+            on_offer_text=F("on_offer__prompt__text"),
+            on_offer_couple_id=F("on_offer__prompt__couple_id"),
+        )
+
     def matching(self, q: str, membership: Membership) -> CheckInQuerySet:
         """Weeks with `q`, ignoring case, in an entry or in the chosen step that `membership`'s
         member may read."""
@@ -234,6 +248,12 @@ class CheckIn(models.Model):
     last_step: str | None
     partner_started: bool
     partner_shared_at: datetime | None
+    # Set by `CheckInQuerySet.with_prompt_on_offer`.
+    on_offer_id: int | None
+    on_offer_prompt_id: int | None
+    on_offer_category: str | None
+    on_offer_text: str | None
+    on_offer_couple_id: int | None
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-week_start"]
@@ -259,6 +279,30 @@ class CheckIn(models.Model):
     @property
     def closed(self) -> bool:
         return self.closed_at is not None
+
+    def prompt_on_offer(self) -> PromptOffer | None:
+        """The offer on the table, as read with the week (`CheckInQuerySet.with_prompt_on_offer`),
+        or None when none is on offer. Its other fields load if asked for."""
+        if self.on_offer_id is None:
+            return None
+        db = self._state.db
+        offer = PromptOffer.from_db(
+            db,
+            ["id", "checkin_id", "prompt_id", "outcome"],
+            [self.on_offer_id, self.pk, self.on_offer_prompt_id, PromptOffer.Outcome.OFFERED],
+        )
+        offer.checkin = self
+        offer.prompt = Prompt.from_db(
+            db,
+            ["id", "category", "text", "couple_id"],
+            [
+                self.on_offer_prompt_id,
+                self.on_offer_category,
+                self.on_offer_text,
+                self.on_offer_couple_id,
+            ],
+        )
+        return offer
 
     def step_for(self, membership: Membership) -> str:
         """The small step as `membership`'s member may read it: one proposed before they joined
