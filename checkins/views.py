@@ -108,10 +108,12 @@ def _week_context(
     membership = access.current_membership(request)
     partners = access.current_partners(request)
     partner = next((p for p in partners if p.pk != user.pk), None)
-    this_week = Entry.objects.for_couple(couple).filter(checkin=checkin)
-    reflections = Reflection.objects.for_couple(couple).select_related("listener")
+    # What the member may read of the week, scoped to their couple by `visible_to`; the
+    # reflections are those of these entries, read where their entry is.
+    reflections = Reflection.objects.select_related("listener")
     entries = list(
-        this_week.visible_to(membership)
+        Entry.objects.visible_to(membership)
+        .filter(checkin=checkin)
         .select_related("author")
         .prefetch_related(Prefetch("reflections", reflections))
     )
