@@ -185,7 +185,8 @@ def entry(request: HtmxHttpRequest, week: str) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
     checkin = _existing_week(request, week)
-    own = Entry.objects.for_couple(couple).filter(checkin=checkin, author=user).first()
+    # The week is the couple's (`_existing_week`), so one's own entry of it is found by author.
+    own = Entry.objects.filter(checkin=checkin, author=user).first()
     own = own or Entry(checkin=checkin, author=user)
     form = EntryForm(request.POST, instance=own, feelings=feelings_for(couple))
     share = EntryActionForm(request.POST)
