@@ -15,7 +15,6 @@ from checkins.models import (
     Prompt,
     PromptCategory,
     Reflection,
-    Status,
 )
 from checkins.services import PROMPT_MARKS
 
@@ -166,13 +165,6 @@ class ResolveForm(forms.Form):
 
     def clean_next(self) -> str:
         return _safe_path(self.cleaned_data["next"])
-
-
-class StatusForm(forms.Form):
-    """The statuses a week page shows, sent back by its poll: an unchanged answer is empty."""
-
-    own = forms.ChoiceField(choices=Status.choices, required=False)
-    partner = forms.ChoiceField(choices=Status.choices, required=False)
 
 
 def _safe_path(back: str) -> str:

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import ClassVar
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import (
     Case,
     Exists,
-    ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     Subquery,
@@ -103,6 +103,21 @@ class Poll:
     is_active: bool
 
 
+# One row per entry of the week (one row without an entry when it has none): the week's reveal,
+# the asking member's password hash and whether they may sign in, each entry's author and share,
+# and whether that author is in the couple now.
+POLL_SQL = """
+SELECT checkin.revealed_at, person.password, person.is_active,
+       entry.author_id, entry.shared_at, author.couple_id = checkin.couple_id
+FROM couples_membership AS asking
+JOIN couples_user AS person ON person.id = asking.user_id
+JOIN checkins_checkin AS checkin ON checkin.couple_id = asking.couple_id
+LEFT JOIN checkins_entry AS entry ON entry.checkin_id = checkin.id
+LEFT JOIN couples_membership AS author ON author.user_id = entry.author_id
+WHERE asking.user_id = %s AND checkin.week_start = %s
+"""
+
+
 class CheckInQuerySet(models.QuerySet["CheckIn"]):
     def for_couple(self, couple: Couple) -> CheckInQuerySet:
         return self.filter(couple=couple)
@@ -168,6 +183,19 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
             partner_shared_at=Subquery(partners.values("shared_at")[:1]),
         )
 
+    def with_prompt_on_offer(self) -> CheckInQuerySet:
+        """Each week with the prompt it has on offer, in the same query, for
+        `CheckIn.prompt_on_offer`. At most one is on offer, and it is the week's latest offer:
+        a prompt is set aside before another is offered."""
+        return self.annotate(
+            on_offer=FilteredRelation("prompt_offers", condition=Q(prompt_offers__outcome="")),
+            on_offer_id=F("on_offer__id"),
+            on_offer_prompt_id=F("on_offer__prompt_id"),
+            on_offer_category=F("on_offer__prompt__category"),
+            on_offer_text=F("on_offer__prompt__text"),
+            on_offer_couple_id=F("on_offer__prompt__couple_id"),
+        )
+
     def matching(self, q: str, membership: Membership) -> CheckInQuerySet:
         """Weeks with `q`, ignoring case, in an entry or in the chosen step that `membership`'s
         member may read."""
@@ -178,20 +206,16 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
     def poll(self, *, user_id: int, week_start: date) -> Poll | None:
         """The week starting `week_start` of `user_id`'s couple, for the status poll, in one
         query; None when their couple has no such week (or they have no couple). An entry by
-        someone who has left the couple is nobody's status."""
-        rows = list(
-            self.filter(couple__memberships__user_id=user_id, week_start=week_start).values_list(
-                "revealed_at",
-                "couple__memberships__user__password",
-                "couple__memberships__user__is_active",
-                "entries__author_id",
-                "entries__shared_at",
-                ExpressionWrapper(
-                    Q(entries__author__membership__couple_id=F("couple_id")),
-                    output_field=models.BooleanField(),
-                ),
-            )
-        )
+        someone who has left the couple is nobody's status.
+
+        Written as SQL because every open week page asks every few seconds: the ORM took longer
+        to build this query than the database took to answer it, and its joins through the
+        couple and each author's user row made PostgreSQL spend more time planning it than
+        running it."""
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
+            cursor.execute(POLL_SQL, [user_id, connection.ops.adapt_datefield_value(week_start)])
+            rows = cursor.fetchall()
         if not rows:
             return None
         revealed_at, password, is_active = rows[0][:3]
@@ -202,7 +226,7 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
             own=Status.of(progress, user_id),
             partner=Status.of(progress, partner_id),
             password=password,
-            is_active=is_active,
+            is_active=bool(is_active),
         )
 
 
@@ -224,6 +248,12 @@ class CheckIn(models.Model):
     last_step: str | None
     partner_started: bool
     partner_shared_at: datetime | None
+    # Set by `CheckInQuerySet.with_prompt_on_offer`.
+    on_offer_id: int | None
+    on_offer_prompt_id: int | None
+    on_offer_category: str | None
+    on_offer_text: str | None
+    on_offer_couple_id: int | None
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-week_start"]
@@ -249,6 +279,30 @@ class CheckIn(models.Model):
     @property
     def closed(self) -> bool:
         return self.closed_at is not None
+
+    def prompt_on_offer(self) -> PromptOffer | None:
+        """The offer on the table, as read with the week (`CheckInQuerySet.with_prompt_on_offer`),
+        or None when none is on offer. Its other fields load if asked for."""
+        if self.on_offer_id is None:
+            return None
+        db = self._state.db
+        offer = PromptOffer.from_db(
+            db,
+            ["id", "checkin_id", "prompt_id", "outcome"],
+            [self.on_offer_id, self.pk, self.on_offer_prompt_id, PromptOffer.Outcome.OFFERED],
+        )
+        offer.checkin = self
+        offer.prompt = Prompt.from_db(
+            db,
+            ["id", "category", "text", "couple_id"],
+            [
+                self.on_offer_prompt_id,
+                self.on_offer_category,
+                self.on_offer_text,
+                self.on_offer_couple_id,
+            ],
+        )
+        return offer
 
     def step_for(self, membership: Membership) -> str:
         """The small step as `membership`'s member may read it: one proposed before they joined

@@ -43,7 +43,7 @@ def open_week(*, membership: Membership, monday: date) -> CheckIn | None:
     this_week = current_week(couple)
     if monday > this_week:
         raise RefusedError(_("That week hasn't begun yet. Here is this week instead."))
-    weeks = CheckIn.objects.for_week_page(membership)
+    weeks = CheckIn.objects.for_week_page(membership).with_prompt_on_offer()
     if monday < this_week:
         return weeks.visible_to(membership).filter(week_start=monday).first()
     checkin, created = weeks.get_or_create(couple=couple, week_start=monday)
@@ -396,7 +396,10 @@ def week_prompt(*, checkin: CheckIn, couple: Couple) -> PromptOffer | None:
     """The week's prompt as its page shows it: the latest offer, on offer or set aside, or
     None. The current week is offered one on its first visit (and again when a swap found
     nothing else to offer); an earlier week shows what it had."""
-    offer = _latest_offer(checkin)
+    # A week opened for its page was read with its prompt on offer; only when none is (or the
+    # week was read without it) is its latest offer looked up.
+    on_offer = checkin.prompt_on_offer() if hasattr(checkin, "on_offer_id") else None
+    offer = on_offer or _latest_offer(checkin)
     if checkin.week_start != current_week(couple):
         return offer
     if offer is None or offer.outcome == PromptOffer.Outcome.SWAPPED:

@@ -35,7 +35,6 @@ from checkins.forms import (
     ReplyForm,
     ResolveForm,
     SearchForm,
-    StatusForm,
     WeekPromptForm,
 )
 from checkins.models import (
@@ -109,10 +108,12 @@ def _week_context(
     membership = access.current_membership(request)
     partners = access.current_partners(request)
     partner = next((p for p in partners if p.pk != user.pk), None)
-    this_week = Entry.objects.for_couple(couple).filter(checkin=checkin)
-    reflections = Reflection.objects.for_couple(couple).select_related("listener")
+    # What the member may read of the week, scoped to their couple by `visible_to`; the
+    # reflections are those of these entries, read where their entry is.
+    reflections = Reflection.objects.select_related("listener")
     entries = list(
-        this_week.visible_to(membership)
+        Entry.objects.visible_to(membership)
+        .filter(checkin=checkin)
         .select_related("author")
         .prefetch_related(Prefetch("reflections", reflections))
     )
@@ -184,7 +185,8 @@ def entry(request: HtmxHttpRequest, week: str) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
     checkin = _existing_week(request, week)
-    own = Entry.objects.for_couple(couple).filter(checkin=checkin, author=user).first()
+    # The week is the couple's (`_existing_week`), so one's own entry of it is found by author.
+    own = Entry.objects.filter(checkin=checkin, author=user).first()
     own = own or Entry(checkin=checkin, author=user)
     form = EntryForm(request.POST, instance=own, feelings=feelings_for(couple))
     share = EntryActionForm(request.POST)
@@ -267,12 +269,10 @@ def status(request: HtmxHttpRequest, week: str) -> HttpResponse:
         if request.htmx:
             return HttpResponseClientRefresh()
         return redirect("checkin_week", week=week)
-    shown = StatusForm(request.GET)
-    if (
-        request.htmx
-        and shown.is_valid()
-        and (shown.cleaned_data["own"], shown.cleaned_data["partner"]) == (poll.own, poll.partner)
-    ):
+    # The statuses the page shows, sent back by its poll: unchanged, the answer is empty. Only
+    # an exact match of both counts; anything else is answered with the statuses.
+    shown = (request.GET.get("own"), request.GET.get("partner"))
+    if request.htmx and shown == (poll.own, poll.partner):
         return HttpResponse(status=204)
     ctx = {"week": week, "own_status": poll.own, "partner_status": poll.partner, "oob": True}
     return render(request, "checkins/week.html#status", ctx)
