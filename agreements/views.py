@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
+from django.db.models import FilteredRelation, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -39,17 +40,15 @@ from couples.services import RefusedError
 @require_safe
 def agreement_list(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
-    couple = access.current_couple(request)
     now = timezone.now()
-    open_proposals = {
-        p.agreement_id: p
-        for p in AgreementVersion.objects.for_couple(couple).open(now).select_related("proposed_by")
-    }
+    # Each agreement with its open proposal in the same row: there is at most one (a database
+    # rule), so the join adds no rows. Django sets `open_version` only when there is one.
+    open_now = Q(versions__status=AgreementVersion.Status.OPEN, versions__expires_at__gt=now)
     rows = [
-        (a, open_proposals.get(a.pk))
-        for a in Agreement.objects.visible_to(access.current_membership(request)).select_related(
-            "current"
-        )
+        (a, getattr(a, "open_version", None))
+        for a in Agreement.objects.visible_to(access.current_membership(request))
+        .annotate(open_version=FilteredRelation("versions", condition=open_now))
+        .select_related("current", "open_version__proposed_by")
     ]
     ctx = {
         "awaiting": [(a, p) for a, p in rows if p and p.awaits(user, now)],
