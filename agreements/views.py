@@ -42,14 +42,15 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
     now = timezone.now()
     # Each agreement with its open proposal in the same row: there is at most one (a database
-    # rule), so the join adds no rows. Django sets `open_version` only when there is one.
+    # rule), so the join adds no rows. Django sets `open_version` only when there is one, and
+    # django-stubs does not know a filtered relation's name.
     open_now = Q(versions__status=AgreementVersion.Status.OPEN, versions__expires_at__gt=now)
-    rows = [
-        (a, getattr(a, "open_version", None))
-        for a in Agreement.objects.visible_to(access.current_membership(request))
+    agreements = (
+        Agreement.objects.visible_to(access.current_membership(request))
         .annotate(open_version=FilteredRelation("versions", condition=open_now))
-        .select_related("current", "open_version__proposed_by")
-    ]
+        .select_related("current", "open_version__proposed_by")  # type: ignore[misc]
+    )
+    rows = [(a, getattr(a, "open_version", None)) for a in agreements]
     ctx = {
         "awaiting": [(a, p) for a, p in rows if p and p.awaits(user, now)],
         "categories": [
