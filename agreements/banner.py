@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db import connection
+from django.db.models import Exists, F, OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -28,18 +29,21 @@ def stamp(pause_id: int | None, version: int | None) -> str:
     return f"{pause_id}-{version}" if pause_id else NO_PAUSE
 
 
+# Every open page polls this. Built through the ORM, the query cost more to compile than to
+# run; its text never changes, so it is written once. The left join gives one row with no
+# pause, and none without a couple (a person has at most one membership).
+_STAMP_SQL = (
+    "SELECT p.id, p.version FROM couples_membership m"
+    " LEFT JOIN agreements_pausesignal p ON p.couple_id = m.couple_id"
+    " WHERE m.user_id = %s ORDER BY p.id DESC LIMIT 1"
+)
+
+
 def stamp_for_user(user_id: int | str) -> str | None:
     """The stamp of the person's couple, in one query; None when they are in no couple."""
-    latest = PauseSignal.objects.filter(couple=OuterRef("couple_id")).order_by("-pk")
-    row = (
-        Membership.objects.filter(user_id=user_id)
-        .annotate(
-            pause_id=Subquery(latest.values("pk")[:1]),
-            pause_version=Subquery(latest.values("version")[:1]),
-        )
-        .values_list("pause_id", "pause_version")
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_STAMP_SQL, [int(user_id)])
+        row = cursor.fetchone()
     return None if row is None else stamp(*row)
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
+from django.db.models import FilteredRelation, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,18 +45,17 @@ from couples.services import RefusedError
 @require_safe
 def agreement_list(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
-    couple = access.current_couple(request)
     now = timezone.now()
-    open_proposals = {
-        p.agreement_id: p
-        for p in AgreementVersion.objects.for_couple(couple).open(now).select_related("proposed_by")
-    }
-    rows = [
-        (a, open_proposals.get(a.pk))
-        for a in Agreement.objects.visible_to(access.current_membership(request)).select_related(
-            "current"
-        )
-    ]
+    # Each agreement with its open proposal in the same row: there is at most one (a database
+    # rule), so the join adds no rows. Django sets `open_version` only when there is one, and
+    # django-stubs does not know a filtered relation's name.
+    open_now = Q(versions__status=AgreementVersion.Status.OPEN, versions__expires_at__gt=now)
+    agreements = (
+        Agreement.objects.visible_to(access.current_membership(request))
+        .annotate(open_version=FilteredRelation("versions", condition=open_now))
+        .select_related("current", "open_version__proposed_by")  # type: ignore[misc]
+    )
+    rows = [(a, getattr(a, "open_version", None)) for a in agreements]
     ctx = {
         "awaiting": [(a, p) for a, p in rows if p and p.awaits(user, now)],
         "categories": [

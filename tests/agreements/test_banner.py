@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from agreements import services
+from agreements import banner, services
 from agreements.models import Category
 from couples.models import Couple, User
 from tests.agreements.conftest import agreed
 from tests.agreements.test_pause import PHRASES, poll, text, version_in
-from tests.conftest import HOME_QUERIES
+from tests.conftest import HOME_QUERIES, client_for
+from tests.factories import UserFactory
 
 PRACTICE = "Walk around the block and name five things you can see."
 PAGES = ["/", "/agreements/", "/checkins/", "/toolkit/", "/schedule/", "/couple/", "/settings/"]
@@ -67,6 +68,23 @@ def test_the_first_poll_after_a_page_answers_nothing_changed(
     page = bob_client.get("/")
     assert 'hx-trigger="every 4s"' in text(page)  # no extra request as the page loads
     assert poll(bob_client, version_in(page)).status_code == 204
+
+
+def test_the_stamp_is_the_couples_latest_pause_and_its_version(
+    couple: Couple, alice: User, bob: User, charlie: User
+) -> None:
+    assert banner.stamp_for_user(bob.pk) == banner.NO_PAUSE
+    alice_pauses(couple, alice)
+    latest = couple.pauses.order_by("-pk").first()
+    assert latest is not None
+    assert banner.stamp_for_user(str(bob.pk)) == f"{latest.pk}-{latest.version}"
+    assert banner.stamp_for_user(charlie.pk) == banner.NO_PAUSE
+
+
+def test_a_person_in_no_couple_never_gets_the_empty_answer(db: None) -> None:
+    loner = UserFactory(email="loner@example.com")
+    assert banner.stamp_for_user(loner.pk) is None
+    assert poll(client_for(loner), banner.NO_PAUSE).status_code != 204
 
 
 def test_the_banner_costs_the_home_page_one_query_and_the_partner_two_more_during_a_pause(

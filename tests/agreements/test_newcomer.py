@@ -166,9 +166,9 @@ def test_a_newcomers_agreement_pages_cost_the_same_however_long_the_history(
     current = agreement.versions.get(number=versions)
     proposal = agreement.versions.get(status=Status.OPEN)
     # The same queries as Bob's: what Fay may read is part of each, never another.
-    # session, user, couple with both partners, open proposals, agreements, the pause
-    # banner
-    with django_assert_num_queries(6):
+    # session, user, couple with both partners, agreements with their open proposals, the
+    # pause banner
+    with django_assert_num_queries(5):
         page = text(fay_client.get("/agreements/"))
     assert page.count("Alice proposed a change") == agreements
     # session, user, couple with both partners, the agreement with its history, the pause
