@@ -11,14 +11,14 @@ from datetime import datetime
 from functools import partial
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from agreements.models import AgreementVersion, PauseSignal
-from couples.access import member_couple
-from couples.models import Couple, Membership, User
+from couples.access import current_partners, member_couple
+from couples.models import Couple, User
 from toolkit.models import TriggerScript
 
 NO_PAUSE = "0"
@@ -59,39 +59,34 @@ class Banner:
     grounding_practice: str = ""
 
 
-def for_member(*, couple: Couple, user: User, now: datetime | None = None) -> Banner:
+def for_member(
+    *, couple: Couple, user: User, members: list[User], now: datetime | None = None
+) -> Banner:
     """The banner `user` sees: one query without a pause (the stamp); during one, the sender
-    sees it at that cost and the partner pays two more (scripts, grounding practice)."""
-    latest = (
-        PauseSignal.objects.filter(couple=couple)
-        .select_related("sender")
-        .annotate(
-            sender_here=Exists(
-                Membership.objects.filter(
-                    couple_id=OuterRef("couple_id"), user_id=OuterRef("sender_id")
-                )
-            )
-        )
-        .order_by("-pk")
-        .first()
-    )
+    sees it at that cost and the partner pays two more (scripts, grounding practice).
+    `members` are the couple's current members, as the page read them with its membership
+    (`couples.access.current_partners`): the sender is named from them, or is a former
+    partner when not among them."""
+    latest = PauseSignal.objects.filter(couple=couple).order_by("-pk").first()
     if latest is None:
         return Banner(stamp=NO_PAUSE)
     shown = stamp(latest.pk, latest.version)
     # Past PAUSE_MAX a pause is over, also before the task has closed it.
     if not latest.is_active(now or timezone.now()):
         return Banner(stamp=shown)
-    sender_here: bool = latest.sender_here
+    sender = next((m for m in members if m.pk == latest.sender_id), None)
+    if sender is not None:
+        latest.sender = sender
     if latest.sender_id == user.pk:
-        return Banner(stamp=shown, pause=latest, sender_here=sender_here)
+        return Banner(stamp=shown, pause=latest, sender_here=sender is not None)
     scripts: list[TriggerScript] = []
-    if latest.sender is not None and sender_here:
-        scripts = list(TriggerScript.objects.filter(couple=couple).shared_by(latest.sender))
+    if sender is not None:
+        scripts = list(TriggerScript.objects.filter(couple=couple).shared_by(sender))
     protocol = AgreementVersion.objects.accepted_pause_protocol(couple)
     return Banner(
         stamp=shown,
         pause=latest,
-        sender_here=sender_here,
+        sender_here=sender is not None,
         scripts=scripts,
         grounding_practice=protocol.grounding_practice.strip() if protocol else "",
     )
@@ -102,7 +97,7 @@ def _for_request(request: HttpRequest) -> Banner | None:
     if couple is None:
         return None
     assert isinstance(request.user, User)
-    return for_member(couple=couple, user=request.user)
+    return for_member(couple=couple, user=request.user, members=current_partners(request))
 
 
 def context(request: HttpRequest) -> dict[str, object]:

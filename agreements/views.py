@@ -487,7 +487,11 @@ def pause_banner(request: HttpRequest) -> HttpResponse:
 @access.couple_required
 @require_safe
 def _pause_banner(request: HttpRequest) -> HttpResponse:
-    shown = banner.for_member(couple=access.current_couple(request), user=access.member(request))
+    shown = banner.for_member(
+        couple=access.current_couple(request),
+        user=access.member(request),
+        members=access.current_partners(request),
+    )
     ctx = {"banner": shown, "just_ended": shown.pause is None and bool(request.GET.get("p"))}
     return render(request, "agreements/pause_banner.html", ctx)
 
