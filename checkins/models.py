@@ -12,6 +12,7 @@ from typing import ClassVar
 from django.db import models
 from django.db.models import (
     Case,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -20,6 +21,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -168,6 +170,11 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
             partner_shared_at=Subquery(partners.values("shared_at")[:1]),
         )
 
+    def counted(self) -> CheckInQuerySet:
+        """Each week with `found`, how many weeks the whole query holds before any slice, read
+        in the same query: a page of weeks knows how many pages there are without a COUNT."""
+        return self.annotate(found=Window(Count("*")))
+
     def matching(self, q: str, membership: Membership) -> CheckInQuerySet:
         """Weeks with `q`, ignoring case, in an entry or in the chosen step that `membership`'s
         member may read."""
@@ -224,6 +231,8 @@ class CheckIn(models.Model):
     last_step: str | None
     partner_started: bool
     partner_shared_at: datetime | None
+    # Set by `CheckInQuerySet.counted`.
+    found: int
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-week_start"]
