@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from agreements.limits import (
@@ -40,11 +40,16 @@ def agreements_home_card(context: template.Context) -> dict[str, Any]:
         .order_by("expires_at")
         .values("expires_at")[:1]
     )
-    due = Agreement.objects.due_for_revisit(couple, today).filter(pk=OuterRef("pk"))
+    # `Agreement.objects.due_for_revisit`'s rule, written out: as an Exists of that queryset the
+    # query took twice as long to build as the two it replaces.
+    due = Q(status=Agreement.Status.ACTIVE, revisit_by__lte=today)
     shown = list(
         Agreement.objects.for_couple(couple)
-        .annotate(is_due=Exists(due), awaiting_until=Subquery(awaiting))
-        .filter(Q(is_due=True) | Q(awaiting_until__isnull=False))
+        .annotate(
+            is_due=ExpressionWrapper(due, output_field=BooleanField()),
+            awaiting_until=Subquery(awaiting),
+        )
+        .filter(due | Q(awaiting_until__isnull=False))
         .only("title", "revisit_by")
         # As `due_for_revisit` orders them.
         .order_by("revisit_by", "title")
