@@ -465,8 +465,8 @@ def _history_page(weeks: CheckInQuerySet, number: str | None) -> Page:
     page's own query instead of a COUNT of its own."""
     paginator = Paginator(weeks, HISTORY_PAGE_SIZE)
     try:
-        asked = int(number)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        asked = int(number or 1)
+    except ValueError:
         asked = 1
     if asked < 1:
         return paginator.get_page(asked)
