@@ -436,15 +436,16 @@ def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 @dataclass(frozen=True)
 class HistoryWeek:
     """A week as the history lists it, its link and dates written out; each of `entries` is
-    an entry the reader may read with the address where its author marks the challenge
-    resolved ("" unless it is the reader's own shared entry)."""
+    an entry the reader may read, whose it is to them ("own", "partner" or "former" for a
+    former partner's) and the address where its author marks the challenge resolved ("" unless
+    it is the reader's own shared entry)."""
 
     checkin: CheckIn
     url: str
     number: int
     starts: str
     ends: str
-    entries: list[tuple[Entry, str]]
+    entries: list[tuple[Entry, str, str]]
 
 
 @dataclass(frozen=True)
@@ -495,6 +496,7 @@ def history(request: HttpRequest) -> HttpResponse:
     # The page's links, dates and forms are read once here: in the template's loops they were
     # most of the page's time.
     user_id = request.user.pk
+    member_ids = {p.pk for p in access.current_partners(request)}
     week_urls: dict[str, str] = {}
 
     def week_url(checkin: CheckIn) -> str:
@@ -506,6 +508,11 @@ def history(request: HttpRequest) -> HttpResponse:
     def resolve_url(entry: Entry, label: str) -> str:
         return reverse("checkin_resolve", args=[label, entry.pk])
 
+    def whose(entry: Entry) -> str:
+        if entry.author_id == user_id:
+            return "own"
+        return "partner" if entry.author_id in member_ids else "former"
+
     weeks = [
         HistoryWeek(
             checkin=checkin,
@@ -516,6 +523,7 @@ def history(request: HttpRequest) -> HttpResponse:
             entries=[
                 (
                     entry,
+                    whose(entry),
                     resolve_url(entry, checkin.label)
                     if entry.author_id == user_id and entry.shared
                     else "",
@@ -549,7 +557,6 @@ def history(request: HttpRequest) -> HttpResponse:
         "q": q,
         "search": search,
         "more_carried": carried + CARRIED_OVER_STEP,
-        "member_ids": {p.pk for p in access.current_partners(request)},
     }
     return render(request, "checkins/history.html", ctx)
 
