@@ -188,3 +188,19 @@ def test_a_mistyped_show_more_shows_the_first_ten_and_keeps_the_search(
         expected = 12 if junk.startswith("9") else 10
         assert len(re.findall(r"(yours|Bob's): <span", section)) == expected, junk
         assert 'value="win"' in shown
+
+
+def test_each_entry_is_headed_by_whose_it_is_to_the_reader(
+    couple: Couple, alice: User, bob: User, alice_client: Client, bob_client: Client
+) -> None:
+    checkin = week_of(couple, alice, bob, weeks_ago=2)
+    week_of(couple, alice, bob, weeks_ago=3)
+    Entry.objects.filter(checkin=checkin, author=alice).update(shared_at=None)
+    page = text(alice_client.get("/checkins/"))
+    assert "<h4> You (private draft) </h4>" in page
+    assert "<h4> You </h4>" in page
+    assert "<h4> Bob </h4>" in page
+    bob_client.post("/couple/leave/")
+    page = text(alice_client.get("/checkins/"))
+    assert "<h4> A former partner </h4>" in page
+    assert "<h4> Bob </h4>" not in page
