@@ -12,6 +12,7 @@ from typing import ClassVar
 from django.db import connections, models
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     FilteredRelation,
@@ -20,6 +21,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -196,6 +198,11 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
             on_offer_couple_id=F("on_offer__prompt__couple_id"),
         )
 
+    def counted(self) -> CheckInQuerySet:
+        """Each week with `found`, how many weeks the whole query holds before any slice, read
+        in the same query: a page of weeks knows how many pages there are without a COUNT."""
+        return self.annotate(found=Window(Count("*")))
+
     def matching(self, q: str, membership: Membership) -> CheckInQuerySet:
         """Weeks with `q`, ignoring case, in an entry or in the chosen step that `membership`'s
         member may read."""
@@ -254,6 +261,8 @@ class CheckIn(models.Model):
     on_offer_category: str | None
     on_offer_text: str | None
     on_offer_couple_id: int | None
+    # Set by `CheckInQuerySet.counted`.
+    found: int
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-week_start"]

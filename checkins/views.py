@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django import forms
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,6 +41,7 @@ from checkins.forms import (
 from checkins.models import (
     CARRIED_OVER_STEP,
     CheckIn,
+    CheckInQuerySet,
     Entry,
     Poll,
     Prompt,
@@ -431,6 +433,56 @@ def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
     return redirect(form.cleaned_data.get("next") or _week_url(checkin))
 
 
+@dataclass(frozen=True)
+class HistoryWeek:
+    """A week as the history lists it, its link and dates written out; each of `entries` is
+    an entry the reader may read, whose it is to them ("own", "partner" or "former" for a
+    former partner's) and the address where its author marks the challenge resolved ("" unless
+    it is the reader's own shared entry)."""
+
+    checkin: CheckIn
+    url: str
+    number: int
+    starts: str
+    ends: str
+    entries: list[tuple[Entry, str, str]]
+
+
+@dataclass(frozen=True)
+class CarriedOver:
+    """A carried-over challenge as the history lists it: its week's link and ISO week, and
+    where its author marks it resolved ("" for the partner's)."""
+
+    entry: Entry
+    url: str
+    number: int
+    year: int
+    resolve_url: str
+
+
+def _history_page(weeks: CheckInQuerySet, number: str | None) -> Page:
+    """The page of `weeks` asked for, as `Paginator.get_page` gives it (the first page for a
+    number that is none, the last one past the end), with the number of weeks read in the
+    page's own query instead of a COUNT of its own."""
+    paginator = Paginator(weeks, HISTORY_PAGE_SIZE)
+    try:
+        asked = int(number or 1)
+    except ValueError:
+        asked = 1
+    if asked < 1:
+        return paginator.get_page(asked)
+    start = (asked - 1) * HISTORY_PAGE_SIZE
+    rows = list(weeks.counted()[start : start + HISTORY_PAGE_SIZE])
+    if rows or asked == 1:
+        paginator.count = rows[0].found if rows else 0
+        return Page(rows, asked, paginator)
+    # Past the end: the last page, read from the other end with the count, in one query more.
+    rows = list(weeks.counted().reverse()[:HISTORY_PAGE_SIZE])
+    paginator.count = rows[0].found if rows else 0
+    last = paginator.num_pages
+    return Page(rows[: paginator.count - (last - 1) * HISTORY_PAGE_SIZE][::-1], last, paginator)
+
+
 @access.couple_required
 @require_safe
 def history(request: HttpRequest) -> HttpResponse:
@@ -440,15 +492,71 @@ def history(request: HttpRequest) -> HttpResponse:
     q = search.cleaned_data["q"].strip() if valid else ""
     carried = search.cleaned_data["carried"] if valid else CARRIED_OVER_STEP
     found = services.history(membership=access.current_membership(request), q=q, carried=carried)
-    page = Paginator(found.weeks, HISTORY_PAGE_SIZE).get_page(search.cleaned_data.get("page"))
+    page = _history_page(found.weeks, search.cleaned_data.get("page"))
+    # The page's links, dates and forms are read once here: in the template's loops they were
+    # most of the page's time.
+    user_id = request.user.pk
+    member_ids = {p.pk for p in access.current_partners(request)}
+    week_urls: dict[str, str] = {}
+
+    def week_url(checkin: CheckIn) -> str:
+        label = checkin.label
+        if label not in week_urls:
+            week_urls[label] = reverse("checkin_week", args=[label])
+        return week_urls[label]
+
+    def resolve_url(entry: Entry, label: str) -> str:
+        return reverse("checkin_resolve", args=[label, entry.pk])
+
+    def whose(entry: Entry) -> str:
+        if entry.author_id == user_id:
+            return "own"
+        return "partner" if entry.author_id in member_ids else "former"
+
+    weeks = [
+        HistoryWeek(
+            checkin=checkin,
+            url=week_url(checkin),
+            number=checkin.week_start.isocalendar().week,
+            starts=date_format(checkin.week_start, "MONTH_DAY_FORMAT"),
+            ends=date_format(checkin.week_end, "DATE_FORMAT"),
+            entries=[
+                (
+                    entry,
+                    whose(entry),
+                    resolve_url(entry, checkin.label)
+                    if entry.author_id == user_id and entry.shared
+                    else "",
+                )
+                for entry in checkin.visible
+            ],
+        )
+        for checkin in page
+    ]
+    carried_over = [
+        CarriedOver(
+            entry=entry,
+            url=week_url(entry.checkin),
+            number=entry.checkin.week_start.isocalendar().week,
+            year=entry.checkin.week_start.isocalendar().year,
+            resolve_url=resolve_url(entry, entry.checkin.label)
+            if entry.author_id == user_id
+            else "",
+        )
+        for entry in found.carried_over
+    ]
     ctx = {
         "couple": couple,
         "history": found,
+        "dots": [(i * 12, "met" if week.met else "gap") for i, week in enumerate(found.picture)],
+        "picture_width": len(found.picture) * 12,
+        "carried_over": carried_over,
+        "weeks": weeks,
         "page": page,
+        "here": request.get_full_path(),
         "q": q,
         "search": search,
         "more_carried": carried + CARRIED_OVER_STEP,
-        "member_ids": {p.pk for p in access.current_partners(request)},
     }
     return render(request, "checkins/history.html", ctx)
 

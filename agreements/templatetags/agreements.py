@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from agreements.limits import (
@@ -23,22 +24,42 @@ register = template.Library()
 
 @register.inclusion_tag("agreements/home_card.html", takes_context=True)
 def agreements_home_card(context: template.Context) -> dict[str, Any]:
-    """Agreements due for a revisit and proposals waiting for the viewer (two queries)."""
+    """Agreements due for a revisit and proposals waiting for the viewer, in one query: each
+    agreement of the couple that is due or holds a proposal awaiting the viewer, with when that
+    proposal expires (a database rule allows one open proposal per agreement)."""
     request = context["request"]
     couple = member_couple(request)
     if couple is None:
         return {}
     now = timezone.now()
+    today = timezone.localdate(now, couple.tz)
     awaiting = (
-        AgreementVersion.objects.for_couple(couple)
+        AgreementVersion.objects.filter(agreement=OuterRef("pk"))
         .open(now)
         .exclude(proposed_by=request.user)
-        .select_related("agreement")
         .order_by("expires_at")
+        .values("expires_at")[:1]
+    )
+    # `Agreement.objects.due_for_revisit`'s rule, written out: as an Exists of that queryset the
+    # query took twice as long to build as the two it replaces.
+    due = Q(status=Agreement.Status.ACTIVE, revisit_by__lte=today)
+    shown = list(
+        Agreement.objects.for_couple(couple)
+        .annotate(
+            is_due=ExpressionWrapper(due, output_field=BooleanField()),
+            awaiting_until=Subquery(awaiting),
+        )
+        .filter(due | Q(awaiting_until__isnull=False))
+        .only("title", "revisit_by")
+        # As `due_for_revisit` orders them.
+        .order_by("revisit_by", "title")
     )
     return {
-        "due": list(Agreement.objects.due_for_revisit(couple, timezone.localdate(now, couple.tz))),
-        "awaiting": [proposal.agreement for proposal in awaiting],
+        "due": [agreement for agreement in shown if agreement.is_due],
+        "awaiting": sorted(
+            (agreement for agreement in shown if agreement.awaiting_until is not None),
+            key=lambda agreement: agreement.awaiting_until,
+        ),
     }
 
 

@@ -88,6 +88,32 @@ def test_the_home_page_lists_due_revisits_and_what_awaits_me(
     assert "Screens in bed</a>" in page
 
 
+def test_the_home_card_lists_a_due_agreement_twice_when_it_also_awaits_me_but_never_my_own_proposal(
+    couple: Couple,
+    alice: User,
+    bob: User,
+    alice_client: Client,
+    bob_client: Client,
+    propose: Propose,
+) -> None:
+    today = timezone.localdate(timezone=couple.tz)
+    both = agreed(couple, alice, bob, title="Due and changing", revisit_by=today)
+    propose(both, alice, "New words.")
+    agreed(couple, alice, bob, title="Quiet one")
+
+    def card(client: Client) -> str:
+        page = text(client.get("/"))
+        return page[page.index("<h3>Agreements</h3>") : page.index("<h3>Pause</h3>")]
+
+    for_bob = card(bob_client)
+    assert for_bob.count("Due and changing</a>") == 2
+    assert for_bob.index("Waiting for your answer") < for_bob.index("Time to look at together")
+    for_alice = card(alice_client)
+    assert "Waiting for your answer" not in for_alice
+    assert for_alice.count("Due and changing</a>") == 1
+    assert "Quiet one" not in for_alice + for_bob
+
+
 def test_due_for_revisit_follows_the_couples_calendar(
     couple: Couple, alice: User, bob: User
 ) -> None:

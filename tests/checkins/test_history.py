@@ -24,6 +24,24 @@ def test_history_lists_every_week_newest_first_in_pages(
     assert "Newer weeks" in second
 
 
+def test_a_page_past_the_end_shows_the_last_page_and_a_page_that_is_no_number_the_first(
+    couple: Couple, alice: User, bob: User, alice_client: Client
+) -> None:
+    for ago in range(1, 13):
+        week_of(couple, alice, bob, weeks_ago=ago, resolved=True)
+    for asked in ("3", "99", "0", "-1"):
+        last = text(alice_client.get("/checkins/", {"page": asked}))
+        assert re.findall(r"Week (\d+), ", last) == ["37", "36"]
+        assert "Page 2 of 2" in last
+    for asked in ("", "two", "1.5"):
+        first = text(alice_client.get("/checkins/", {"page": asked}))
+        assert re.findall(r"Week (\d+), ", first) == [str(n) for n in range(47, 37, -1)]
+        assert "Page 1 of 2" in first
+    nothing = text(alice_client.get("/checkins/", {"q": "no such words", "page": "2"}))
+    assert "No weeks match" in nothing
+    assert "Page 1" not in nothing
+
+
 def test_searching_finds_visible_words_and_keeps_the_query_in_page_links(
     couple: Couple, alice: User, bob: User, alice_client: Client
 ) -> None:
@@ -170,3 +188,19 @@ def test_a_mistyped_show_more_shows_the_first_ten_and_keeps_the_search(
         expected = 12 if junk.startswith("9") else 10
         assert len(re.findall(r"(yours|Bob's): <span", section)) == expected, junk
         assert 'value="win"' in shown
+
+
+def test_each_entry_is_headed_by_whose_it_is_to_the_reader(
+    couple: Couple, alice: User, bob: User, alice_client: Client, bob_client: Client
+) -> None:
+    checkin = week_of(couple, alice, bob, weeks_ago=2)
+    week_of(couple, alice, bob, weeks_ago=3)
+    Entry.objects.filter(checkin=checkin, author=alice).update(shared_at=None)
+    page = text(alice_client.get("/checkins/"))
+    assert "<h4> You (private draft) </h4>" in page
+    assert "<h4> You </h4>" in page
+    assert "<h4> Bob </h4>" in page
+    bob_client.post("/couple/leave/")
+    page = text(alice_client.get("/checkins/"))
+    assert "<h4> A former partner </h4>" in page
+    assert "<h4> Bob </h4>" not in page
