@@ -51,11 +51,14 @@ from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
+from django.shortcuts import render  # noqa: E402
 from django.template import base as template_base  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import clear_url_caches, include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from couples.access import couple_required  # noqa: E402
 
 
 @login_required
@@ -63,7 +66,18 @@ def bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
-urlpatterns = [path("bench/bare/", bare), path("", include("config.urls"))]
+@couple_required
+def chrome(request: HttpRequest) -> HttpResponse:
+    """What every page of a member costs before its own content: the membership, the pause
+    banner, the menu and the rest of base.html, with nothing in its content block."""
+    return render(request, "base.html")
+
+
+urlpatterns = [
+    path("bench/bare/", bare),
+    path("bench/chrome/", chrome),
+    path("", include("config.urls")),
+]
 
 WEEKS = 52
 PAUSES = 100
@@ -282,6 +296,7 @@ def fill() -> tuple[Client, dict[str, dict[str, str]]]:
     stamp = banner.stamp_for_user(alice.pk)
     endpoints: dict[str, dict[str, str]] = {
         "bare view": {"path": "/bench/bare/"},
+        "page chrome only": {"path": "/bench/chrome/"},
         "home": {"path": "/"},
         "this week's check-in": {"path": f"/checkins/{week}/"},
         "history": {"path": "/checkins/"},
