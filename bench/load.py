@@ -10,7 +10,7 @@ Run (PostgreSQL and Redis must be reachable; see bench/README.md):
 2. bench/prepare.py signs members of distinct couples in by writing their sessions, and counts
    each endpoint's queries for one request.
 3. gunicorn starts with the production-like settings of docker-compose.yml: DEBUG off, a
-   SECRET_KEY, SECURE_SSL_REDIRECT off, WEB_CONCURRENCY=3 workers of WEB_THREADS=4 threads
+   SECRET_KEY, SECURE_SSL_REDIRECT off, WEB_CONCURRENCY=4 workers of WEB_THREADS=1 thread
    (gunicorn.conf.py), PostgreSQL and Redis, static files collected for WhiteNoise. Its
    URLconf is bench/urls.py: Hearth's URLs plus the bare view.
 4. locust (as a library, in this process) runs BENCH_USERS users. For throughput they never
@@ -81,8 +81,8 @@ SETTLE = 0.5  # users reach full speed again after a phase change
 WARMUP = float(setting("BENCH_WARMUP_SECONDS", "10"))
 LATENCY_PHASE = float(setting("BENCH_LATENCY_SECONDS", "10"))
 MEMBERS = int(setting("BENCH_MEMBERS", "100"))
-WORKERS = setting("WEB_CONCURRENCY", "3")
-THREADS = setting("WEB_THREADS", "4")
+WORKERS = setting("WEB_CONCURRENCY", "4")
+THREADS = setting("WEB_THREADS", "1")
 PORT = setting("BENCH_PORT", "8765")
 RECORD = setting("BENCH_RECORD", "1") == "1"
 NOTE = setting("BENCH_NOTE", "")
