@@ -322,9 +322,6 @@ class CheckIn(models.Model):
 
 
 class EntryQuerySet(models.QuerySet["Entry"]):
-    def for_couple(self, couple: Couple) -> EntryQuerySet:
-        return self.filter(checkin__couple=couple)
-
     def visible_to(self, membership: Membership) -> EntryQuerySet:
         """What `membership`'s member may read in their couple: their own entries, and the
         entries revealed since they joined. A draft, an entry shared by someone who left before
@@ -435,9 +432,6 @@ class Entry(models.Model):
 
 
 class ReflectionQuerySet(models.QuerySet["Reflection"]):
-    def for_couple(self, couple: Couple) -> ReflectionQuerySet:
-        return self.filter(entry__checkin__couple=couple)
-
     def visible_to(self, membership: Membership) -> ReflectionQuerySet:
         """A reflection is read where its entry is: by the entry's author, and by whoever was a
         member when the entry was revealed (see `EntryQuerySet.visible_to`)."""
