@@ -32,9 +32,11 @@ from agreements.models import (
     PauseEmailPreference,
     PauseSignal,
 )
-from couples import access, emails
+from core import emails
+from core.activity import log
+from core.errors import RefusedError
+from couples import access
 from couples.models import Couple, User
-from couples.services import RefusedError, log
 from notices import services as notices
 from notices.models import Notice
 from toolkit.models import Phrase, PhraseGroup

@@ -36,9 +36,9 @@ from agreements.models import (
     Category,
     PauseSignal,
 )
+from core.errors import RefusedError
 from couples import access
 from couples.models import User
-from couples.services import RefusedError
 
 
 @access.couple_required

@@ -25,11 +25,11 @@ from checkins.models import (
     Reflection,
     current_week,
 )
+from core.errors import RefusedError
+from core.time import to_utc
 from couples.models import Couple, Membership, User
-from couples.services import RefusedError
 from notices import services as notices
 from notices.models import Notice
-from schedules.models import to_utc
 from toolkit.models import Repair
 
 ENTRY_FIELDS = ("small_win", "challenge", "appreciation", "help_wanted", "feelings")

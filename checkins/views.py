@@ -53,9 +53,9 @@ from checkins.models import (
     parse_week,
     week_label,
 )
+from core.errors import RefusedError
 from couples import access
 from couples.models import Couple, User
-from couples.services import RefusedError
 
 HISTORY_PAGE_SIZE = 10
 

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.activity import log
+from core.errors import RefusedError
 from couples.models import (
     INVITATION_LIFETIME,
-    ActivityEntry,
     Couple,
     Invitation,
     Membership,
@@ -23,14 +24,6 @@ from couples.models import (
 )
 from couples.signals import couple_created, member_joined, member_left
 from couples.tasks import send_invitation, send_partner_left
-
-
-class RefusedError(Exception):
-    """A request the rules refuse; the message is shown to the person as it is."""
-
-
-def log(*, couple: Couple, actor: User | None, message: str) -> ActivityEntry:
-    return ActivityEntry.objects.create(couple=couple, actor=actor, message=message)
 
 
 def create_couple(*, user: User, name: str, time_zone: str) -> Couple:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from couples import emails
+from core import emails
 from couples.models import Invitation, Membership
 
 

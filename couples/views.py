@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.errors import RefusedError
 from couples import access, services
 from couples.forms import (
     CoupleForm,
@@ -51,7 +52,7 @@ def couple_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.create_couple(user=user, **form.cleaned_data)
-        except services.RefusedError as e:
+        except RefusedError as e:
             messages.error(request, str(e))
             return redirect("home")
         messages.success(request, _("Your space is ready. Invite your partner when you're ready."))
@@ -98,7 +99,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         invitation, token = services.invite_partner(
             couple=couple, inviter=user, email=form.cleaned_data["email"]
         )
-    except services.RefusedError as e:
+    except RefusedError as e:
         messages.error(request, str(e))
         return redirect("couple")
     request.session[NEW_INVITE_LINK] = request.build_absolute_uri(f"/join/{token}/")
@@ -155,7 +156,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             couple = services.accept_invitation(token=token, user=user)
-        except services.RefusedError as e:
+        except RefusedError as e:
             return render(
                 request,
                 "couples/join.html",

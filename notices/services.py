@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from agreements.models import AgreementVersion
 from checkins.models import Entry
-from couples import emails
+from core import emails
 from couples.models import Couple, Membership, User
 from notices import tasks
 from notices.models import INTERVAL, Notice, NoticeEmail, NoticePreference, in_words

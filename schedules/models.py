@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.time import to_utc
 from couples.models import Couple, User, validate_time_zone
 
 # Reminder offsets people can pick, in minutes before the conversation starts.
@@ -35,20 +36,6 @@ HORIZON = timedelta(days=366)
 
 def offset_label(minutes: int) -> str:
     return str(dict(REMINDER_CHOICES).get(minutes, _("%(n)s minutes before") % {"n": minutes}))
-
-
-def to_utc(wall: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
-    """The UTC instant of a naive wall-clock time in `tz`, resolved as RFC 5545 section 3.3.5
-    says for DATE-TIME values with a TZID:
-
-    - a time that does not exist (the hour skipped when clocks spring forward) is interpreted
-      with the UTC offset in force before the gap, so it lands later by the gap's length
-      (02:30 on New York's spring-forward day is 03:30 EDT; 02:15 on Lord Howe's is 02:45);
-    - a time that occurs twice (the hour repeated when clocks fall back) is the first of the
-      two (01:30 on New York's fall-back day is 01:30 EDT, not EST).
-
-    zoneinfo gives exactly this with fold=0 (PEP 495), which is what `replace` sets."""
-    return wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
 
 
 class ScheduleQuerySet(models.QuerySet["Schedule"]):

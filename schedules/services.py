@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
-from couples import emails
+from core import emails
+from core.activity import log
+from core.errors import RefusedError
 from couples.models import Couple, Membership, User
-from couples.services import RefusedError, log
 from schedules import tasks
 from schedules.models import (
     DEFAULT_REMINDERS,

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.errors import RefusedError
 from couples import access
-from couples.services import RefusedError
 from schedules import services
 from schedules.forms import (
     CalendarLinkForm,

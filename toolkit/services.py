@@ -11,8 +11,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.activity import log
+from core.errors import RefusedError
 from couples.models import Couple, User
-from couples.services import RefusedError, log
 from toolkit.models import (
     Phrase,
     PhraseGroup,

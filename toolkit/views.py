@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.errors import RefusedError
 from couples import access
-from couples.services import RefusedError
 from toolkit import services
 from toolkit.forms import (
     PhraseForm,

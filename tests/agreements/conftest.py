@@ -17,8 +17,8 @@ from django.utils import timezone
 from agreements import services
 from agreements.limits import PROPOSAL_LIFETIME
 from agreements.models import Agreement, AgreementVersion, Category
+from core.errors import RefusedError
 from couples.models import Couple, User
-from couples.services import RefusedError
 
 Propose = Callable[..., AgreementVersion]
 AtTheSameInstant = Callable[..., list[str]]

@@ -10,8 +10,8 @@ import pytest
 
 from agreements import services
 from agreements.models import AgreementVersion
+from core.errors import RefusedError
 from couples.models import Couple, User
-from couples.services import RefusedError
 from tests.agreements.conftest import AtTheSameInstant, Propose, agreed
 
 Status = AgreementVersion.Status

@@ -7,9 +7,9 @@ import pytest
 import time_machine
 from django.test import Client
 
+from core.errors import RefusedError
 from couples import services
 from couples.models import Couple, User
-from couples.services import RefusedError
 from toolkit import services as toolkit_services
 from toolkit.models import Repair
 
