@@ -5,4 +5,5 @@ beyond the people and couples it is about.
 - `core.activity.log`: a line in the activity log both partners read.
 - `core.emails`: building an email from its three templates, one-click unsubscribe headers.
 - `core.time`: placing a wall-clock time of a zone in UTC, as RFC 5545 says.
+- `core.registry`: what domain apps plug into (export sections, erasure, notice readability).
 """
