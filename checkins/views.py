@@ -54,6 +54,7 @@ from checkins.models import (
     week_label,
 )
 from core.errors import RefusedError
+from core.who import Who, who
 from couples import access
 from couples.models import Couple, User
 
@@ -94,7 +95,7 @@ def _existing_week(request: HttpRequest, week: str) -> CheckIn:
     if monday is None:
         raise Http404
     weeks = CheckIn.objects.for_week_page(access.current_membership(request))
-    return access.get_for_couple(weeks, access.current_couple(request), week_start=monday)
+    return get_object_or_404(weeks, week_start=monday)
 
 
 def _readable_entry(request: HttpRequest, couple: Couple, checkin: CheckIn, pk: int) -> Entry:
@@ -135,7 +136,7 @@ def _week_context(
         "week": checkin.label,
         "is_current": is_current,
         "partner": partner,
-        "member_ids": {p.pk for p in partners},
+        "members": partners,
         "own": own,
         "own_status": Status.of(progress, user.pk),
         "partner_status": Status.of(progress, partner.pk if partner else None),
@@ -436,8 +437,8 @@ def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 @dataclass(frozen=True)
 class HistoryWeek:
     """A week as the history lists it, its link and dates written out; each of `entries` is
-    an entry the reader may read, whose it is to them ("own", "partner" or "former" for a
-    former partner's) and the address where its author marks the challenge resolved ("" unless
+    an entry the reader may read, who wrote it as the reader knows them (`core.who`) and the
+    address where its author marks the challenge resolved ("" unless
     it is the reader's own shared entry)."""
 
     checkin: CheckIn
@@ -445,7 +446,7 @@ class HistoryWeek:
     number: int
     starts: str
     ends: str
-    entries: list[tuple[Entry, str, str]]
+    entries: list[tuple[Entry, Who, str]]
 
 
 @dataclass(frozen=True)
@@ -496,7 +497,7 @@ def history(request: HttpRequest) -> HttpResponse:
     # The page's links, dates and forms are read once here: in the template's loops they were
     # most of the page's time.
     user_id = request.user.pk
-    member_ids = {p.pk for p in access.current_partners(request)}
+    members = access.current_partners(request)
     week_urls: dict[str, str] = {}
 
     def week_url(checkin: CheckIn) -> str:
@@ -508,11 +509,6 @@ def history(request: HttpRequest) -> HttpResponse:
     def resolve_url(entry: Entry, label: str) -> str:
         return reverse("checkin_resolve", args=[label, entry.pk])
 
-    def whose(entry: Entry) -> str:
-        if entry.author_id == user_id:
-            return "own"
-        return "partner" if entry.author_id in member_ids else "former"
-
     weeks = [
         HistoryWeek(
             checkin=checkin,
@@ -523,7 +519,7 @@ def history(request: HttpRequest) -> HttpResponse:
             entries=[
                 (
                     entry,
-                    whose(entry),
+                    who(entry.author_id, reader_id=user_id, members=members),
                     resolve_url(entry, checkin.label)
                     if entry.author_id == user_id and entry.shared
                     else "",
@@ -622,7 +618,7 @@ def prompts(request: HttpRequest) -> HttpResponse:
         "views": PROMPT_VIEWS,
         "prompts": shown.select_related("created_by").order_by("id"),
         "saved": readable.saved(),
-        "member_ids": {p.pk for p in access.partners(couple)},
+        "members": access.partners(couple),
     }
     return render(request, "checkins/prompts.html", ctx, status=400 if form.errors else 200)
 
