@@ -54,7 +54,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     agreements = (
         Agreement.objects.visible_to(access.current_membership(request))
         .annotate(open_version=FilteredRelation("versions", condition=open_now))
-        .select_related("current", "open_version__proposed_by")  # type: ignore[misc]
+        .select_related("current", "open_version")  # type: ignore[misc]
     )
     rows = [(a, getattr(a, "open_version", None)) for a in agreements]
     ctx = {
@@ -112,7 +112,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = list(
         AgreementVersion.objects.visible_to(membership)
         .filter(agreement__in=visible)
-        .select_related("agreement__current", "proposed_by", "responded_by")
+        .select_related("agreement__current")
     )
     if not history:
         raise Http404
@@ -200,8 +200,8 @@ def agreement_decline(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        history = _history(request, agreement).select_related("proposed_by", "responded_by")
-        return _detail(request, agreement, list(history), decline_form=form, status=400)
+        history = list(_history(request, agreement))
+        return _detail(request, agreement, history, decline_form=form, status=400)
     try:
         services.decline(
             agreement=agreement,
@@ -236,7 +236,7 @@ def agreement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """Any two wordings from the history, as a word-level diff (older first)."""
     agreement = _agreement(request, pk)
-    history = list(_history(request, agreement).select_related("proposed_by"))
+    history = list(_history(request, agreement))
     form = CompareForm(request.GET or None, history=history)
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Choose two versions from the lists."))
@@ -384,13 +384,13 @@ def pause(request: HttpRequest) -> HttpResponse:
         "couple": couple,
         "pause": current,
         "partners": partners,
+        "members": partners,
         "defaults": defaults,
         "form": form,
         "now": now,
     }
     if current is not None:
         ctx |= {
-            "sender_here": current.sender_id in {p.pk for p in partners},
             "is_sender": current.sender_id == user.pk,
             "is_due": current.is_due(now),
             "is_ready": current.is_ready(user),

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -113,12 +112,8 @@ def _week_context(
     partner = next((p for p in partners if p.pk != user.pk), None)
     # What the member may read of the week, scoped to their couple by `visible_to`; the
     # reflections are those of these entries, read where their entry is.
-    reflections = Reflection.objects.select_related("listener")
     entries = list(
-        Entry.objects.visible_to(membership)
-        .filter(checkin=checkin)
-        .select_related("author")
-        .prefetch_related(Prefetch("reflections", reflections))
+        Entry.objects.visible_to(membership).filter(checkin=checkin).prefetch_related("reflections")
     )
     own = next((e for e in entries if e.author_id == user.pk), None)
     # Both partners' progress: one's own entry is always one's to read; of the partner's, the
@@ -616,7 +611,7 @@ def prompts(request: HttpRequest) -> HttpResponse:
         "form": form,
         "show": show,
         "views": PROMPT_VIEWS,
-        "prompts": shown.select_related("created_by").order_by("id"),
+        "prompts": shown.order_by("id"),
         "saved": readable.saved(),
         "members": access.partners(couple),
     }

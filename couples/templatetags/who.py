@@ -4,8 +4,6 @@ passes from `couples.access.current_partners`: the tag reads no row."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
 from core.who import Who, who
@@ -18,5 +16,6 @@ register = template.Library()
 def who_tag(context: template.Context, person: User | int | None) -> Who:
     """The person's name (the reader's own included) or "A former partner"; with
     `{% who person as by %}`, `by.you`, `by.here` and `by.name` ("You" for the reader)."""
-    reader: Any = context.get("user")
-    return who(person, reader_id=getattr(reader, "pk", None), members=context.get("members") or ())
+    # A page without `members` would call everyone a former partner: it fails loudly instead.
+    members: list[User] = context["members"]
+    return who(person, reader_id=context["user"].pk, members=members)
