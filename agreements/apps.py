@@ -9,7 +9,11 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from agreements import banner, services
+        from agreements import (
+            banner,
+            exports,  # noqa: F401 (registers its export sections)
+            services,
+        )
         from couples.signals import member_joined, member_left
         from toolkit.models import TriggerScript
 

@@ -8,7 +8,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.db.models import FilteredRelation, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ from agreements.models import (
     PauseSignal,
 )
 from core.errors import RefusedError
+from core.who import Who, who
 from couples import access
 from couples.models import User
 
@@ -53,7 +54,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     agreements = (
         Agreement.objects.visible_to(access.current_membership(request))
         .annotate(open_version=FilteredRelation("versions", condition=open_now))
-        .select_related("current", "open_version__proposed_by")  # type: ignore[misc]
+        .select_related("current", "open_version")  # type: ignore[misc]
     )
     rows = [(a, getattr(a, "open_version", None)) for a in agreements]
     ctx = {
@@ -63,7 +64,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
             for value, label in Category.choices
         ],
         "retired": [a for a, _p in rows if a.is_retired],
-        "member_ids": {p.pk for p in access.current_partners(request)},
+        "members": access.current_partners(request),
     }
     return render(request, "agreements/list.html", ctx)
 
@@ -111,7 +112,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = list(
         AgreementVersion.objects.visible_to(membership)
         .filter(agreement__in=visible)
-        .select_related("agreement__current", "proposed_by", "responded_by")
+        .select_related("agreement__current")
     )
     if not history:
         raise Http404
@@ -199,8 +200,8 @@ def agreement_decline(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        history = _history(request, agreement).select_related("proposed_by", "responded_by")
-        return _detail(request, agreement, list(history), decline_form=form, status=400)
+        history = list(_history(request, agreement))
+        return _detail(request, agreement, history, decline_form=form, status=400)
     try:
         services.decline(
             agreement=agreement,
@@ -235,7 +236,7 @@ def agreement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """Any two wordings from the history, as a word-level diff (older first)."""
     agreement = _agreement(request, pk)
-    history = list(_history(request, agreement).select_related("proposed_by"))
+    history = list(_history(request, agreement))
     form = CompareForm(request.GET or None, history=history)
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Choose two versions from the lists."))
@@ -246,7 +247,7 @@ def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
         "old": old,
         "new": new,
         "pieces": word_diff(old.text, new.text) if old and new else [],
-        "member_ids": {p.pk for p in access.current_partners(request)},
+        "members": access.current_partners(request),
     }
     return render(request, "agreements/compare.html", ctx)
 
@@ -262,9 +263,8 @@ def email_preference(request: HttpRequest) -> HttpResponse:
 
 
 def _agreement(request: HttpRequest, pk: int) -> Agreement:
-    couple = access.current_couple(request)
     visible = Agreement.objects.visible_to(access.current_membership(request))
-    return access.get_for_couple(visible.select_related("couple", "current"), couple, pk=pk)
+    return get_object_or_404(visible.select_related("couple", "current"), pk=pk)
 
 
 def _history(request: HttpRequest, agreement: Agreement) -> AgreementVersionQuerySet:
@@ -286,7 +286,7 @@ def _detail(
     now = timezone.now()
     proposal = next((v for v in history if v.is_open(now)), None)
     current = agreement.current
-    member_ids = {p.pk for p in access.current_partners(request)}
+    members = access.current_partners(request)
     ctx = {
         "agreement": agreement,
         "current": current,
@@ -295,11 +295,11 @@ def _detail(
         if proposal and current and proposal.kind == AgreementVersion.Kind.CHANGE
         else None,
         "awaits_me": proposal is not None and proposal.awaits(user, now),
-        "history_rows": _history_rows(agreement, history, member_ids),
+        "history_rows": _history_rows(agreement, history, user, members),
         "now": now,
         "decline_form": decline_form or DeclineForm(),
         "retire_form": RetireForm(initial={"base_version": agreement.version}),
-        "member_ids": member_ids,
+        "members": members,
     }
     return render(request, "agreements/detail.html", ctx, status=status)
 
@@ -310,9 +310,8 @@ class HistoryRow:
     rather than through an include and a filter each, row after row."""
 
     version: AgreementVersion
-    # Someone still in the couple, else None: the page says "A former partner".
-    proposer: User | None
-    responder: User | None
+    proposer: Who
+    responder: Who
     created: str
     responded: str
     # The comparison with the wording before it, if there is one.
@@ -320,14 +319,14 @@ class HistoryRow:
 
 
 def _history_rows(
-    agreement: Agreement, history: list[AgreementVersion], member_ids: set[int]
+    agreement: Agreement, history: list[AgreementVersion], user: User, members: list[User]
 ) -> list[HistoryRow]:
     compare = reverse("agreement_compare", args=[agreement.pk])
     return [
         HistoryRow(
             version=version,
-            proposer=version.proposed_by if version.proposed_by_id in member_ids else None,
-            responder=version.responded_by if version.responded_by_id in member_ids else None,
+            proposer=who(version.proposed_by_id, reader_id=user.pk, members=members),
+            responder=who(version.responded_by_id, reader_id=user.pk, members=members),
             created=_formatted(version.created_at, "DATETIME_FORMAT"),
             responded=_formatted(version.responded_at, "DATE_FORMAT"),
             compare_url=f"{compare}?a={older.pk}&b={version.pk}" if older else "",
@@ -385,13 +384,13 @@ def pause(request: HttpRequest) -> HttpResponse:
         "couple": couple,
         "pause": current,
         "partners": partners,
+        "members": partners,
         "defaults": defaults,
         "form": form,
         "now": now,
     }
     if current is not None:
         ctx |= {
-            "sender_here": current.sender_id in {p.pk for p in partners},
             "is_sender": current.sender_id == user.pk,
             "is_due": current.is_due(now),
             "is_ready": current.is_ready(user),
@@ -413,7 +412,10 @@ def pause(request: HttpRequest) -> HttpResponse:
 
 
 def _acting_on(request: HttpRequest, pk: int) -> PauseSignal:
-    return access.get_for_couple(PauseSignal.objects.all(), access.current_couple(request), pk=pk)
+    # The pause page's pauses (`open_then_past`): the couple's open one, which a member who
+    # joined after it began may still answer, and those they may look back on.
+    pauses = PauseSignal.objects.open_then_past(access.current_membership(request), timezone.now())
+    return get_object_or_404(pauses, pk=pk)
 
 
 @access.couple_required

@@ -167,7 +167,8 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
         member may read it (None when there is none), which opens the week's agenda; and the
         partner's progress without their words, `partner_started` and `partner_shared_at`
         (None while a draft), for `Status.of`. An entry by someone who has left the couple is
-        nobody's progress."""
+        nobody's progress. Only the weeks of `membership`'s couple: the week page and its forms
+        open any week of it (what they show of it is read through `visible_to`)."""
         earlier = (
             CheckIn.objects.filter(
                 couple_id=OuterRef("couple_id"), week_start__lt=OuterRef("week_start")
@@ -179,7 +180,7 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
         partners = Entry.objects.filter(
             checkin_id=OuterRef("pk"), author__membership__couple_id=OuterRef("couple_id")
         ).exclude(author_id=membership.user_id)
-        return self.annotate(
+        return self.filter(couple_id=membership.couple_id).annotate(
             last_step=Subquery(earlier.values("next_step")[:1]),
             partner_started=Exists(partners),
             partner_shared_at=Subquery(partners.values("shared_at")[:1]),

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -54,6 +53,7 @@ from checkins.models import (
     week_label,
 )
 from core.errors import RefusedError
+from core.who import Who, who
 from couples import access
 from couples.models import Couple, User
 
@@ -94,7 +94,7 @@ def _existing_week(request: HttpRequest, week: str) -> CheckIn:
     if monday is None:
         raise Http404
     weeks = CheckIn.objects.for_week_page(access.current_membership(request))
-    return access.get_for_couple(weeks, access.current_couple(request), week_start=monday)
+    return get_object_or_404(weeks, week_start=monday)
 
 
 def _readable_entry(request: HttpRequest, couple: Couple, checkin: CheckIn, pk: int) -> Entry:
@@ -112,12 +112,8 @@ def _week_context(
     partner = next((p for p in partners if p.pk != user.pk), None)
     # What the member may read of the week, scoped to their couple by `visible_to`; the
     # reflections are those of these entries, read where their entry is.
-    reflections = Reflection.objects.select_related("listener")
     entries = list(
-        Entry.objects.visible_to(membership)
-        .filter(checkin=checkin)
-        .select_related("author")
-        .prefetch_related(Prefetch("reflections", reflections))
+        Entry.objects.visible_to(membership).filter(checkin=checkin).prefetch_related("reflections")
     )
     own = next((e for e in entries if e.author_id == user.pk), None)
     # Both partners' progress: one's own entry is always one's to read; of the partner's, the
@@ -135,7 +131,7 @@ def _week_context(
         "week": checkin.label,
         "is_current": is_current,
         "partner": partner,
-        "member_ids": {p.pk for p in partners},
+        "members": partners,
         "own": own,
         "own_status": Status.of(progress, user.pk),
         "partner_status": Status.of(progress, partner.pk if partner else None),
@@ -436,8 +432,8 @@ def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
 @dataclass(frozen=True)
 class HistoryWeek:
     """A week as the history lists it, its link and dates written out; each of `entries` is
-    an entry the reader may read, whose it is to them ("own", "partner" or "former" for a
-    former partner's) and the address where its author marks the challenge resolved ("" unless
+    an entry the reader may read, who wrote it as the reader knows them (`core.who`) and the
+    address where its author marks the challenge resolved ("" unless
     it is the reader's own shared entry)."""
 
     checkin: CheckIn
@@ -445,7 +441,7 @@ class HistoryWeek:
     number: int
     starts: str
     ends: str
-    entries: list[tuple[Entry, str, str]]
+    entries: list[tuple[Entry, Who, str]]
 
 
 @dataclass(frozen=True)
@@ -496,7 +492,7 @@ def history(request: HttpRequest) -> HttpResponse:
     # The page's links, dates and forms are read once here: in the template's loops they were
     # most of the page's time.
     user_id = request.user.pk
-    member_ids = {p.pk for p in access.current_partners(request)}
+    members = access.current_partners(request)
     week_urls: dict[str, str] = {}
 
     def week_url(checkin: CheckIn) -> str:
@@ -508,11 +504,6 @@ def history(request: HttpRequest) -> HttpResponse:
     def resolve_url(entry: Entry, label: str) -> str:
         return reverse("checkin_resolve", args=[label, entry.pk])
 
-    def whose(entry: Entry) -> str:
-        if entry.author_id == user_id:
-            return "own"
-        return "partner" if entry.author_id in member_ids else "former"
-
     weeks = [
         HistoryWeek(
             checkin=checkin,
@@ -523,7 +514,7 @@ def history(request: HttpRequest) -> HttpResponse:
             entries=[
                 (
                     entry,
-                    whose(entry),
+                    who(entry.author_id, reader_id=user_id, members=members),
                     resolve_url(entry, checkin.label)
                     if entry.author_id == user_id and entry.shared
                     else "",
@@ -620,9 +611,9 @@ def prompts(request: HttpRequest) -> HttpResponse:
         "form": form,
         "show": show,
         "views": PROMPT_VIEWS,
-        "prompts": shown.select_related("created_by").order_by("id"),
+        "prompts": shown.order_by("id"),
         "saved": readable.saved(),
-        "member_ids": {p.pk for p in access.partners(couple)},
+        "members": access.partners(couple),
     }
     return render(request, "checkins/prompts.html", ctx, status=400 if form.errors else 200)
 

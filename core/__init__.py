@@ -5,5 +5,8 @@ beyond the people and couples it is about.
 - `core.activity.log`: a line in the activity log both partners read.
 - `core.emails`: building an email from its three templates, one-click unsubscribe headers.
 - `core.time`: placing a wall-clock time of a zone in UTC, as RFC 5545 says.
-- `core.registry`: what domain apps plug into (export sections, erasure, notice readability).
+- `core.who`: who wrote this ("you", the partner, "a former partner"); in templates
+  `{% load who %}{% who person_id %}` (`couples/templatetags/who.py`).
+- `core.registry`: what domain apps plug into (export sections and account keys, erasure,
+  notice readability).
 """

@@ -1,5 +1,7 @@
-"""The one way into couple-owned data. Every view resolves the member's couple here, and every
-couple-owned object is loaded through `get_for_couple`, so another couple's object is a 404."""
+"""The one way into couple-owned data. Every view resolves the member's place in their couple
+here (`current_membership`), and reads every couple-owned object through its model's
+`Model.objects.visible_to(membership)`, so another couple's object, and what this member may not
+read of their own couple's, is a 404."""
 
 from __future__ import annotations
 
@@ -9,9 +11,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from couples.models import Couple, Membership, User
@@ -83,12 +84,6 @@ def couple_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
-
-
-def get_for_couple[M: models.Model](
-    queryset: models.QuerySet[M], couple: Couple, **lookup: Any
-) -> M:
-    return get_object_or_404(queryset, couple=couple, **lookup)
 
 
 def current_partners(request: HttpRequest) -> list[User]:

@@ -11,7 +11,11 @@ class CouplesConfig(AppConfig):
         from allauth.account.signals import password_changed, password_reset, password_set
         from django.contrib.auth.signals import user_logged_in
 
-        from couples import middleware, services
+        from couples import (
+            exports,  # noqa: F401 (registers its export sections)
+            middleware,
+            services,
+        )
 
         user_logged_in.connect(middleware.on_login, dispatch_uid="couples.time_zone")
         for name, signal in [

@@ -107,6 +107,10 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
     def for_couple(self, couple: Couple) -> InvitationQuerySet:
         return self.filter(couple=couple)
 
+    def visible_to(self, membership: Membership) -> InvitationQuerySet:
+        """The couple's invitations: either member may see and withdraw them."""
+        return self.filter(couple_id=membership.couple_id)
+
     def open(self, now: datetime) -> InvitationQuerySet:
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
 
@@ -152,13 +156,10 @@ class Invitation(models.Model):
 
 
 class ActivityEntryQuerySet(models.QuerySet["ActivityEntry"]):
-    def for_couple(self, couple: Couple) -> ActivityEntryQuerySet:
-        return self.filter(couple=couple)
-
     def visible_to(self, membership: Membership) -> ActivityEntryQuerySet:
         """What changed since `membership`'s member joined: the log of the partners before them
         (the agreements they proposed and declined) stays theirs."""
-        return self.for_couple(membership.couple).filter(created_at__gte=membership.joined_at)
+        return self.filter(couple_id=membership.couple_id, created_at__gte=membership.joined_at)
 
 
 class ActivityEntry(models.Model):

@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -70,16 +70,15 @@ def couple_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("couple")
     partners = access.current_partners(request)
-    member_ids = {p.pk for p in partners}
     membership = access.current_membership(request)
-    activity = ActivityEntry.objects.visible_to(membership).select_related("actor")[:20]
+    activity = ActivityEntry.objects.visible_to(membership)[:20]
     ctx = {
         "couple": couple,
         "form": form,
         "partners": partners,
-        "member_ids": member_ids,
+        "members": partners,
         "activity": activity,
-        "invitation": Invitation.objects.for_couple(couple).open(timezone.now()).first(),
+        "invitation": Invitation.objects.visible_to(membership).open(timezone.now()).first(),
         "invite_form": InviteForm(),
         "new_link": request.session.pop(NEW_INVITE_LINK, None),
     }
@@ -112,8 +111,8 @@ def invite(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.member(request)
-    couple = access.current_couple(request)
-    invitation = access.get_for_couple(Invitation.objects.all(), couple, pk=pk)
+    membership = access.current_membership(request)
+    invitation = get_object_or_404(Invitation.objects.visible_to(membership), pk=pk)
     services.revoke_invitation(invitation=invitation, by=user)
     messages.success(request, _("The invitation link no longer works."))
     return redirect("couple")

@@ -7,10 +7,9 @@ from __future__ import annotations
 from allauth.usersessions.models import UserSession
 from django.db import transaction
 
-from checkins.models import Entry
+from core import registry
 from couples.models import Invitation, User
 from couples.services import leave_couple
-from toolkit.models import SavedTopic, TriggerScript
 
 
 @transaction.atomic
@@ -22,8 +21,9 @@ def delete_account(*, user: User) -> None:
     skipped, the partner who stays gets one neutral email, and a space left with nobody in it
     is deleted with everything in it.
 
-    Erased: entries never revealed (drafts, and shares the partner never saw), trigger scripts
-    and topics saved for therapy (the "private notes" among them), reminder choices and
+    Erased, by each app's eraser (`core.registry.eraser`, in its `exports.py`) and here: entries
+    never revealed (drafts, and shares the partner never saw), trigger scripts and topics saved
+    for therapy (the "private notes" among them), reminder choices and
     deliveries, the calendar feed, email preferences, email addresses, two-factor
     authenticators, the invitations that brought them in (they hold their address), every
     signed-in session, and the account. The database does the rest of the erasing: every row
@@ -33,9 +33,8 @@ def delete_account(*, user: User) -> None:
     entries, reflections, the weeks' small steps, agreement versions and answers, pauses,
     repairs and the activity log."""
     leave_couple(user=user, account_closed=True)
-    Entry.objects.filter(author=user, revealed_at__isnull=True).delete()
-    TriggerScript.objects.filter(author=user).delete()
-    SavedTopic.objects.filter(author=user).delete()
+    for erase in registry.ERASERS:
+        erase(user)
     Invitation.objects.filter(accepted_by=user).delete()
     # Each session is ended in the session store itself, so a browser still holding its cookie
     # is signed out on its next request, in every process at once.

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.time import to_utc
-from couples.models import Couple, User, validate_time_zone
+from couples.models import Couple, Membership, User, validate_time_zone
 
 # Reminder offsets people can pick, in minutes before the conversation starts.
 REMINDER_CHOICES = [
@@ -41,6 +41,10 @@ def offset_label(minutes: int) -> str:
 class ScheduleQuerySet(models.QuerySet["Schedule"]):
     def for_couple(self, couple: Couple) -> ScheduleQuerySet:
         return self.filter(couple=couple)
+
+    def visible_to(self, membership: Membership) -> ScheduleQuerySet:
+        """The couple's schedules; both partners keep the rhythm together."""
+        return self.filter(couple_id=membership.couple_id)
 
     def active(self) -> ScheduleQuerySet:
         return self.filter(paused_at__isnull=True)
@@ -223,6 +227,10 @@ TEMPLATES: dict[str, dict[str, Any]] = {
 class ReminderOptOutQuerySet(models.QuerySet["ReminderOptOut"]):
     def for_couple(self, couple: Couple) -> ReminderOptOutQuerySet:
         return self.filter(schedule__couple=couple)
+
+    def visible_to(self, membership: Membership) -> ReminderOptOutQuerySet:
+        """`membership`'s member's own reminder choices: each partner's are their own."""
+        return self.filter(schedule__couple_id=membership.couple_id, user_id=membership.user_id)
 
     def is_off(self, *, schedule: Schedule, user_id: int, offset_minutes: int) -> bool:
         """Whether this person turned this reminder of this schedule off."""

@@ -38,7 +38,7 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
             "rhythm": rhythm(schedule.rrule),
             "upcoming": schedule.upcoming(after=now, count=UPCOMING),
         }
-        for schedule in Schedule.objects.for_couple(couple)
+        for schedule in Schedule.objects.visible_to(access.current_membership(request))
     ]
     templates = [kind for kind in Schedule.Kind if kind != Schedule.Kind.CUSTOM]
     return render(
@@ -63,12 +63,15 @@ def schedule_new(request: HttpRequest) -> HttpResponse:
     return render(request, "schedules/form.html", {"form": form, "kind": kind})
 
 
+def _schedule(request: HttpRequest, pk: int) -> Schedule:
+    return get_object_or_404(Schedule.objects.visible_to(access.current_membership(request)), pk=pk)
+
+
 @access.couple_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.member(request)
-    couple = access.current_couple(request)
-    schedule = access.get_for_couple(Schedule.objects.all(), couple, pk=pk)
+    schedule = _schedule(request, pk)
     form = ScheduleForm(request.POST or None, initial=ScheduleForm.initial_for(schedule))
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,7 +83,8 @@ def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except RefusedError as e:
             messages.error(request, str(e))
-            current = Schedule.objects.for_couple(couple).filter(pk=pk).first()
+            readable = Schedule.objects.visible_to(access.current_membership(request))
+            current = readable.filter(pk=pk).first()
             if current is None:
                 return redirect("schedule")
             schedule = current
@@ -96,8 +100,7 @@ def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def schedule_pause(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.member(request)
-    couple = access.current_couple(request)
-    schedule = access.get_for_couple(Schedule.objects.all(), couple, pk=pk)
+    schedule = _schedule(request, pk)
     form = PauseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please press “Stop for now” or “Start again” once more."))
@@ -117,8 +120,7 @@ def schedule_pause(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def schedule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.member(request)
-    couple = access.current_couple(request)
-    schedule = access.get_for_couple(Schedule.objects.all(), couple, pk=pk)
+    schedule = _schedule(request, pk)
     if request.method == "POST":
         services.delete_schedule(schedule=schedule, by=user)
         messages.success(request, _("Removed from your schedule."))
@@ -131,7 +133,7 @@ def schedule_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def reminder_choices(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
     couple = access.current_couple(request)
-    schedules = list(Schedule.objects.for_couple(couple))
+    schedules = list(Schedule.objects.visible_to(access.current_membership(request)))
     form = ReminderChoicesForm(request.POST, schedules=schedules, opted_out=set())
     if form.is_valid():
         services.save_reminder_choices(user=user, couple=couple, chosen=form.chosen())

@@ -91,3 +91,37 @@ def test_the_check_lets_a_form_read_the_request_and_a_view_fill_a_dict() -> None
     )
     assert _writes(tree) == []
     assert _raw_post_reads(tree) == []
+
+
+def _scoping_calls(tree: ast.AST) -> list[str]:
+    return [
+        f"line {node.lineno}: .{node.func.attr}()"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"for_couple", "get_for_couple"}
+    ]
+
+
+@pytest.mark.parametrize("path", _views(), ids=lambda path: path.parent.name)
+def test_views_read_couple_owned_rows_through_visible_to_alone(path: Path) -> None:
+    """One way to scope: `Model.objects.visible_to(membership)`; `for_couple` is write-side."""
+    assert _scoping_calls(ast.parse(path.read_text())) == []
+
+
+def test_the_scoping_check_finds_a_view_calling_for_couple() -> None:
+    assert _scoping_calls(ast.parse("Schedule.objects.for_couple(couple).first()")) == [
+        "line 1: .for_couple()"
+    ]
+
+
+def test_privacy_imports_no_model_of_a_domain_app() -> None:
+    """Domain apps plug their export sections and erasure in (`core.registry`)."""
+    imported = {
+        node.module
+        for path in (ROOT / "privacy").glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    domain = ("checkins", "agreements", "toolkit", "schedules")
+    assert sorted(m for m in imported if m.split(".")[0] in domain) == []

@@ -9,6 +9,9 @@ class ToolkitConfig(AppConfig):
 
     def ready(self) -> None:
         from couples.signals import couple_created
-        from toolkit import services
+        from toolkit import (
+            exports,  # noqa: F401 (registers its export sections)
+            services,
+        )
 
         couple_created.connect(services.seed_toolkit_on_creation, dispatch_uid="toolkit.seed")

@@ -24,6 +24,10 @@ class PhraseQuerySet(models.QuerySet["Phrase"]):
     def for_couple(self, couple: Couple) -> PhraseQuerySet:
         return self.filter(couple=couple)
 
+    def visible_to(self, membership: Membership) -> PhraseQuerySet:
+        """The couple's words, retired ones included: both partners keep them together."""
+        return self.filter(couple_id=membership.couple_id)
+
     def active(self) -> PhraseQuerySet:
         return self.filter(retired_at__isnull=True)
 
@@ -57,6 +61,14 @@ class Phrase(models.Model):
 class TriggerScriptQuerySet(models.QuerySet["TriggerScript"]):
     def for_couple(self, couple: Couple) -> TriggerScriptQuerySet:
         return self.filter(couple=couple)
+
+    def visible_to(self, membership: Membership) -> TriggerScriptQuerySet:
+        """The scripts `membership`'s member may read: their own, and those their partner now
+        shares (`shared`)."""
+        return self.filter(couple_id=membership.couple_id).filter(
+            Q(author_id=membership.user_id)
+            | Q(shared_at__isnull=False, author__membership__couple=F("couple"))
+        )
 
     def by(self, user: User) -> TriggerScriptQuerySet:
         return self.filter(author=user)
@@ -102,11 +114,9 @@ class TherapySession(models.TextChoices):
 
 
 class SavedTopicQuerySet(models.QuerySet["SavedTopic"]):
-    def for_couple(self, couple: Couple) -> SavedTopicQuerySet:
-        return self.filter(couple=couple)
-
-    def by(self, user: User) -> SavedTopicQuerySet:
-        return self.filter(author=user)
+    def visible_to(self, membership: Membership) -> SavedTopicQuerySet:
+        """Only ever its author's own topics."""
+        return self.filter(couple_id=membership.couple_id, author_id=membership.user_id)
 
     def open(self) -> SavedTopicQuerySet:
         return self.filter(discussed_at__isnull=True)
@@ -138,13 +148,10 @@ class SavedTopic(models.Model):
 
 
 class RepairQuerySet(models.QuerySet["Repair"]):
-    def for_couple(self, couple: Couple) -> RepairQuerySet:
-        return self.filter(couple=couple)
-
     def visible_to(self, membership: Membership) -> RepairQuerySet:
         """The repairs `membership`'s member may read: those recorded since they joined, and
         their own. A repair made before someone joined stays between those who made it."""
-        return self.for_couple(membership.couple).filter(
+        return self.filter(couple_id=membership.couple_id).filter(
             Q(created_at__gte=membership.joined_at) | Q(author_id=membership.user_id)
         )
 
@@ -188,6 +195,10 @@ class Repair(models.Model):
 class SharedValueQuerySet(models.QuerySet["SharedValue"]):
     def for_couple(self, couple: Couple) -> SharedValueQuerySet:
         return self.filter(couple=couple)
+
+    def visible_to(self, membership: Membership) -> SharedValueQuerySet:
+        """The values the couple names together; both partners read all of them."""
+        return self.filter(couple_id=membership.couple_id)
 
 
 class SharedValue(models.Model):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -64,7 +64,7 @@ def phrases(request: HttpRequest) -> HttpResponse:
         services.add_phrase(couple=couple, **form.cleaned_data)
         messages.success(request, _("Added to your words."))
         return redirect("toolkit_phrases")
-    everything = list(Phrase.objects.for_couple(couple))
+    everything = list(Phrase.objects.visible_to(access.current_membership(request)))
     groups = [
         (value, label, [p for p in everything if p.group == value and p.retired_at is None])
         for value, label in PhraseGroup.choices
@@ -75,7 +75,7 @@ def phrases(request: HttpRequest) -> HttpResponse:
 
 
 def _phrase(request: HttpRequest, pk: int) -> Phrase:
-    return access.get_for_couple(Phrase.objects.all(), access.current_couple(request), pk=pk)
+    return get_object_or_404(Phrase.objects.visible_to(access.current_membership(request)), pk=pk)
 
 
 @access.couple_required
@@ -135,18 +135,18 @@ def scripts(request: HttpRequest) -> HttpResponse:
         services.add_script(couple=couple, author=me, **form.cleaned_data)
         messages.success(request, _("Saved. Only you can see it until you share it."))
         return redirect("toolkit_scripts")
-    couple_scripts = TriggerScript.objects.for_couple(couple)
+    readable = TriggerScript.objects.visible_to(access.current_membership(request))
     ctx = {
         "form": form,
-        "mine": couple_scripts.by(me),
-        "theirs": couple_scripts.shared().exclude(author=me).select_related("author"),
+        "mine": readable.by(me),
+        "theirs": readable.exclude(author=me).select_related("author"),
     }
     return render(request, "toolkit/scripts.html", ctx)
 
 
 def _my_script(request: HttpRequest, pk: int) -> TriggerScript:
-    couple = access.current_couple(request)
-    return access.get_for_couple(TriggerScript.objects.by(access.member(request)), couple, pk=pk)
+    readable = TriggerScript.objects.visible_to(access.current_membership(request))
+    return get_object_or_404(readable.by(access.member(request)), pk=pk)
 
 
 @access.couple_required
@@ -186,12 +186,11 @@ def script_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _my_topics(request: HttpRequest) -> SavedTopicQuerySet:
-    couple = access.current_couple(request)
-    return SavedTopic.objects.for_couple(couple).by(access.member(request))
+    return SavedTopic.objects.visible_to(access.current_membership(request))
 
 
 def _my_topic(request: HttpRequest, pk: int) -> SavedTopic:
-    return access.get_for_couple(_my_topics(request), access.current_couple(request), pk=pk)
+    return get_object_or_404(_my_topics(request), pk=pk)
 
 
 @access.couple_required
@@ -288,10 +287,8 @@ def repairs(request: HttpRequest) -> HttpResponse:
         return redirect("toolkit_repair", pk=repair.pk)
     ctx = {
         "form": form,
-        "repairs": Repair.objects.visible_to(access.current_membership(request)).select_related(
-            "author"
-        ),
-        "member_ids": {p.pk for p in access.current_partners(request)},
+        "repairs": Repair.objects.visible_to(access.current_membership(request)),
+        "members": access.current_partners(request),
         "today": today,
     }
     return render(request, "toolkit/repairs.html", ctx)
@@ -301,10 +298,8 @@ def repairs(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def repair(request: HttpRequest, pk: int) -> HttpResponse:
     """The author changes their repair here; their partner answers it here."""
-    couple = access.current_couple(request)
     me = access.member(request)
-    readable = Repair.objects.visible_to(access.current_membership(request))
-    repair = access.get_for_couple(readable.select_related("author", "responded_by"), couple, pk=pk)
+    repair = get_object_or_404(Repair.objects.visible_to(access.current_membership(request)), pk=pk)
     today = timezone.localdate(timezone=me.tz)
     is_author = repair.author_id == me.pk
     form: forms.ModelForm
@@ -326,7 +321,7 @@ def repair(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "repair": repair,
         "form": form,
-        "member_ids": {p.pk for p in access.current_partners(request)},
+        "members": access.current_partners(request),
         "today": today,
     }
     return render(request, "toolkit/repair.html", ctx)
@@ -335,9 +330,8 @@ def repair(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def repair_followed_up(request: HttpRequest, pk: int) -> HttpResponse:
-    couple = access.current_couple(request)
     readable = Repair.objects.visible_to(access.current_membership(request))
-    repair = access.get_for_couple(readable, couple, pk=pk)
+    repair = get_object_or_404(readable, pk=pk)
     services.mark_followed_up(repair=repair)
     messages.success(request, _("Marked as followed up."))
     return redirect("toolkit_repair", pk=repair.pk)
@@ -352,15 +346,17 @@ def values(request: HttpRequest) -> HttpResponse:
         services.add_value(couple=couple, by=access.member(request), **form.cleaned_data)
         messages.success(request, _("Added to your values."))
         return redirect("toolkit_values")
-    ctx = {"form": form, "values": SharedValue.objects.for_couple(couple)}
+    ctx = {
+        "form": form,
+        "values": SharedValue.objects.visible_to(access.current_membership(request)),
+    }
     return render(request, "toolkit/values.html", ctx)
 
 
 @access.couple_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def value_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    couple = access.current_couple(request)
-    value = access.get_for_couple(SharedValue.objects.all(), couple, pk=pk)
+    value = _value(request, pk)
     form = SharedValueForm(request.POST or None, instance=value)
     if request.method == "POST" and form.is_valid():
         services.change_value(value=value, by=access.member(request), **form.cleaned_data)
@@ -372,8 +368,13 @@ def value_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_POST
 def value_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    couple = access.current_couple(request)
-    value = access.get_for_couple(SharedValue.objects.all(), couple, pk=pk)
+    value = _value(request, pk)
     services.remove_value(value=value, by=access.member(request))
     messages.success(request, _("Removed “%(name)s”.") % {"name": value.name})
     return redirect("toolkit_values")
+
+
+def _value(request: HttpRequest, pk: int) -> SharedValue:
+    return get_object_or_404(
+        SharedValue.objects.visible_to(access.current_membership(request)), pk=pk
+    )

@@ -19,7 +19,9 @@ from django.utils.csp import build_policy
 
 from agreements.models import Agreement, AgreementVersion, PauseSignal
 from checkins.models import CheckIn, Entry, Reflection, current_week
+from core import registry
 from couples.models import ActivityEntry, Couple, User
+from privacy.export import ACCOUNT_PARTS, SECTIONS
 from schedules.models import ReminderOptOut
 from tests.conftest import client_for, visible_words
 from tests.couples.test_former_partner import FORMER, WEEK_48, Story
@@ -440,3 +442,12 @@ def test_the_export_page_costs_the_same_queries_however_long_the_history(
     with django_assert_num_queries(7):
         page = signed_in_again[0].get("/settings/export/")
     assert page.status_code == 200
+
+
+def test_every_part_of_the_export_and_each_erasure_is_registered_by_its_app() -> None:
+    assert set(registry.EXPORT_SECTIONS) == set(SECTIONS)
+    assert set(registry.ACCOUNT_PARTS) == set(ACCOUNT_PARTS)
+    assert {erase.__module__ for erase in registry.ERASERS} == {
+        "checkins.exports",
+        "toolkit.exports",
+    }
