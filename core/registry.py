@@ -5,7 +5,8 @@ connects its `member_left` receiver.
 - `export_section(name)`: a section of a person's export (privacy/ writes the sections).
 - `eraser`: erases what was private to a person whose account is being deleted.
 - `readable(kind)`: which things of one notice kind a member may read now (notices/ asks before
-  telling anyone about them).
+  telling anyone about them); `readable_through(*kinds, visible_to=...)` registers a model's
+  "what this member may read" selector for those kinds.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from couples.models import Membership, User
 
 Record = dict[str, Any]
@@ -46,3 +49,14 @@ def readable(kind: str) -> Callable[[Readable], Readable]:
         return check
 
     return register
+
+
+def readable_through(*kinds: str, visible_to: Callable[[Membership], QuerySet[Any]]) -> None:
+    """Things of `kinds` are readable when `visible_to(membership)` holds them (their id is the
+    thing's id). One check serves all the kinds, so notices/ asks once for them together."""
+
+    def check(membership: Membership, ids: Iterable[int]) -> set[int]:
+        return set(visible_to(membership).filter(pk__in=ids).values_list("pk", flat=True))
+
+    for kind in kinds:
+        READABLE[kind] = check
