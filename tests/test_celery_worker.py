@@ -1,9 +1,11 @@
 """Real Celery workers on the configured broker (the filesystem broker locally, Redis in CI's
 second run): one picks up the invitation task and sends the email; one started as the Procfile
-starts it sends reminders to a mail server that answers slowly, each exactly once."""
+starts it sends reminders to a mail server that answers slowly, each exactly once. And the task
+modules import no service at module level (the services enqueue the tasks)."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import fcntl
 import os
@@ -44,6 +46,20 @@ def test_a_real_worker_sends_the_invitation_email(real_worker: None) -> None:
     wait_for_mail(1)
     assert [m.to for m in mail.outbox] == [["bob@example.com"]]
     assert "/join/" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("*/tasks.py")), ids=lambda p: p.parent.name)
+def test_a_task_module_imports_services_only_inside_its_tasks(path: Path) -> None:
+    module_level = [
+        node
+        for node in ast.parse(path.read_text()).body
+        if isinstance(node, ast.ImportFrom)
+        and (
+            (node.module or "").endswith("services")
+            or any(alias.name == "services" for alias in node.names)
+        )
+    ]
+    assert module_level == []
 
 
 # A mail server that takes 2 s to accept each message -------------------------------------
