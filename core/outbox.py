@@ -96,7 +96,7 @@ def send[O: Outbound](
             sent.append(row.pk)
         else:
             return Outcome(sent=len(sent), left=[])
-    unreached = mine.filter(model.unsent()).exclude(pk__in=sent)
+    unreached = mine.filter(model.unsent())
     left = list(unreached.values_list("pk", flat=True))
-    unreached.filter(pk__in=left).update(claimed_at=None)
+    unreached.update(claimed_at=None)
     return Outcome(sent=len(sent), left=left)
