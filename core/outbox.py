@@ -82,7 +82,7 @@ def send[O: Outbound](
     first = next(to_send, None)
     if first is None:
         return Outcome(sent=0, left=[])
-    sent: list[int] = []
+    sent = 0
     with mailers.default as mailer:
         for row, message in chain([first], to_send):
             # At least one per task, so a follow-up always gets further than its predecessor.
@@ -93,10 +93,10 @@ def send[O: Outbound](
             mine.filter(pk=row.pk).update(
                 sent_at=timezone.now(), message_id=row.stable_message_id, **model.ON_SENT
             )
-            sent.append(row.pk)
+            sent += 1
         else:
-            return Outcome(sent=len(sent), left=[])
+            return Outcome(sent=sent, left=[])
     unreached = mine.filter(model.unsent())
     left = list(unreached.values_list("pk", flat=True))
     unreached.update(claimed_at=None)
-    return Outcome(sent=len(sent), left=left)
+    return Outcome(sent=sent, left=left)
