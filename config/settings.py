@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "config",
+    "core",
     "couples",
     "toolkit",
     "checkins",
@@ -161,6 +162,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
+# A task sending email takes no new message after this many seconds (core/outbox.py): the last
+# one may still wait out the mail server's timeout (20 s) and end before the soft time limit.
+OUTBOX_SEND_SECONDS = CELERY_TASK_SOFT_TIME_LIMIT - 30
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # A pause nobody closed ends itself at 24 hours; at most a minute late.

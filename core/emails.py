@@ -4,6 +4,7 @@ NAME-subject.txt, NAME-body.txt and NAME-body.html. Subjects never carry relatio
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -26,6 +27,11 @@ def one_click_unsubscribe(message: EmailMultiAlternatives, url: str) -> None:
     mail apps post without a token; the signed link is the credential."""
     message.extra_headers["List-Unsubscribe"] = f"<{url}>"
     message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+
+def mail_domain() -> str:
+    """The right-hand side of the Message-IDs Hearth makes: its own host name."""
+    return urlsplit(settings.SITE_URL).hostname or "hearth"
 
 
 def send(name: str, to: str, ctx: dict[str, Any]) -> None:

@@ -12,7 +12,8 @@ connects its `member_left` receiver; its export and erasure parts live in its `e
 - `eraser`: erases what was private to a person whose account is being deleted (rows deleted,
   not flagged), called inside the deletion's transaction after they left their couple.
 - `readable(kind)`: which things of one notice kind a member may read now (notices/ asks before
-  telling anyone about them).
+  telling anyone about them); `readable_through(*kinds, visible_to=...)` registers a model's
+  "what this member may read" selector for those kinds.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from core.who import Who
     from couples.models import Membership, User
 
@@ -100,3 +103,14 @@ class Children[T]:
                 found.append(self._next)
             self._next = next(self._rows, None)
         return found
+
+
+def readable_through(*kinds: str, visible_to: Callable[[Membership], QuerySet[Any]]) -> None:
+    """Things of `kinds` are readable when `visible_to(membership)` holds them (their id is the
+    thing's id). One check serves all the kinds, so notices/ asks once for them together."""
+
+    def check(membership: Membership, ids: Iterable[int]) -> set[int]:
+        return set(visible_to(membership).filter(pk__in=ids).values_list("pk", flat=True))
+
+    for kind in kinds:
+        READABLE[kind] = check

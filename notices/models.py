@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.models import Outbound
 from couples.models import Couple, User
 
 # At most one email this often per person; what happens meanwhile waits for the next one.
@@ -39,22 +40,16 @@ class NoticePreference(models.Model):
         return f"{self.user}: {'on' if self.email_me else 'off'}"
 
     @classmethod
-    def wants_email(cls, user: User) -> bool:
+    def wants_email(cls, user: User | int) -> bool:
         return cls.objects.filter(user=user, email_me=True).exists()
 
 
-class NoticeEmail(models.Model):
-    """One email telling one person what is new. A claim older than LEASE is taken over (the
-    worker that held it died); an unclaimed one older than REQUEUE_AFTER is sent again by beat
-    (its message may have been lost)."""
+class NoticeEmail(Outbound):
+    """One email telling one person what is new, sent through the outbox (core/outbox.py)."""
 
-    LEASE = timedelta(minutes=10)
-    REQUEUE_AFTER = timedelta(minutes=2)
+    MESSAGE_ID_PREFIX = "notice"
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = (

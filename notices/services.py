@@ -3,27 +3,25 @@ asked for that: at most one email an hour, sent once, listing what is new in neu
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from datetime import datetime
 from functools import partial
-from urllib.parse import urlsplit
+from time import monotonic
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
-from agreements.models import AgreementVersion
-from checkins.models import Entry
-from core import emails
+from core import emails, outbox
+from core.registry import READABLE, Readable
+from core.unsubscribe import Key, Unsubscribe
 from couples.models import Couple, Membership, User
 from notices import tasks
 from notices.models import INTERVAL, Notice, NoticeEmail, NoticePreference, in_words
 
-UNSUBSCRIBE_SALT = "notices.unsubscribe"
 # Most people one beat tick sends to; the rest wait for the next minute.
 BATCH = 500
 
@@ -64,26 +62,21 @@ def send_waiting(*, recipient_id: int, now: datetime) -> bool:
     """Tell the person what is new, if they still want it and their last email was at least an
     hour ago; otherwise it waits. Returns whether an email went out."""
     email = _gather(recipient_id, now)
-    return email is not None and deliver(email_id=email.pk, now=now)
+    return email is not None and send_emails(email_ids=[email.pk], now=now) == 1
 
 
 def _readable(notices: list[Notice], membership: Membership | None) -> list[Notice]:
-    """The notices whose thing the person may read now, through the same rules as every page
-    (`visible_to`), in the couple they are in now: they may have left it since."""
+    """The notices whose thing the person may read now, in the couple they are in now (they may
+    have left it since), as the app that owns the thing says (`core.registry.readable`): one
+    question per app, however many kinds it answers for."""
     if membership is None:
         return []
-    ours = [n for n in notices if n.couple_id == membership.couple_id]
-    entries = set(
-        Entry.objects.visible_to(membership)
-        .filter(pk__in=[n.thing_id for n in ours if n.kind == Notice.Kind.ENTRY])
-        .values_list("pk", flat=True)
-    )
-    versions = set(
-        AgreementVersion.objects.visible_to(membership)
-        .filter(pk__in=[n.thing_id for n in ours if n.kind != Notice.Kind.ENTRY])
-        .values_list("pk", flat=True)
-    )
-    return [n for n in ours if n.thing_id in (entries if n.kind == Notice.Kind.ENTRY else versions)]
+    ours = [n for n in notices if n.couple_id == membership.couple_id and n.kind in READABLE]
+    asked: dict[Readable, set[int]] = defaultdict(set)
+    for notice in ours:
+        asked[READABLE[notice.kind]].add(notice.thing_id)
+    readable = {check: check(membership, ids) for check, ids in asked.items()}
+    return [n for n in ours if n.thing_id in readable[READABLE[n.kind]]]
 
 
 @transaction.atomic
@@ -114,29 +107,38 @@ def _gather(recipient_id: int, now: datetime) -> NoticeEmail | None:
     return email
 
 
-def _claimable(now: datetime) -> Q:
-    return Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - NoticeEmail.LEASE)
-
-
-def deliver(*, email_id: int, now: datetime) -> bool:
-    """Send one email if this call wins the claim (a conditional UPDATE); a claim is taken over
-    only when its holder's lease ran out. Returns whether the email went out."""
-    claimed = NoticeEmail.objects.filter(_claimable(now), pk=email_id, sent_at__isnull=True).update(
-        claimed_at=now
+def send_emails(*, email_ids: list[int], now: datetime, started: float | None = None) -> int:
+    """Send the emails among `email_ids` that this call wins the claim of, through the outbox
+    (core/outbox.py); what it did not reach in time goes to a follow-up task. Returns how many
+    went out."""
+    outcome = outbox.send(
+        NoticeEmail.objects.select_related("recipient"),
+        email_ids,
+        now=now,
+        letters=_notice_letters,
+        started=started,
     )
-    if not claimed:
-        return False
-    email = NoticeEmail.objects.select_related("recipient").get(pk=email_id)
-    kinds = Counter(email.notices.values_list("kind", flat=True))
-    message = notice_message(email, kinds)
-    message.send()
-    NoticeEmail.objects.filter(pk=email_id, claimed_at=now).update(sent_at=timezone.now())
-    return True
+    if outcome.left:
+        transaction.on_commit(partial(tasks.send_notice_emails.delay, outcome.left))
+    return outcome.sent
+
+
+def _notice_letters(
+    notice_emails: list[NoticeEmail],
+) -> Iterator[tuple[NoticeEmail, EmailMultiAlternatives]]:
+    kinds: dict[int, Counter[str]] = defaultdict(Counter)
+    for email_id, kind in Notice.objects.filter(email__in=notice_emails).values_list(
+        "email_id", "kind"
+    ):
+        assert email_id is not None
+        kinds[email_id][kind] += 1
+    return ((email, notice_message(email, kinds[email.pk])) for email in notice_emails)
 
 
 def send_due(*, now: datetime) -> int:
     """Run by beat every minute: send what waited for someone's hour to pass, and again what
     was never sent (a lost message, a worker that died). Returns how many emails went out."""
+    started = monotonic()
     waiting_for = (
         Notice.objects.filter(email__isnull=True, recipient__notice_preference__email_me=True)
         .filter(
@@ -146,18 +148,16 @@ def send_due(*, now: datetime) -> int:
         .values_list("recipient_id", flat=True)
         .distinct()[:BATCH]
     )
-    sent = sum(send_waiting(recipient_id=pk, now=now) for pk in list(waiting_for))
+    gathered = [email.pk for pk in list(waiting_for) if (email := _gather(pk, now)) is not None]
     unsent = NoticeEmail.objects.filter(
-        _claimable(now), sent_at__isnull=True, created_at__lte=now - NoticeEmail.REQUEUE_AFTER
+        NoticeEmail.claimable(now), created_at__lte=now - NoticeEmail.REQUEUE_AFTER
     ).values_list("pk", flat=True)[:BATCH]
-    return sent + sum(deliver(email_id=pk, now=now) for pk in list(unsent))
+    return send_emails(email_ids=gathered + list(unsent), now=now, started=started)
 
 
 def notice_message(email: NoticeEmail, kinds: Counter[str]) -> EmailMultiAlternatives:
     recipient = email.recipient
-    unsubscribe_url = settings.SITE_URL + reverse(
-        "notice_unsubscribe", args=[unsubscribe_token(recipient)]
-    )
+    unsubscribe_url = NOTICE_EMAILS.url(recipient.pk)
     ctx = {
         "recipient": recipient,
         "news": [in_words(kind, count) for kind, count in sorted(kinds.items())],
@@ -165,29 +165,35 @@ def notice_message(email: NoticeEmail, kinds: Counter[str]) -> EmailMultiAlterna
         "unsubscribe_url": unsubscribe_url,
     }
     message = emails.make_message("partner-shared", recipient.email, ctx)
-    domain = urlsplit(settings.SITE_URL).hostname or "hearth"
-    # Stable per email: should a send ever be repeated, mail systems see the same message.
-    message.extra_headers["Message-ID"] = f"<notice-{email.pk}@{domain}>"
     emails.one_click_unsubscribe(message, unsubscribe_url)
     return message
 
 
-def unsubscribe_token(user: User) -> str:
-    return signing.dumps([user.pk], salt=UNSUBSCRIBE_SALT, compress=False)
-
-
-def read_unsubscribe_token(token: str) -> int | None:
-    try:
-        (user_id,) = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        return int(user_id)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
+def _is_off(key: Key) -> bool:
+    (user_id,) = key
+    return not NoticePreference.wants_email(user_id)
 
 
 @transaction.atomic
-def turn_off(*, user_id: int) -> bool:
-    """Switch the email off for one person; False when it was already off."""
+def _turn_off(key: Key) -> bool:
+    """Switch the email off for the person `key` names; False when it was already off."""
+    (user_id,) = key
     _forget_waiting(user_id)
     return bool(
         NoticePreference.objects.filter(user_id=user_id, email_me=True).update(email_me=False)
     )
+
+
+# The whole email, for the person the link names.
+NOTICE_EMAILS = Unsubscribe(
+    name="notice",
+    salt="notices.unsubscribe",
+    url_name="notice_unsubscribe",
+    describe=lambda key: {},
+    is_off=_is_off,
+    turn_off=_turn_off,
+)
+
+
+def unsubscribe_token(user: User) -> str:
+    return NOTICE_EMAILS.token(user.pk)

@@ -1,19 +1,29 @@
 """The notice tasks: `send_notices` after something is shared, `send_due_notices` from beat
-every minute. Both only call the services."""
+every minute, `send_notice_emails` for what a send did not reach in its time. Each imports its
+service in its body (services enqueue these tasks) and only calls it."""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.utils import timezone
 
-from notices import services
-
 
 @shared_task
 def send_notices(recipient_id: int) -> None:
+    from notices import services
+
     services.send_waiting(recipient_id=recipient_id, now=timezone.now())
 
 
 @shared_task
 def send_due_notices() -> int:
+    from notices import services
+
     return services.send_due(now=timezone.now())
+
+
+@shared_task
+def send_notice_emails(email_ids: list[int]) -> None:
+    from notices import services
+
+    services.send_emails(email_ids=email_ids, now=timezone.now())

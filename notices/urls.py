@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from notices import views
+from core.views import unsubscribe
+from notices import services, views
 
 urlpatterns = [
     path("settings/notice-email/", views.notice_email, name="notice_email"),
     path(
         "settings/notice-email/unsubscribe/<str:token>/",
-        views.unsubscribe,
+        unsubscribe,
+        {"what": services.NOTICE_EMAILS},
         name="notice_unsubscribe",
     ),
 ]

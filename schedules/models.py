@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Outbound
 from core.time import to_utc
 from couples.models import Couple, Membership, User, validate_time_zone
 
@@ -265,14 +266,12 @@ class ReminderDeliveryQuerySet(models.QuerySet["ReminderDelivery"]):
         return self.filter(schedule__couple=couple)
 
 
-class ReminderDelivery(models.Model):
-    """One reminder email for one (schedule, occurrence, recipient, offset). The unique key makes
-    the dispatcher safe to run twice; the conditional UPDATE on `claimed_at` lets one worker
-    send it; a claim older than LEASE is taken over (the worker that held it died)."""
+class ReminderDelivery(Outbound):
+    """One reminder email for one (schedule, occurrence, recipient, offset), sent through the
+    outbox (core/outbox.py). The unique key makes the dispatcher safe to run twice; a row the
+    dispatcher decides not to send is recorded as missed or skipped instead."""
 
-    LEASE = timedelta(minutes=10)
-    # An unclaimed row older than this is enqueued again (its message may have been lost).
-    REQUEUE_AFTER = timedelta(minutes=2)
+    MESSAGE_ID_PREFIX = "reminder"
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -280,15 +279,13 @@ class ReminderDelivery(models.Model):
         MISSED = "missed", _("missed: the conversation had started")
         SKIPPED = "skipped", _("skipped: a later reminder was due, or it was turned off")
 
+    ON_SENT = {"status": Status.SENT}
+
     schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="deliveries")
     occurrence_start = models.DateTimeField()
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     offset_minutes = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    message_id = models.CharField(max_length=200, blank=True)
 
     objects = ReminderDeliveryQuerySet.as_manager()
 
@@ -310,6 +307,10 @@ class ReminderDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schedule} at {self.occurrence_start} for {self.recipient}"
+
+    @classmethod
+    def unsent(cls) -> Q:
+        return Q(status=cls.Status.PENDING)
 
     @property
     def remind_at(self) -> datetime:

@@ -1,31 +1,28 @@
-"""Schedules: changing them, each person's reminder choices, dispatching due reminders, sending
-one reminder, calendars."""
+"""Schedules: changing them, each person's reminder choices and their one-click unsubscribe,
+dispatching due reminders, sending them through the outbox, calendars."""
 
 from __future__ import annotations
 
 import itertools
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from functools import cache, partial
 from time import monotonic
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core import signing
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import CharField, Q, Value
-from django.db.models.functions import Cast, Concat
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
-from core import emails
+from core import emails, outbox
 from core.activity import log
 from core.errors import RefusedError
+from core.unsubscribe import Key, Unsubscribe
 from couples.models import Couple, Membership, User
 from schedules import tasks
 from schedules.models import (
@@ -39,13 +36,12 @@ from schedules.models import (
     offset_label,
 )
 
-# Unchanged since schedules lived in checkins/: the links in emails already sent are signed with it.
-UNSUBSCRIBE_SALT = "checkins.unsubscribe"
 # Due schedules taken per transaction; a tick takes batch after batch until none is due or its
 # time budget is spent (well inside beat's one-minute rhythm and the task time limit).
 DISPATCH_BATCH = 500
 DISPATCH_BUDGET = timedelta(seconds=40)
-# Rows per send task, which sends them over one mail server connection.
+# Rows per send task, which sends them over one mail server connection until its time is up
+# (core/outbox.py) and hands the rest to a follow-up.
 SEND_BATCH = 100
 # Rows one tick enqueues again at most.
 STALE_BATCH = 5000
@@ -167,25 +163,43 @@ def save_reminder_choices(*, user: User, couple: Couple, chosen: set[tuple[int, 
     )
 
 
-def unsubscribe_token(delivery: ReminderDelivery) -> str:
-    key = [delivery.schedule_id, delivery.recipient_id, delivery.offset_minutes]
-    return signing.dumps(key, salt=UNSUBSCRIBE_SALT, compress=False)
-
-
-def read_unsubscribe_token(token: str) -> tuple[int, int, int] | None:
-    try:
-        schedule_id, user_id, minutes = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        return int(schedule_id), int(user_id), int(minutes)
-    except (signing.BadSignature, ValueError, TypeError):
+def _describe_reminder(key: Key) -> dict[str, object] | None:
+    schedule_id, _user_id, minutes = key
+    schedule = Schedule.objects.filter(pk=schedule_id).first()
+    if schedule is None:
         return None
+    return {"reminder": offset_label(minutes), "noun": schedule.noun}
 
 
-def turn_off_reminder(*, schedule: Schedule, user_id: int, offset_minutes: int) -> bool:
-    """Turn one reminder off for one person; False when it was already off."""
+def _reminder_is_off(key: Key) -> bool:
+    schedule_id, user_id, minutes = key
+    return ReminderOptOut.objects.filter(
+        schedule_id=schedule_id, user_id=user_id, offset_minutes=minutes
+    ).exists()
+
+
+def _turn_reminder_off(key: Key) -> bool:
+    schedule_id, user_id, minutes = key
     _opt_out, created = ReminderOptOut.objects.get_or_create(
-        schedule=schedule, user_id=user_id, offset_minutes=offset_minutes
+        schedule_id=schedule_id, user_id=user_id, offset_minutes=minutes
     )
     return created
+
+
+# One reminder (schedule, person, offset) per link.
+REMINDERS = Unsubscribe(
+    name="reminder",
+    # Unchanged since schedules lived in checkins/: links in emails already sent are signed with it.
+    salt="checkins.unsubscribe",
+    url_name="unsubscribe",
+    describe=_describe_reminder,
+    is_off=_reminder_is_off,
+    turn_off=_turn_reminder_off,
+)
+
+
+def unsubscribe_token(delivery: ReminderDelivery) -> str:
+    return REMINDERS.token(delivery.schedule_id, delivery.recipient_id, delivery.offset_minutes)
 
 
 def reset_calendar_feed(*, user: User) -> CalendarFeed:
@@ -304,18 +318,12 @@ def _enqueue_sends(delivery_ids: list[int]) -> None:
         transaction.on_commit(partial(tasks.send_reminders.delay, list(batch)))
 
 
-def _claimable(now: datetime) -> Q:
-    return Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - ReminderDelivery.LEASE)
-
-
 def requeue_stale(*, now: datetime) -> int:
     """Enqueue again what should have been sent by now: rows whose message was lost (a broker
     restart) and rows whose worker died after claiming them (the lease ran out). Rows whose
     conversation has started are recorded as missed instead."""
     waiting = ReminderDelivery.objects.filter(
-        _claimable(now),
-        status=ReminderDelivery.Status.PENDING,
-        created_at__lte=now - ReminderDelivery.REQUEUE_AFTER,
+        ReminderDelivery.claimable(now), created_at__lte=now - ReminderDelivery.REQUEUE_AFTER
     )
     waiting.filter(occurrence_start__lte=now).update(status=ReminderDelivery.Status.MISSED)
     stale = list(waiting.values_list("pk", flat=True)[:STALE_BATCH])
@@ -324,59 +332,36 @@ def requeue_stale(*, now: datetime) -> int:
 
 
 def send_reminders(*, delivery_ids: list[int], now: datetime) -> int:
-    """Send the reminders among `delivery_ids` that this call wins the claim of, over one mail
-    server connection. Each row is claimed on its own terms, as by a conditional UPDATE: still
-    pending, and unclaimed or its holder's lease ran out; rows another worker is claiming at
-    this moment are left to it. Returns how many emails went out."""
-    with transaction.atomic():
-        claimed = list(
-            ReminderDelivery.objects.filter(
-                _claimable(now), pk__in=delivery_ids, status=ReminderDelivery.Status.PENDING
-            )
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)
-        )
-        if not claimed:
-            return 0
-        ReminderDelivery.objects.filter(pk__in=claimed).update(claimed_at=now)
-    # Ours until `now` + LEASE: every later write is conditional on still holding the claim.
-    mine = ReminderDelivery.objects.filter(claimed_at=now)
-    deliveries = list(
-        ReminderDelivery.objects.filter(pk__in=claimed)
-        .select_related("schedule", "recipient")
-        .order_by("pk")
+    """Send the reminders among `delivery_ids` that this call wins the claim of, through the
+    outbox (core/outbox.py); what it did not reach in time goes to a follow-up task. Returns how
+    many emails went out."""
+    outcome = outbox.send(
+        ReminderDelivery.objects.select_related("schedule", "recipient"),
+        delivery_ids,
+        now=now,
+        letters=partial(_reminder_letters, now=now),
     )
+    _enqueue_sends(outcome.left)
+    return outcome.sent
+
+
+def _reminder_letters(
+    deliveries: list[ReminderDelivery], *, now: datetime
+) -> Iterator[tuple[ReminderDelivery, EmailMultiAlternatives]]:
+    """Record the claimed rows that are no longer worth sending as missed (their conversation
+    has started) or skipped (no longer wanted); the emails of the rest, each made when it is
+    its turn."""
     wanted = _still_wanted(deliveries)
     outcomes: dict[str, list[int]] = defaultdict(list)
-    messages: list[tuple[int, EmailMultiAlternatives]] = []
     for delivery in deliveries:
         if delivery.occurrence_start <= now:
             outcomes[ReminderDelivery.Status.MISSED].append(delivery.pk)
         elif delivery.pk not in wanted:
             outcomes[ReminderDelivery.Status.SKIPPED].append(delivery.pk)
-        else:
-            messages.append((delivery.pk, reminder_message(delivery)))
     for status, pks in outcomes.items():
-        mine.filter(pk__in=pks).update(status=status)
-    sent: list[int] = []
-    try:
-        if messages:
-            with mailers.default as mailer:
-                for pk, message in messages:
-                    mailer.send_messages([message])
-                    sent.append(pk)
-    finally:
-        # What the mail server accepted is recorded even when a later message failed; the rest
-        # stay claimed and are taken over when the lease runs out.
-        if sent:
-            mine.filter(pk__in=sent).update(
-                status=ReminderDelivery.Status.SENT,
-                sent_at=timezone.now(),
-                message_id=Concat(
-                    Value("<reminder-"), Cast("pk", CharField()), Value(f"@{_mail_domain()}>")
-                ),
-            )
-    return len(sent)
+        ReminderDelivery.objects.filter(pk__in=pks, claimed_at=now).update(status=status)
+    settled = {pk for pks in outcomes.values() for pk in pks}
+    return ((d, reminder_message(d)) for d in deliveries if d.pk not in settled)
 
 
 def send_reminder(*, delivery_id: int, now: datetime) -> bool:
@@ -415,14 +400,12 @@ def _still_wanted(deliveries: list[ReminderDelivery]) -> set[int]:
     return wanted
 
 
-def _mail_domain() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "hearth"
-
-
 def reminder_message(delivery: ReminderDelivery) -> EmailMultiAlternatives:
     schedule = delivery.schedule
     recipient = delivery.recipient
-    unsubscribe_url = settings.SITE_URL + reverse("unsubscribe", args=[unsubscribe_token(delivery)])
+    unsubscribe_url = REMINDERS.url(
+        delivery.schedule_id, delivery.recipient_id, delivery.offset_minutes
+    )
     ctx = {
         "schedule": schedule,
         "recipient": recipient,
@@ -434,8 +417,6 @@ def reminder_message(delivery: ReminderDelivery) -> EmailMultiAlternatives:
         "unsubscribe_url": unsubscribe_url,
     }
     message = emails.make_message("reminder", recipient.email, ctx)
-    # Stable per delivery: should a send ever be repeated, mail systems see the same message.
-    message.extra_headers["Message-ID"] = f"<reminder-{delivery.pk}@{_mail_domain()}>"
     emails.one_click_unsubscribe(message, unsubscribe_url)
     ics = calendar([(schedule, delivery.occurrence_start)], method="PUBLISH")
     message.attach("invitation.ics", ics, "text/calendar")

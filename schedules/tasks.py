@@ -1,22 +1,25 @@
 """The reminder tasks. Beat runs `dispatch_reminders` every minute (CELERY_BEAT_SCHEDULE); it
-enqueues `send_reminders` for the rows to send, a batch per task. They only call the services."""
+enqueues `send_reminders` for the rows to send, a batch per task. Each imports its service in its
+body (the services enqueue these tasks) and only calls it."""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.utils import timezone
 
-from schedules import services
-
 
 @shared_task
 def dispatch_reminders() -> int:
+    from schedules import services
+
     now = timezone.now()
     return services.dispatch_due(now=now) + services.requeue_stale(now=now)
 
 
 @shared_task
 def send_reminders(delivery_ids: list[int]) -> None:
+    from schedules import services
+
     services.send_reminders(delivery_ids=delivery_ids, now=timezone.now())
 
 
@@ -24,6 +27,8 @@ def send_reminders(delivery_ids: list[int]) -> None:
 # in the broker during an upgrade).
 @shared_task
 def send_reminder(delivery_id: int) -> None:
+    from schedules import services
+
     services.send_reminder(delivery_id=delivery_id, now=timezone.now())
 
 

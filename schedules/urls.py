@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from schedules import views
+from core.views import unsubscribe
+from schedules import services, views
 
 urlpatterns = [
     path("schedule/", views.schedule_list, name="schedule"),
@@ -12,6 +13,11 @@ urlpatterns = [
     path("schedule/<int:pk>/delete/", views.schedule_delete, name="schedule_delete"),
     path("schedule/reminders/", views.reminder_choices, name="reminder_choices"),
     path("schedule/calendar-link/", views.calendar_link, name="calendar_link"),
-    path("schedule/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path(
+        "schedule/unsubscribe/<str:token>/",
+        unsubscribe,
+        {"what": services.REMINDERS},
+        name="unsubscribe",
+    ),
     path("calendar/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

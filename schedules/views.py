@@ -1,5 +1,6 @@
 """Schedule pages (/schedule/), each person's reminder choices and calendar link (posted from
-their settings), the calendar feed and the one-click unsubscribe link of reminder emails."""
+their settings) and the calendar feed. The one-click unsubscribe link of reminder emails is
+served by `core.views.unsubscribe` (see urls.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import RefusedError
@@ -22,7 +22,7 @@ from schedules.forms import (
     StartingPointForm,
     rhythm,
 )
-from schedules.models import CalendarFeed, ReminderOptOut, Schedule, offset_label
+from schedules.models import CalendarFeed, Schedule
 
 UPCOMING = 3
 
@@ -166,31 +166,3 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     return response
-
-
-@csrf_exempt
-@require_http_methods(["GET", "HEAD", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in a reminder's List-Unsubscribe header. A mail app's one-click POST (RFC 8058)
-    turns the reminder off at once; a person who opens it gets a page to confirm. Exempt from
-    CSRF because mail apps post without a token; the signed link is the credential."""
-    key = services.read_unsubscribe_token(token)
-    if key is None:
-        problem = _(
-            "This link isn't valid. Check that it was copied whole, or choose your reminders in Settings."
-        )
-        return render(request, "schedules/unsubscribe.html", {"problem": problem}, status=400)
-    schedule_id, user_id, minutes = key
-    schedule = Schedule.objects.filter(pk=schedule_id).first()
-    if schedule is None:
-        problem = _("This schedule no longer exists, so it sends no reminders.")
-        return render(request, "schedules/unsubscribe.html", {"problem": problem}, status=404)
-    ctx: dict[str, object] = {"reminder": offset_label(minutes), "noun": schedule.noun}
-    if request.method == "POST":
-        turned_off = services.turn_off_reminder(
-            schedule=schedule, user_id=user_id, offset_minutes=minutes
-        )
-        ctx["outcome"] = "turned_off" if turned_off else "already_off"
-    elif ReminderOptOut.objects.is_off(schedule=schedule, user_id=user_id, offset_minutes=minutes):
-        ctx["outcome"] = "already_off"
-    return render(request, "schedules/unsubscribe.html", ctx)

@@ -4,6 +4,7 @@ into the next, exactly once however often its task runs, and switched off in one
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -154,7 +155,7 @@ def test_the_task_run_twice_sends_one_email(
         callback()
     tasks.send_notices(bob.pk)
     email = NoticeEmail.objects.get()
-    assert services.deliver(email_id=email.pk, now=timezone.now()) is False
+    assert services.send_emails(email_ids=[email.pk], now=timezone.now()) == 0
     assert len(notice_emails()) == 1
 
 
@@ -312,3 +313,46 @@ def test_two_workers_at_once_send_one_email(
     assert sorted(at_once(send, send), key=str) == [False, True]
     assert len(sent_to(bob)) == 1
     assert NoticeEmail.objects.count() == 1
+
+
+def test_what_a_tick_cannot_send_in_its_time_goes_out_in_a_follow_up_once(
+    couple: Couple,
+    alice: User,
+    bob: User,
+    settings,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    opt_in(alice, bob)
+    with django_capture_on_commit_callbacks(execute=False):
+        propose(couple, alice, "Phones at dinner")
+        propose(couple, bob, "Screens in the bedroom")
+    # No time to send more than the first message.
+    settings.OUTBOX_SEND_SECONDS = 0
+
+    with django_capture_on_commit_callbacks(execute=False) as follow_ups:
+        assert tasks.send_due_notices() == 1
+    assert len(notice_emails()) == 1
+    waiting = NoticeEmail.objects.get(sent_at__isnull=True)
+    assert waiting.claimed_at is None
+    assert len(follow_ups) == 1
+
+    follow_ups[0]()
+    assert tasks.send_due_notices() == 0
+    emails = notice_emails()
+    assert sorted(m.to[0] for m in emails) == [alice.email, bob.email]
+    assert sorted(m.extra_headers["Message-ID"] for m in emails) == sorted(
+        f"<notice-{pk}@127.0.0.1>" for pk in NoticeEmail.objects.values_list("pk", flat=True)
+    )
+    assert set(NoticeEmail.objects.values_list("message_id", flat=True)) == {
+        m.extra_headers["Message-ID"] for m in emails
+    }
+
+
+def test_notices_read_no_model_of_the_apps_whose_things_they_tell_of() -> None:
+    imported = {
+        node.module
+        for path in (settings.BASE_DIR / "notices").glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert not {m for m in imported if m.split(".")[0] in {"checkins", "agreements"}}

@@ -144,13 +144,13 @@ def test_a_batch_is_sent_with_one_message_id_per_row(
 
 
 @pytest.mark.parametrize("rows", [1, 20])
-def test_a_batch_costs_the_same_queries_whatever_its_size(
-    couple: Couple, berlin_check_in: Schedule, django_assert_num_queries, rows: int
+def test_a_batch_costs_a_few_queries_and_one_for_each_email_sent(
+    couple: Couple, berlin_check_in: Schedule, django_assert_max_num_queries, rows: int
 ) -> None:
     pks = many_pending_rows(couple, max(rows, 2))[:rows]
     # Claim (savepoint, the rows locked, the claim, release), the rows with their schedule and
-    # recipient, memberships, opt-outs, then one UPDATE for every row sent.
-    with django_assert_num_queries(8):
+    # recipient, memberships, opt-outs; then each row is marked sent once the server took it.
+    with django_assert_max_num_queries(7 + rows):
         assert services.send_reminders(delivery_ids=pks, now=ONE_HOUR_BEFORE) == rows
 
 
@@ -161,7 +161,7 @@ def test_rows_of_one_batch_are_missed_skipped_and_sent_each_by_its_own_rule(
     pair(newcomer, couple=couple)
     to_alice, to_bob, to_newcomer = pending_rows(berlin_check_in, [alice, bob, newcomer])
     ReminderDelivery.objects.filter(pk=to_bob).update(occurrence_start=ONE_HOUR_BEFORE)
-    services.turn_off_reminder(schedule=berlin_check_in, user_id=newcomer.pk, offset_minutes=60)
+    services.REMINDERS.turn_off((berlin_check_in.pk, newcomer.pk, 60))
 
     sent = services.send_reminders(
         delivery_ids=[to_alice, to_bob, to_newcomer], now=ONE_HOUR_BEFORE
@@ -302,3 +302,50 @@ def test_a_refused_message_keeps_what_went_before_and_the_rest_follows_after_the
         assert services.requeue_stale(now=after_lease) == 2
     assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {Status.SENT}
     assert len(sink.received) == 3
+
+
+def test_a_batch_out_of_time_marks_what_went_and_hands_the_rest_to_a_follow_up(
+    couple: Couple, berlin_check_in: Schedule, settings, django_capture_on_commit_callbacks
+) -> None:
+    pks = many_pending_rows(couple, 3)
+    # No time to send more than the first message of a batch.
+    settings.OUTBOX_SEND_SECONDS = 0
+
+    with django_capture_on_commit_callbacks() as follow_ups:
+        assert services.send_reminders(delivery_ids=pks, now=ONE_HOUR_BEFORE) == 1
+    assert dict(ReminderDelivery.objects.values_list("pk", "status")) == {
+        pks[0]: Status.SENT,
+        pks[1]: Status.PENDING,
+        pks[2]: Status.PENDING,
+    }
+    assert not ReminderDelivery.objects.filter(pk__in=pks[1:], claimed_at__isnull=False)
+    assert len(follow_ups) == 1
+
+    with (
+        time_machine.travel(ONE_HOUR_BEFORE, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        follow_ups[0]()
+    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert sorted(m.extra_headers["Message-ID"] for m in mail.outbox) == sorted(
+        f"<reminder-{pk}@127.0.0.1>" for pk in pks
+    )
+
+
+def test_a_worker_killed_before_marking_what_the_server_took_repeats_it_with_its_message_id(
+    couple: Couple, berlin_check_in: Schedule, alice: User
+) -> None:
+    [pk] = pending_rows(berlin_check_in, [alice])
+    assert services.send_reminders(delivery_ids=[pk], now=ONE_HOUR_BEFORE) == 1
+    # The row as it was the moment before the UPDATE a killed worker never made.
+    ReminderDelivery.objects.filter(pk=pk).update(
+        status=Status.PENDING, sent_at=None, message_id="", claimed_at=ONE_HOUR_BEFORE
+    )
+
+    # Its claim holds until the lease runs out; then the row is taken over and sent again.
+    assert services.send_reminders(delivery_ids=[pk], now=ONE_HOUR_BEFORE) == 0
+    after_lease = ONE_HOUR_BEFORE + ReminderDelivery.LEASE
+    assert services.send_reminders(delivery_ids=[pk], now=after_lease) == 1
+    first, repeat = mail.outbox
+    assert first.extra_headers["Message-ID"] == repeat.extra_headers["Message-ID"]
+    assert ReminderDelivery.objects.get(pk=pk).message_id == first.extra_headers["Message-ID"]
