@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 
 class PermissionsPolicyMiddleware:
@@ -43,3 +44,44 @@ class MethodNotAllowedPageMiddleware:
         page = render(request, "405.html", status=405)
         page["Allow"] = response["Allow"]
         return page
+
+
+class LongURLMiddleware:
+    """Refuses an address longer than `MAX_URL_LENGTH` with Hearth's "too large" page, before
+    anything reads it. Gunicorn reads request lines up to twice that (gunicorn.conf.py), so
+    Django answers, with every security header, where gunicorn's own bare 414 would."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if len(request.get_full_path()) > settings.MAX_URL_LENGTH:
+            # Rendered without the request, as Django's own 400 page is: nothing about the
+            # visitor is read from an address that is refused.
+            return HttpResponse(render_to_string("400.html"), status=414)
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """`Cache-Control: no-store, private` on every answer, so that neither the browser (its disk
+    and back/forward caches) nor a shared cache keeps a page: after "Log out", Back shows no
+    private words, and someone else at the same device finds none. Kept as they are: pages the
+    same for every visitor (`CACHEABLE_PAGES`), to visitors who are not signed in, and the
+    installable app's files that name nobody (`CACHEABLE_FOR_EVERYONE`). Static files never
+    reach this middleware (WhiteNoise answers them first)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        name = match.view_name if match else None
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if name in settings.CACHEABLE_FOR_EVERYONE:
+            return response
+        if name in settings.CACHEABLE_PAGES and not signed_in:
+            return response
+        response.headers["Cache-Control"] = "no-store, private"
+        return response

@@ -8,6 +8,7 @@ from allauth.usersessions.models import UserSession
 from django.db import transaction
 
 from checkins.models import Entry
+from core.erasure import empty_the_log
 from couples.models import Invitation, User
 from couples.services import leave_couple
 from toolkit.models import SavedTopic, TriggerScript
@@ -42,3 +43,4 @@ def delete_account(*, user: User) -> None:
     for session in UserSession.objects.filter(user=user):
         session.end()
     user.delete()
+    transaction.on_commit(empty_the_log)
