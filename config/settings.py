@@ -353,9 +353,21 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
 
 ADMINS = [("Hearth", a) for a in env_list("ADMIN_EMAILS", [])]
+# Every line is written once, by the root's handler. Django's own configuration gives its
+# "django" logger a console handler too (with DEBUG on), whose lines then reached the root's as
+# well: here that logger keeps only the email to ADMINS.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO"}},
 }
