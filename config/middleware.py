@@ -65,10 +65,10 @@ class LongURLMiddleware:
 class PrivatePagesMiddleware:
     """`Cache-Control: no-store, private` on every answer, so that neither the browser (its disk
     and back/forward caches) nor a shared cache keeps a page: after "Log out", Back shows no
-    private words, and someone else at the same device finds none. Kept as they are: pages the
-    same for every visitor (`CACHEABLE_PAGES`), to visitors who are not signed in, and the
-    installable app's files that name nobody (`CACHEABLE_FOR_EVERYONE`). Static files never
-    reach this middleware (WhiteNoise answers them first)."""
+    private words, and someone else at the same device finds none. Only pages that are the same
+    for everyone keep their own caching: `CACHEABLE_PAGES` to a visitor who is not signed in,
+    `CACHEABLE_FOR_EVERYONE` (the installable app's files, naming nobody) to anyone. Static
+    files never reach this middleware: WhiteNoise answers them first."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -77,11 +77,11 @@ class PrivatePagesMiddleware:
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         name = match.view_name if match else None
-        user = getattr(request, "user", None)
-        signed_in = user is not None and user.is_authenticated
         if name in settings.CACHEABLE_FOR_EVERYONE:
             return response
-        if name in settings.CACHEABLE_PAGES and not signed_in:
+        # Only these pages' views read who is signed in already: asking elsewhere would cost the
+        # session's and the person's queries on pages that never needed them.
+        if name in settings.CACHEABLE_PAGES and not request.user.is_authenticated:
             return response
         response.headers["Cache-Control"] = "no-store, private"
         return response
