@@ -244,7 +244,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
-# Signing in with the password counts as entering it (config/accounts.py).
+# How wrong passwords are counted, and signing in counting as entering the password.
 ACCOUNT_ADAPTER = "config.accounts.AccountAdapter"
 # Wrong passwords are counted per address and network, not per address alone (config/accounts.py,
 # SECURITY.md): 5 in 5 minutes for one address from one network, 10 a minute from one network.
