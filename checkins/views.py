@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django import forms
 from django.conf import settings
@@ -58,6 +58,7 @@ from couples import access
 from couples.models import Couple, User
 
 HISTORY_PAGE_SIZE = 10
+LAST_POSSIBLE_PAGE = date.max.toordinal() // 7 // HISTORY_PAGE_SIZE + 1
 
 PROMPT_MARKED = {
     "favourite": _lazy("Added to your favourites."),
@@ -467,6 +468,10 @@ def _history_page(weeks: CheckInQuerySet, number: str | None) -> Page:
         asked = 1
     if asked < 1:
         return paginator.get_page(asked)
+    if asked > LAST_POSSIBLE_PAGE:
+        # No history holds more weeks than the calendar has, and the databases refuse an
+        # offset past 64 bits: a number beyond is past the end, shown as the last page.
+        asked = LAST_POSSIBLE_PAGE
     start = (asked - 1) * HISTORY_PAGE_SIZE
     rows = list(weeks.counted()[start : start + HISTORY_PAGE_SIZE])
     if rows or asked == 1:

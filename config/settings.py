@@ -55,7 +55,10 @@ MIDDLEWARE = [
     "config.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.LongURLMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their own caching.
+    "config.middleware.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -109,7 +112,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # secure_delete: a deleted row's bytes are overwritten with zeros, not left in the
+        # file's free space until reused (core/erasure.py then empties the WAL).
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+        ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -241,6 +248,14 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# How wrong passwords are counted, and signing in counting as entering the password.
+ACCOUNT_ADAPTER = "config.accounts.AccountAdapter"
+# Wrong passwords are counted per address and network, not per address alone (config/accounts.py,
+# SECURITY.md): 5 in 5 minutes for one address from one network, 10 a minute from one network.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Behind a proxy every request comes from the proxy's address: how many proxies in front of
+# Hearth add themselves to X-Forwarded-For, so the visitor's own address is the one counted.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Hearth"
 USERSESSIONS_TRACK_ACTIVITY = False
@@ -254,11 +269,15 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# htmx sends the token from the page (base.html's hx-headers); no script reads the cookie.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# Asking browsers to preload the domain is a commitment for every subdomain that is slow to
+# undo: only a deployer who chose it says so.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
@@ -273,6 +292,21 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+# Pages a browser or shared cache may keep as they say, to a visitor who is not signed in: they
+# are the same for everyone. Every other answer is `no-store` (config.middleware.
+# PrivatePagesMiddleware), and to a signed-in person all of them are, except the installable
+# app's files, which name nobody whoever asks.
+CACHEABLE_PAGES = {
+    "home",
+    "account_login",
+    "account_signup",
+    "account_reset_password",
+    "account_reset_password_done",
+}
+CACHEABLE_FOR_EVERYONE = {"manifest", "service_worker", "offline"}
+# The longest address (path and query) Hearth reads; a longer one is refused with a 414
+# (config.middleware.LongURLMiddleware). gunicorn.conf.py lets longer request lines through.
+MAX_URL_LENGTH = 4096
 # Powerful browser features, each allowed to no origin at all (an empty list): see
 # config.middleware.PermissionsPolicyMiddleware.
 PERMISSIONS_POLICY: dict[str, list[str]] = {
@@ -323,9 +357,21 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
 
 ADMINS = [("Hearth", a) for a in env_list("ADMIN_EMAILS", [])]
+# Every line is written once, by the root's handler. Django's own configuration gives its
+# "django" logger a console handler too (with DEBUG on), whose lines then reached the root's as
+# well: here that logger keeps only the email to ADMINS.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO"}},
 }

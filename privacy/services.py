@@ -8,6 +8,7 @@ from allauth.usersessions.models import UserSession
 from django.db import transaction
 
 from core import registry
+from core.erasure import empty_the_log
 from couples.models import Invitation, User
 from couples.services import leave_couple
 
@@ -41,3 +42,4 @@ def delete_account(*, user: User) -> None:
     for session in UserSession.objects.filter(user=user):
         session.end()
     user.delete()
+    transaction.on_commit(empty_the_log)

@@ -1,6 +1,10 @@
 """Every answer Hearth gives carries its security headers, in production settings: each URL
-pattern for a visitor and a member (plain, htmx and POST), the error pages, allauth's pages,
-the calendar feed, the unsubscribe page and a static file."""
+pattern for a visitor and a member (plain, htmx, POST and unusual methods), the error pages
+(an over-long address included), allauth's pages, the calendar feed, the unsubscribe page and a
+static file. No browser or shared cache keeps a page about a person: the header survey walks
+every URL pattern as a visitor, a member and another couple's member.
+
+`pytest -n 0 -s tests/test_headers.py -k survey` prints the survey as a table."""
 
 from __future__ import annotations
 
@@ -9,9 +13,11 @@ import os
 import re
 import runpy
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
@@ -21,6 +27,7 @@ from config import urls as project_urls
 from couples.models import Couple, User
 from schedules import services as schedule_services
 from schedules.models import ReminderDelivery
+from tests.hostile.world import Objects
 from tests.test_urls import OBJECT_ARGS, World, every_route, sample_path
 
 # What config/settings.py decides from DEBUG alone; the rest of a test run's settings stay.
@@ -29,6 +36,7 @@ SECURITY_SETTINGS = (
     "SESSION_COOKIE_SECURE",
     "SESSION_COOKIE_HTTPONLY",
     "CSRF_COOKIE_SECURE",
+    "CSRF_COOKIE_HTTPONLY",
     "SECURE_SSL_REDIRECT",
     "SECURE_PROXY_SSL_HEADER",
     "SECURE_HSTS_SECONDS",
@@ -48,7 +56,7 @@ def hearth_settings(debug: bool) -> dict[str, Any]:
     """config/settings.py as it reads in an environment with DEBUG on or off."""
     saved = dict(os.environ)
     os.environ.update({"DEBUG": str(debug).lower(), "SECRET_KEY": "x" * 50})
-    for name in ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"):
+    for name in ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD"):
         os.environ.pop(name, None)
     try:
         module = runpy.run_path(str(settings_module.__file__))
@@ -82,17 +90,16 @@ def assert_hardened(response: HttpResponse, where: str) -> None:
     assert headers.get("X-Content-Type-Options") == "nosniff", where
     assert headers.get("Referrer-Policy") == "same-origin", where
     assert headers.get("X-Frame-Options") == "DENY", where
-    assert headers.get("Strict-Transport-Security") == (
-        "max-age=31536000; includeSubDomains; preload"
-    ), where
+    assert headers.get("Strict-Transport-Security") == "max-age=31536000; includeSubDomains", where
     policy = headers.get("Permissions-Policy", "")
     for feature in DENIED_FEATURES:
         assert f"{feature}=()" in policy, (where, feature)
     for name, morsel in response.cookies.items():
         if morsel.value:
             assert morsel["secure"], (where, name)
-    if response.cookies.get("sessionid") and response.cookies["sessionid"].value:
-        assert response.cookies["sessionid"]["httponly"], where
+    for name in ("sessionid", "csrftoken"):
+        if response.cookies.get(name) and response.cookies[name].value:
+            assert response.cookies[name]["httponly"], (where, name)
     if headers.get("Content-Type", "").startswith("text/html"):
         assert_scripts_carry_the_nonce(response.getvalue().decode(), csp, where)
 
@@ -114,6 +121,11 @@ def answers_for(client: Client, path: str) -> Iterator[tuple[str, HttpResponse]]
     yield f"htmx GET {path}", client.get(path, headers={"HX-Request": "true"})
     yield f"POST {path}", client.post(path)
     yield f"htmx POST {path}", client.post(path, headers={"HX-Request": "true"})
+    for method in UNUSUAL_METHODS:
+        yield f"{method} {path}", client.generic(method, path)
+
+
+UNUSUAL_METHODS = ("PUT", "OPTIONS", "PROPFIND")
 
 
 @pytest.mark.usefixtures("production")
@@ -192,6 +204,7 @@ def test_error_pages_carry_the_headers(couple: Couple, alice: User) -> None:
         "unknown host": (400, browser().get("/", headers={"host": "evil.example"})),
         "wrong method": (405, browser(alice).delete("/toolkit/")),
         "plain HTTP": (301, Client().get("/toolkit/")),
+        "over-long address": (414, browser(alice).get("/toolkit/?q=" + "a" * 5000)),
     }
     for where, (status, response) in answers.items():
         assert response.status_code == status, where
@@ -200,8 +213,93 @@ def test_error_pages_carry_the_headers(couple: Couple, alice: User) -> None:
 
 
 @pytest.mark.parametrize("debug", [True, False])
-def test_no_script_ever_reads_the_session_cookie(debug: bool) -> None:
+def test_no_script_ever_reads_the_session_or_csrf_cookie(debug: bool) -> None:
     assert hearth_settings(debug)["SESSION_COOKIE_HTTPONLY"] is True
+    assert hearth_settings(debug)["CSRF_COOKIE_HTTPONLY"] is True
+
+
+def test_htmx_sends_the_csrf_token_from_the_page_and_no_script_reads_cookies() -> None:
+    root = Path(settings_module.__file__).resolve().parent.parent
+    assert (
+        'hx-headers=\'{"X-CSRFToken": "{{ csrf_token }}"}\''
+        in (root / "templates" / "base.html").read_text()
+    )
+    for script in (root / "static" / "js").glob("*.js"):
+        assert "cookie" not in script.read_text().lower(), script.name
+
+
+def test_hsts_preload_is_sent_only_when_the_deployer_asks_for_it(settings: Any) -> None:
+    for name, value in hearth_settings(debug=False).items():
+        setattr(settings, name, value)
+    assert "preload" not in browser().get("/").headers["Strict-Transport-Security"]
+    settings.SECURE_HSTS_PRELOAD = True
+    assert browser().get("/").headers["Strict-Transport-Security"] == (
+        "max-age=31536000; includeSubDomains; preload"
+    )
+    os.environ["SECURE_HSTS_PRELOAD"] = "true"
+    try:
+        asked = runpy.run_path(str(settings_module.__file__))["SECURE_HSTS_PRELOAD"]
+    finally:
+        del os.environ["SECURE_HSTS_PRELOAD"]
+    assert asked is True
+
+
+# The header survey: who asks, and the Cache-Control each answer carries.
+NO_STORE = "no-store, private"
+
+
+def kept_as_it_says(name: str, signed_in: bool) -> bool:
+    """Whether an answer of the URL named `name` may keep its own caching (config.settings)."""
+    if name in django_settings.CACHEABLE_FOR_EVERYONE:
+        return True
+    return name in django_settings.CACHEABLE_PAGES and not signed_in
+
+
+@pytest.mark.usefixtures("production")
+def test_the_header_survey_finds_no_page_about_a_person_that_a_cache_may_keep(
+    couple: Couple, alice: User, charlie: User
+) -> None:
+    people = {"anonymous": browser(), "member": browser(alice), "outsider": browser(charlie)}
+    rows = []
+    wrong = []
+    things = Objects(couple, alice)  # each made once, however many URLs name it
+    for route in every_route():
+        kwargs = OBJECT_ARGS[route.name](things) if route.name in OBJECT_ARGS else {}
+        url = sample_path(route, kwargs)
+        row = [route.route or "/"]
+        for who, client in people.items():
+            seen = set()
+            for where, response in (
+                ("GET", client.get(url)),
+                ("htmx GET", client.get(url, headers={"HX-Request": "true"})),
+            ):
+                cache = response.headers.get("Cache-Control", "(none)")
+                seen.add(f"{response.status_code} {cache}")
+                if cache != NO_STORE and not kept_as_it_says(route.name, who != "anonymous"):
+                    wrong.append(f"{who} {where} {url} -> {response.status_code} {cache}")
+            row.append(" / ".join(sorted(seen)))
+        rows.append(row)
+    static = {who: client.get("/static/css/hearth.css") for who, client in people.items()}
+    rows.append(
+        [
+            "static/css/hearth.css",
+            *(f"{r.status_code} {r['Cache-Control']}" for r in static.values()),
+        ]
+    )
+    print("\n| URL pattern | anonymous | member | outsider |\n|---|---|---|---|")
+    print("\n".join("| " + " | ".join(row) + " |" for row in rows))
+    assert not wrong, "\n".join(wrong)
+    assert all(r["Cache-Control"] == "max-age=60, public" for r in static.values())
+
+
+@pytest.mark.usefixtures("production")
+def test_the_landing_and_static_files_keep_their_caching_and_every_page_of_a_member_is_not_kept(
+    alice: User,
+) -> None:
+    assert "Cache-Control" not in browser().get("/").headers
+    assert browser(alice).get("/").headers["Cache-Control"] == NO_STORE
+    assert browser(alice).get("/no/such/page/").headers["Cache-Control"] == NO_STORE
+    assert browser().get("/no/such/page/").headers["Cache-Control"] == NO_STORE
 
 
 def test_signing_in_sets_an_http_only_session_cookie_with_debug_on(alice: User) -> None:

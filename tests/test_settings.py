@@ -55,3 +55,16 @@ def test_production_keeps_each_compiled_template_in_memory() -> None:
     )
     result = start({"DEBUG": "false", "SECRET_KEY": "x" * 50}, then=loaders)
     assert result.stdout.strip() == "django.template.loaders.cached", result.stderr
+
+
+@pytest.mark.parametrize("database", ["", "sqlite:///{var}/other.sqlite3"])
+def test_every_sqlite_connection_overwrites_what_it_deletes(database: str, tmp_path: Path) -> None:
+    secure_delete = (
+        "from django.db import connection; "
+        "print(connection.cursor().execute('PRAGMA secure_delete').fetchone()[0])"
+    )
+    env = {"DEBUG": "true", "HEARTH_VAR_DIR": str(tmp_path)}
+    if database:
+        env["DATABASE_URL"] = database.format(var=tmp_path)
+    result = start(env, then=secure_delete)
+    assert result.stdout.strip() == "1", result.stderr

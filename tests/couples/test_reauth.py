@@ -13,7 +13,13 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -52,8 +58,21 @@ def signed_in_for_real(user: User) -> Client:
 Act = tuple[str, Callable[[Client], object], Callable[[User], bool]]
 
 
+SECRET = generate_totp_secret()
+
+
 def with_totp(user: User) -> None:
-    TOTP.activate(user, generate_totp_secret())
+    TOTP.activate(user, SECRET)
+
+
+def sign_in(user: User) -> Client:
+    """Through the login page with the password, and the code when two-factor is on."""
+    client = signed_in_for_real(user)
+    if Authenticator.objects.filter(user=user, type="totp").exists():
+        counter = next(yield_hotp_counters_from_time())
+        code = format_hotp_value(hotp_value(SECRET, counter))
+        assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
+    return client
 
 
 ACTS: dict[str, Act] = {
@@ -123,6 +142,35 @@ def test_a_session_that_just_entered_the_password_proceeds(alice: User, acting: 
         assert not asks_for_password(response, path)
         assert response.status_code in (200, 302)
     assert happened(alice)
+
+
+@pytest.mark.parametrize("acting", ACTS, indirect=True)
+def test_signing_in_with_the_password_counts_as_entering_it(alice: User, acting: Act) -> None:
+    path, attempt, happened = acting
+    client = sign_in(alice)
+    assert client.session["_auth_user_id"] == str(alice.pk)
+    response = attempt(client)
+    assert not asks_for_password(response, path), response.headers
+    assert response.status_code in (200, 302)
+    assert happened(alice)
+
+
+def test_a_person_who_just_signed_in_exports_without_being_asked_again(
+    couple: Couple, alice: User
+) -> None:
+    client = signed_in_for_real(alice)
+    response = client.get("/settings/export/hearth.json")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/json")
+
+
+def test_the_grace_of_signing_in_runs_out_like_any_other(couple: Couple, alice: User) -> None:
+    client = signed_in_for_real(alice)
+    with later():
+        assert asks_for_password(client.get("/couple/leave/"), "/couple/leave/")
+        assert asks_for_password(
+            client.get("/settings/export/hearth.json"), "/settings/export/hearth.json"
+        )
 
 
 def test_a_session_signed_in_without_entering_the_password_lately_is_asked_too(

@@ -238,3 +238,11 @@ def test_every_url_that_takes_a_post_has_a_form_the_suite_found(site_map: SiteMa
     assert not missing, ", ".join(missing)
     found_after_all = sorted(set(NO_FORM) & set(site_map.forms))
     assert not found_after_all, f"remove from NO_FORM: {', '.join(found_after_all)}"
+
+
+def test_the_crawl_finds_the_query_parameters_of_paged_and_searched_pages(
+    site_map: SiteMap,
+) -> None:
+    # Every parameter found is sent every value alone (above): the history's page number and
+    # search among them, which its own links and form name.
+    assert {"page", "q"} <= site_map.queries["checkins"]

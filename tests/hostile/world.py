@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from allauth.account.forms import default_token_generator
@@ -23,6 +24,7 @@ from agreements import services as agreement_services
 from agreements.models import PauseSignal
 from agreements.services import Terms
 from checkins.models import CheckIn, Entry, Reflection, current_week
+from checkins.views import HISTORY_PAGE_SIZE
 from couples.models import Couple, User
 from couples.services import leave_couple
 from notices import services as notice_services
@@ -132,6 +134,11 @@ def build(state: str) -> People:
             ended_at=timezone.now(), end_reason=PauseSignal.EndReason.SENDER
         )
     Phrase.objects.create(couple=couple, group="feel", text="Retired", retired_at=timezone.now())
+    # More weeks than the history shows at once, so its pages link to each other by number.
+    CheckIn.objects.bulk_create(
+        CheckIn(couple=couple, week_start=current_week(couple) - timedelta(weeks=weeks_ago))
+        for weeks_ago in range(2, HISTORY_PAGE_SIZE + 3)
+    )
     more_pages = []
     if state != "alone":
         pair(bob, couple=couple)
