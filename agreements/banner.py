@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 
 from django.db import connection
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 
 from agreements.models import AgreementVersion, PauseSignal
 from couples.access import current_partners, member_couple
@@ -92,17 +90,13 @@ def for_member(
     )
 
 
-def _for_request(request: HttpRequest) -> Banner | None:
+def for_request(request: HttpRequest) -> Banner | None:
+    """The banner of the signed-in member's page, or None outside a couple."""
     couple = member_couple(request)
     if couple is None:
         return None
     assert isinstance(request.user, User)
     return for_member(couple=couple, user=request.user, members=current_partners(request))
-
-
-def context(request: HttpRequest) -> dict[str, object]:
-    """The context processor: `banner` for base.html, loaded only when a page shows it."""
-    return {"banner": SimpleLazyObject(partial(_for_request, request))}
 
 
 def script_changed(sender: object, *, instance: TriggerScript, **kwargs: object) -> None:
