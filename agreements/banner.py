@@ -9,14 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import connection
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
 from agreements.models import AgreementVersion, PauseSignal
 from couples.access import current_partners, member_couple
-from couples.models import Couple, User
+from couples.models import Couple, Membership, User
 from toolkit.models import TriggerScript
 
 NO_PAUSE = "0"
@@ -27,21 +26,16 @@ def stamp(pause_id: int | None, version: int | None) -> str:
     return f"{pause_id}-{version}" if pause_id else NO_PAUSE
 
 
-# Every open page polls this. Built through the ORM, the query cost more to compile than to
-# run; its text never changes, so it is written once. The left join gives one row with no
-# pause, and none without a couple (a person has at most one membership).
-_STAMP_SQL = (
-    "SELECT p.id, p.version FROM couples_membership m"
-    " LEFT JOIN agreements_pausesignal p ON p.couple_id = m.couple_id"
-    " WHERE m.user_id = %s ORDER BY p.id DESC LIMIT 1"
-)
-
-
-def stamp_for_user(user_id: int | str) -> str | None:
-    """The stamp of the person's couple, in one query; None when they are in no couple."""
-    with connection.cursor() as cursor:
-        cursor.execute(_STAMP_SQL, [int(user_id)])
-        row = cursor.fetchone()
+def stamp_for_user(user_id: int) -> str | None:
+    """The stamp of the person's couple, in one query; None when they are in no couple. The
+    left join gives one row with no pause, and none without a couple (a person has at most
+    one membership)."""
+    row = (
+        Membership.objects.filter(user_id=user_id)
+        .order_by("-couple__pauses__pk")
+        .values_list("couple__pauses__pk", "couple__pauses__version")
+        .first()
+    )
     return None if row is None else stamp(*row)
 
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import messages
-from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.db.models import FilteredRelation, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -468,16 +467,14 @@ def pause_ready(request: HttpRequest, pk: int) -> HttpResponse:
 def pause_banner(request: HttpRequest) -> HttpResponse:
     """Polled by every page of a paired member, which was rendered with the banner. A page
     sends back the stamp it was given (`v`); while it still matches, the answer is an empty
-    204 after one query beyond the session's (the stamp, from the database) and `request.user`
-    is never loaded: it tells nothing to anyone, so only a changed state pays for the full
-    banner."""
+    204 after one query beyond the signed-in person's (the stamp, from the database): it tells
+    nothing to anyone, so only a changed state pays for the full banner."""
     version = request.GET.get("v")
-    user_id = request.session.get(SESSION_KEY)
     unchanged = (
         request.method in ("GET", "HEAD")
         and version
-        and user_id
-        and version == banner.stamp_for_user(user_id)
+        and request.user.is_authenticated
+        and version == banner.stamp_for_user(request.user.pk)
     )
     if unchanged:
         return HttpResponse(status=204)

@@ -50,16 +50,20 @@ class PartnerLeftNoticeMiddleware:
     The notice is claimed here, before the view, and handed to Django's messages: a page render
     only reads, and a message waits through a redirect for the next page that shows messages,
     so the person sees it exactly once however the next page is reached. The claim stays a
-    conditional UPDATE, so two pages opened at once still show it once. Only requests for a page
-    ask: htmx requests (the polls, the fragments) never show messages, and skipping them keeps
-    the polls at their one query. A page loads the membership anyway for its menu, and it is
-    cached on the request, so a page without a notice pays nothing more."""
+    conditional UPDATE, so two pages opened at once still show it once. (Letting the person
+    dismiss it instead would keep it on every page until they do, which the product does not
+    want.) Only a GET for a page asks: htmx requests (the polls, the fragments) show no
+    messages, and a form's POST is followed by the page it leads to. A page loads the membership
+    anyway for its menu, and it is cached on the request, so a page without a notice pays
+    nothing more; a signed-in GET that is no page (the manifest, a download) pays that one
+    query."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not getattr(request, "htmx", False) and request.user.is_authenticated:
+        is_page = request.method == "GET" and not getattr(request, "htmx", False)
+        if is_page and request.user.is_authenticated:
             membership = member_membership(request)
             if membership is not None and take_partner_left_notice(membership):
                 messages.info(request, PARTNER_LEFT)
