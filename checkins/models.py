@@ -196,17 +196,7 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
         """The week starting `week_start` of `user_id`'s couple, for the status poll, in one
         query; None when their couple has no such week (or they have no couple). An entry by
         someone who has left the couple is nobody's status."""
-        couple = Membership.objects.filter(user_id=user_id).values("couple_id")
-        author_here = Membership.objects.filter(
-            user_id=OuterRef("entries__author_id"), couple_id=OuterRef("couple_id")
-        )
-        rows = list(
-            self.filter(couple_id__in=couple, week_start=week_start)
-            .order_by()
-            .values_list(
-                "revealed_at", "entries__author_id", "entries__shared_at", Exists(author_here)
-            )
-        )
+        rows = fastpath.week_progress(user_id=user_id, week_start=week_start, using=self.db)
         if not rows:
             return None
         progress = {author: shared for _, author, shared, is_member in rows if is_member}

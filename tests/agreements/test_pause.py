@@ -223,9 +223,9 @@ def test_an_unchanged_poll_costs_one_query_beyond_the_session_whatever_the_histo
     # protocol's grounding practice.
     with django_assert_num_queries(6):
         version = version_in(poll(bob_client))
-    # Unchanged: the session and the user, as for every view, then the stamp of the person's
-    # couple in one query.
-    with django_assert_num_queries(3):
+    # Unchanged: the session, then the stamp of the person's couple with what checks the
+    # session, in one query.
+    with django_assert_num_queries(2):
         assert poll(bob_client, version, shown).status_code == 204
 
 
