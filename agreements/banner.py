@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 
-from django.db import connection
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 
 from agreements.models import AgreementVersion, PauseSignal
+from core import fastpath
 from couples.access import current_partners, member_couple
 from couples.models import Couple, User
 from toolkit.models import TriggerScript
@@ -29,22 +27,11 @@ def stamp(pause_id: int | None, version: int | None) -> str:
     return f"{pause_id}-{version}" if pause_id else NO_PAUSE
 
 
-# Every open page polls this. Built through the ORM, the query cost more to compile than to
-# run; its text never changes, so it is written once. The left join gives one row with no
-# pause, and none without a couple (a person has at most one membership).
-_STAMP_SQL = (
-    "SELECT p.id, p.version FROM couples_membership m"
-    " LEFT JOIN agreements_pausesignal p ON p.couple_id = m.couple_id"
-    " WHERE m.user_id = %s ORDER BY p.id DESC LIMIT 1"
-)
-
-
-def stamp_for_user(user_id: int | str) -> str | None:
-    """The stamp of the person's couple, in one query; None when they are in no couple."""
-    with connection.cursor() as cursor:
-        cursor.execute(_STAMP_SQL, [int(user_id)])
-        row = cursor.fetchone()
-    return None if row is None else stamp(*row)
+def stamp_for_user(user_id: int) -> str | None:
+    """The stamp of the person's couple, in one query (`core.fastpath.pause_stamp`); None when
+    they are in no couple."""
+    found = fastpath.pause_stamp(user_id)
+    return None if found is None else stamp(found.pause_id, found.version)
 
 
 @dataclass(frozen=True)
@@ -92,17 +79,13 @@ def for_member(
     )
 
 
-def _for_request(request: HttpRequest) -> Banner | None:
+def for_request(request: HttpRequest) -> Banner | None:
+    """The banner of the signed-in member's page, or None outside a couple."""
     couple = member_couple(request)
     if couple is None:
         return None
     assert isinstance(request.user, User)
     return for_member(couple=couple, user=request.user, members=current_partners(request))
-
-
-def context(request: HttpRequest) -> dict[str, object]:
-    """The context processor: `banner` for base.html, loaded only when a page shows it."""
-    return {"banner": SimpleLazyObject(partial(_for_request, request))}
 
 
 def script_changed(sender: object, *, instance: TriggerScript, **kwargs: object) -> None:

@@ -36,7 +36,7 @@ HISTORY = int(os.environ.get("BENCH_HISTORY", "200"))
 
 
 def fill() -> tuple[Client, Client, dict[str, dict[str, str]]]:
-    from agreements import services as agreement_services
+    from agreements.banner import stamp_for_user
     from agreements.models import PauseSignal
     from checkins.models import CheckIn, Entry, current_week
     from couples.models import Couple, Membership, User
@@ -81,15 +81,16 @@ def fill() -> tuple[Client, Client, dict[str, dict[str, str]]]:
         client.force_login(person)
         clients.append(client)
     week = CheckIn(couple=couple, week_start=this_week).label
-    stamp = agreement_services.pause_version(couple.pk)
+    stamp = stamp_for_user(alice.pk)
     urls = {
         "home page": {"path": "/"},
         "pause page": {"path": "/pause/"},
-        "pause banner poll, unchanged (204)": {"path": f"/pause/banner/?v={stamp}"},
-        "pause banner poll, changed": {"path": "/pause/banner/?v=stale"},
+        # As an open page asks: htmx.
+        "pause banner poll, unchanged (204)": {"path": f"/pause/banner/?v={stamp}", "htmx": "1"},
+        "pause banner poll, changed": {"path": "/pause/banner/?v=stale", "htmx": "1"},
         "check-in page": {"path": f"/checkins/{week}/"},
         "check-in status poll, unchanged (204)": {
-            "path": f"/checkins/{week}/status/?shown=not_started",
+            "path": f"/checkins/{week}/status/?own=not_started&partner=not_started",
             "htmx": "1",
         },
     }

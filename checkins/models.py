@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import ClassVar
 
-from django.db import connections, models
+from django.db import models
 from django.db.models import (
     Case,
     Count,
@@ -26,6 +26,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import fastpath
 from couples.models import Couple, Membership, User
 from toolkit.models import Phrase, PhraseGroup
 
@@ -99,25 +100,6 @@ class Poll:
     revealed: bool
     own: Status
     partner: Status
-    # The signed-in person's password hash and whether they may sign in, read in the same
-    # query so the session can be checked without loading the whole user.
-    password: str
-    is_active: bool
-
-
-# One row per entry of the week (one row without an entry when it has none): the week's reveal,
-# the asking member's password hash and whether they may sign in, each entry's author and share,
-# and whether that author is in the couple now.
-POLL_SQL = """
-SELECT checkin.revealed_at, person.password, person.is_active,
-       entry.author_id, entry.shared_at, author.couple_id = checkin.couple_id
-FROM couples_membership AS asking
-JOIN couples_user AS person ON person.id = asking.user_id
-JOIN checkins_checkin AS checkin ON checkin.couple_id = asking.couple_id
-LEFT JOIN checkins_entry AS entry ON entry.checkin_id = checkin.id
-LEFT JOIN couples_membership AS author ON author.user_id = entry.author_id
-WHERE asking.user_id = %s AND checkin.week_start = %s
-"""
 
 
 class CheckInQuerySet(models.QuerySet["CheckIn"]):
@@ -214,27 +196,16 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
     def poll(self, *, user_id: int, week_start: date) -> Poll | None:
         """The week starting `week_start` of `user_id`'s couple, for the status poll, in one
         query; None when their couple has no such week (or they have no couple). An entry by
-        someone who has left the couple is nobody's status.
-
-        Written as SQL because every open week page asks every few seconds: the ORM took longer
-        to build this query than the database took to answer it, and its joins through the
-        couple and each author's user row made PostgreSQL spend more time planning it than
-        running it."""
-        connection = connections[self.db]
-        with connection.cursor() as cursor:
-            cursor.execute(POLL_SQL, [user_id, connection.ops.adapt_datefield_value(week_start)])
-            rows = cursor.fetchall()
+        someone who has left the couple is nobody's status."""
+        rows = fastpath.week_progress(user_id=user_id, week_start=week_start, using=self.db)
         if not rows:
             return None
-        revealed_at, password, is_active = rows[0][:3]
-        progress = {author: shared for *_, author, shared, is_member in rows if is_member}
+        progress = {author: shared for _, author, shared, is_member in rows if is_member}
         partner_id = next((author for author in progress if author != user_id), None)
         return Poll(
-            revealed=revealed_at is not None,
+            revealed=rows[0][0] is not None,
             own=Status.of(progress, user_id),
             partner=Status.of(progress, partner_id),
-            password=password,
-            is_active=bool(is_active),
         )
 
 
@@ -296,22 +267,24 @@ class CheckIn(models.Model):
         if self.on_offer_id is None:
             return None
         db = self._state.db
-        offer = PromptOffer.from_db(
+        prompt = fastpath.loaded(
+            Prompt,
             db,
-            ["id", "checkin_id", "prompt_id", "outcome"],
-            [self.on_offer_id, self.pk, self.on_offer_prompt_id, PromptOffer.Outcome.OFFERED],
+            id=self.on_offer_prompt_id,
+            category=self.on_offer_category,
+            text=self.on_offer_text,
+            couple_id=self.on_offer_couple_id,
+        )
+        offer = fastpath.loaded(
+            PromptOffer,
+            db,
+            id=self.on_offer_id,
+            checkin_id=self.pk,
+            prompt_id=self.on_offer_prompt_id,
+            outcome=PromptOffer.Outcome.OFFERED,
         )
         offer.checkin = self
-        offer.prompt = Prompt.from_db(
-            db,
-            ["id", "category", "text", "couple_id"],
-            [
-                self.on_offer_prompt_id,
-                self.on_offer_category,
-                self.on_offer_text,
-                self.on_offer_couple_id,
-            ],
-        )
+        offer.prompt = prompt
         return offer
 
     def step_for(self, membership: Membership) -> str:

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "couples.middleware.TimeZoneMiddleware",
+    "couples.middleware.PartnerLeftNoticeMiddleware",
     "config.middleware.MethodNotAllowedPageMiddleware",
 ]
 
@@ -87,7 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.nav",
                 "couples.context_processors.couple",
-                "agreements.banner.context",
+                "agreements.context_processors.banner",
             ],
         },
     }

@@ -16,4 +16,7 @@ unsubscribe) and template folder; it keeps no table of its own.
   `core.models.Outbound` (reminders, notice emails).
 - `core.unsubscribe.Unsubscribe` and `core.views.unsubscribe`: one signed link, view and page
   (templates/core/unsubscribe.html) for every email a person can stop from the email itself.
+- `core.fastpath`: every shortcut around the ORM taken for speed, each with its bench figure.
+- `core.erasure.empty_the_log`: after an erasure, SQLite's write-ahead log is emptied so erased
+  words leave the files.
 """

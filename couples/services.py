@@ -186,8 +186,9 @@ def leave_couple(
 
 
 def take_partner_left_notice(membership: Membership) -> bool:
-    """Whether `membership`'s member is to see, now, that their partner left; the notice is
-    claimed with a conditional UPDATE, so two pages opened at once show it once."""
+    """Whether `membership`'s member is to be told, now, that their partner left; the notice is
+    claimed with a conditional UPDATE, so two pages opened at once show it once. Called before
+    the view by `couples.middleware.PartnerLeftNoticeMiddleware`, never while a page renders."""
     if not membership.partner_left_notice:
         return False
     membership.partner_left_notice = False

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
+from django.test.signals import template_rendered
+
+from couples.models import Couple
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("config", "couples", "checkins", "agreements", "toolkit", "schedules", "privacy", "notices")
@@ -125,3 +133,151 @@ def test_privacy_imports_no_model_of_a_domain_app() -> None:
     }
     domain = ("checkins", "agreements", "toolkit", "schedules")
     assert sorted(m for m in imported if m.split(".")[0] in domain) == []
+
+
+# What a context processor or a template tag must not do itself: read or write the database, or
+# build a form. It calls a selector or service (tested on its own) or uses what the view prepared,
+# so a page render never writes and the queries a page makes can be found in Python.
+QUERY_METHODS = WRITES | {
+    "filter",
+    "exclude",
+    "get",
+    "annotate",
+    "aggregate",
+    "values",
+    "values_list",
+    "select_related",
+    "prefetch_related",
+    "order_by",
+    "only",
+    "defer",
+    "exists",
+    "first",
+    "last",
+    "raw",
+    "extra",
+    "bulk_update",
+}
+DATABASE_NAMES = {"connection", "connections", "transaction", "objects", "_default_manager"}
+
+
+def _template_layer() -> list[Path]:
+    """Every context processor module the settings name, and every template tag module."""
+    from django.conf import settings
+
+    dotted = {
+        name.rsplit(".", 1)[0]
+        for engine in settings.TEMPLATES
+        for name in engine.get("OPTIONS", {}).get("context_processors", [])
+    }
+    processors = [
+        ROOT / f"{module.replace('.', '/')}.py" for module in dotted if module.split(".")[0] in APPS
+    ]
+    tags = [
+        path
+        for app in APPS
+        for path in (ROOT / app / "templatetags").glob("*.py")
+        if path.name != "__init__.py"
+    ]
+    return sorted(processors + tags)
+
+
+def _database_or_forms(tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("django.db"):
+            found.append(f"line {node.lineno}: imports {node.module}")
+        elif isinstance(node, ast.Name) and node.id in DATABASE_NAMES:
+            found.append(f"line {node.lineno}: {node.id}")
+        elif isinstance(node, ast.Attribute) and node.attr in DATABASE_NAMES:
+            found.append(f"line {node.lineno}: .{node.attr}")
+        elif isinstance(node, ast.Call):
+            called = node.func
+            name = called.attr if isinstance(called, ast.Attribute) else getattr(called, "id", "")
+            # A bare name's .get() or .update() is a dict's (the template context); on anything
+            # else it is a query's.
+            on_name = isinstance(called, ast.Attribute) and isinstance(called.value, ast.Name)
+            if name in QUERY_METHODS and not (on_name and name in {"get", "update"}):
+                found.append(f"line {node.lineno}: .{name}()")
+            elif name.endswith(("Form", "FormSet")):
+                found.append(f"line {node.lineno}: builds {name}")
+    return found
+
+
+def test_the_template_layer_check_walks_every_processor_and_tag_module() -> None:
+    walked = {str(path.relative_to(ROOT)) for path in _template_layer()}
+    assert walked >= {
+        "config/context_processors.py",
+        "couples/context_processors.py",
+        "agreements/context_processors.py",
+        "agreements/templatetags/agreements.py",
+        "agreements/templatetags/pauses.py",
+        "notices/templatetags/notices.py",
+        "schedules/templatetags/schedules.py",
+        "toolkit/templatetags/toolkit.py",
+    }
+
+
+@pytest.mark.parametrize("path", _template_layer(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_no_context_processor_or_template_tag_touches_the_database_or_builds_a_form(
+    path: Path,
+) -> None:
+    assert _database_or_forms(ast.parse(path.read_text())) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Membership.objects.filter(pk=1).update(partner_left_notice=False)",
+        "latest = couple.pauses.order_by('-pk').first()",
+        "membership.save()",
+        "connection.cursor()",
+        "form = PauseEmailForm(initial={'email_me': True})",
+        "rows = Schedule._default_manager.all()",
+        "from django.db.models import Q",
+    ],
+)
+def test_the_template_layer_check_finds_each_kind_of_database_work(line: str) -> None:
+    assert _database_or_forms(ast.parse(f"def tag(context):\n    {line}\n")) != []
+
+
+@pytest.mark.parametrize(
+    "line", ["request = context.get('request')", "context.update({'form': form})", "x = f(y)"]
+)
+def test_the_template_layer_check_lets_a_tag_read_its_context(line: str) -> None:
+    assert _database_or_forms(ast.parse(f"def tag(context):\n    {line}\n")) == []
+
+
+@pytest.fixture
+def writes_while_rendering() -> Iterator[list[str]]:
+    """The SQL that writes, run once a template has begun to render (the test client reports
+    each render as it starts)."""
+    found: list[str] = []
+    rendering = []
+
+    def started(**kwargs: object) -> None:
+        rendering.append(True)
+
+    def record(execute: Callable[..., Any], sql: str, *args: Any) -> Any:
+        if rendering and sql.lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
+            found.append(sql)
+        return execute(sql, *args)
+
+    template_rendered.connect(started)
+    try:
+        with connection.execute_wrapper(record):
+            yield found
+    finally:
+        template_rendered.disconnect(started)
+
+
+@pytest.mark.parametrize("path", ["/", "/checkins/", "/couple/", "/settings/"])
+def test_a_page_told_that_the_partner_left_writes_nothing_while_it_renders(
+    path: str, couple: Couple, alice_client: Client, bob_client: Client,
+    writes_while_rendering: list[str], words: Callable[[HttpResponse], str],
+) -> None:  # fmt: skip
+    bob_client.post("/couple/leave/", {"tell_partner": "next_visit"})
+    writes_while_rendering.clear()
+    page = alice_client.get(path)
+    assert "Your partner has left the space." in words(page)
+    assert writes_while_rendering == []

@@ -4,17 +4,11 @@ from typing import Any
 
 from django import template
 
-from agreements.forms import PauseEmailForm
-from agreements.models import PauseEmailPreference
+from agreements.selectors import pause_email_form
 
 register = template.Library()
 
 
 @register.inclusion_tag("agreements/pause_email_setting.html", takes_context=True)
 def pause_email_setting(context: template.Context) -> dict[str, Any]:
-    user = context["user"]
-    email_me = PauseEmailPreference.objects.filter(user=user, email_me=True).exists()
-    return {
-        "form": PauseEmailForm(initial={"email_me": email_me}),
-        "csrf_token": context.get("csrf_token"),
-    }
+    return {"form": pause_email_form(context["user"]), "csrf_token": context.get("csrf_token")}

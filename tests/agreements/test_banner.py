@@ -77,14 +77,27 @@ def test_the_stamp_is_the_couples_latest_pause_and_its_version(
     alice_pauses(couple, alice)
     latest = couple.pauses.order_by("-pk").first()
     assert latest is not None
-    assert banner.stamp_for_user(str(bob.pk)) == f"{latest.pk}-{latest.version}"
+    assert banner.stamp_for_user(bob.pk) == f"{latest.pk}-{latest.version}"
     assert banner.stamp_for_user(charlie.pk) == banner.NO_PAUSE
 
 
 def test_a_person_in_no_couple_never_gets_the_empty_answer(db: None) -> None:
     loner = UserFactory(email="loner@example.com")
     assert banner.stamp_for_user(loner.pk) is None
-    assert poll(client_for(loner), banner.NO_PAUSE).status_code != 204
+    answer = poll(client_for(loner), banner.NO_PAUSE)
+    assert (answer.status_code, answer.headers["Location"]) == (302, "/")
+
+
+def test_the_banner_poll_refuses_a_session_ended_by_a_password_change(
+    couple: Couple, bob: User, bob_client: Client
+) -> None:
+    version = version_in(bob_client.get("/"))
+    assert poll(bob_client, version).status_code == 204
+    bob.set_password("a different evening walk")
+    bob.save()
+    answer = poll(bob_client, version)
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith("/accounts/login/")
 
 
 def test_the_banner_costs_the_home_page_one_query_and_the_partner_two_more_during_a_pause(

@@ -25,7 +25,9 @@ def without_tokens(response) -> str:
 
 
 def poll(client: Client, version: str = "", shown: str = ""):
-    return client.get("/pause/banner/", {"v": version, "p": shown} if version else {})
+    """The banner's poll as an open page sends it (htmx)."""
+    query = {"v": version, "p": shown} if version else {}
+    return client.get("/pause/banner/", query, HTTP_HX_REQUEST="true")
 
 
 def version_in(response) -> str:
@@ -221,7 +223,8 @@ def test_an_unchanged_poll_costs_one_query_beyond_the_session_whatever_the_histo
     # protocol's grounding practice.
     with django_assert_num_queries(6):
         version = version_in(poll(bob_client))
-    # Unchanged: the session, then the stamp of the person's couple in one query.
+    # Unchanged: the session, then the stamp of the person's couple with what checks the
+    # session, in one query.
     with django_assert_num_queries(2):
         assert poll(bob_client, version, shown).status_code == 204
 

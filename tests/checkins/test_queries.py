@@ -66,18 +66,18 @@ def test_the_week_page_after_the_reveal(
     assert page.count("What I heard is h") == 2 * weeks
 
 
-def test_the_status_poll_costs_one_query_beyond_the_session(
+def test_the_status_poll_costs_one_query_beyond_the_signed_in_person(
     weeks: int, alice_client: Client, bob_client: Client, django_assert_num_queries
 ) -> None:
     alice_client.get(URL)
     write(bob_client, small_win="w", challenge="c")
-    # The session, then the week with both partners' progress and the password hash that checks
-    # the session, in one query: the whole user is never loaded.
-    with django_assert_num_queries(2):
+    # The session and the user, as for every view, then the week with both partners' progress
+    # in one query.
+    with django_assert_num_queries(3):
         response = alice_client.get(f"/checkins/{WEEK}/status/", **HTMX)
     assert statuses(response) == {"partner-status": "writing", "own-status": "not started yet"}
     shown = {"own": "not_started", "partner": "writing"}
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         unchanged = alice_client.get(f"/checkins/{WEEK}/status/", shown, **HTMX)
     assert unchanged.status_code == 204
 

@@ -200,3 +200,17 @@ def test_the_leave_page_answers_in_the_same_queries_whatever_happened_before(
     # the password was entered lately, the membership with its couple, the pause banner.
     with queries(7):
         assert bob_client.get("/couple/leave/").status_code == 200
+
+
+def test_the_partner_is_told_on_the_page_after_a_redirect_and_not_by_a_poll(
+    couple: Couple, alice_client: Client, bob_client: Client, words: Words
+) -> None:
+    bob_client.post("/couple/leave/", {"tell_partner": "next_visit"})
+    # No pause is open: the banner's poll answers "nothing changed".
+    poll = alice_client.get("/pause/banner/", {"v": "0"}, HTTP_HX_REQUEST="true")
+    assert poll.status_code == 204
+    redirected = alice_client.get("/checkins/this-week/")
+    assert redirected.status_code == 302
+    page = alice_client.get(redirected.headers["Location"])
+    assert "Your partner has left the space." in words(page)
+    assert "Your partner has left the space." not in words(alice_client.get("/"))

@@ -7,12 +7,11 @@ from typing import Any
 from django import template
 
 from couples.models import Couple
-from toolkit.models import SharedValue
+from toolkit.selectors import shared_values
 
 register = template.Library()
 
 
 @register.inclusion_tag("toolkit/home_values.html")
 def our_values(couple: Couple) -> dict[str, Any]:
-    """The couple's shared values (one query)."""
-    return {"values": list(SharedValue.objects.for_couple(couple))}
+    return {"values": shared_values(couple)}

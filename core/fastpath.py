@@ -1,0 +1,138 @@
+"""Every shortcut Hearth takes around Django's ordinary ORM for speed, in one place.
+
+A shortcut stays here only while a figure says it pays (each names its figure, from
+bench/RESULTS.md, "One fast path"); one that stops paying goes back to the ordinary ORM.
+
+- `week_progress`: the status poll's query, as SQL. The status poll signs in through
+  `request.user` like every view.
+- `pause_stamp`, `session_user_id`, `session_is_valid`: the banner poll's unchanged answer,
+  from the session and one SQL query that also checks it; anything else takes the full path.
+- `loaded`: a model instance built from columns another query already read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.db import connections, models
+from django.http import HttpRequest
+from django.utils.crypto import constant_time_compare
+
+
+def _table(label: str) -> str:
+    return connections["default"].ops.quote_name(apps.get_model(label)._meta.db_table)
+
+
+@cache
+def _week_progress_sql() -> str:
+    # One row per entry of the week (one row without an entry when it has none): the week's
+    # reveal, each entry's author and share, and whether that author is in the couple now.
+    membership, checkin, entry = (
+        _table(label) for label in ("couples.Membership", "checkins.CheckIn", "checkins.Entry")
+    )
+    return (
+        "SELECT checkin.revealed_at, entry.author_id, entry.shared_at,"  # noqa: S608 (names from models)
+        " author.couple_id = checkin.couple_id"
+        f" FROM {membership} AS asking"
+        f" JOIN {checkin} AS checkin ON checkin.couple_id = asking.couple_id"
+        f" LEFT JOIN {entry} AS entry ON entry.checkin_id = checkin.id"
+        f" LEFT JOIN {membership} AS author ON author.user_id = entry.author_id"
+        " WHERE asking.user_id = %s AND checkin.week_start = %s"
+    )
+
+
+def week_progress(
+    *, user_id: int, week_start: date, using: str = "default"
+) -> list[tuple[datetime | None, int | None, datetime | None, bool | None]]:
+    """The rows `checkins.models.CheckInQuerySet.poll` reads: for the week starting
+    `week_start` of `user_id`'s couple, its `revealed_at`, then each entry's author, `shared_at`
+    and whether the author is in the couple now; no rows when the couple has no such week.
+
+    Figure: every open week page asks every few seconds. Signed in through `request.user`, the
+    unchanged poll took 2.06 ms with this SQL and 4.70 ms with the same query through the ORM
+    (a subquery for the couple, an Exists for each author), next to 1.70 ms for a bare
+    signed-in htmx view (bench/RESULTS.md, "One fast path")."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _week_progress_sql(), [user_id, connection.ops.adapt_datefield_value(week_start)]
+        )
+        return cursor.fetchall()
+
+
+@cache
+def _pause_stamp_sql() -> str:
+    # The left join gives one row with no pause, and none without a couple (a person has at
+    # most one membership).
+    membership, user, pause = (
+        _table(label) for label in ("couples.Membership", "couples.User", "agreements.PauseSignal")
+    )
+    return (
+        f"SELECT p.id, p.version, u.password, u.is_active FROM {membership} m"  # noqa: S608 (names from models)
+        f" JOIN {user} u ON u.id = m.user_id"
+        f" LEFT JOIN {pause} p ON p.couple_id = m.couple_id"
+        " WHERE m.user_id = %s ORDER BY p.id DESC LIMIT 1"
+    )
+
+
+@dataclass(frozen=True)
+class PauseStamp:
+    pause_id: int | None
+    version: int | None
+    # The person's password hash and whether they may sign in, for `session_is_valid`.
+    password: str
+    is_active: bool
+
+
+def pause_stamp(user_id: int) -> PauseStamp | None:
+    """The id and version of the latest pause of `user_id`'s couple (None, None without a
+    pause), with what checks their session; None when they are in no couple.
+
+    Figure: every open page of a member asks every few seconds, and nearly always nothing
+    changed. Answered from the session and this one query, the unchanged poll took 1.37 ms;
+    through `request.user` and this query 1.80 ms, through `request.user` and the ORM 2.39 ms,
+    next to 1.70 ms for a bare signed-in htmx view (bench/RESULTS.md, "One fast path")."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute(_pause_stamp_sql(), [user_id])
+        row = cursor.fetchone()
+    return None if row is None else PauseStamp(row[0], row[1], row[2], bool(row[3]))
+
+
+def session_user_id(request: HttpRequest) -> int | None:
+    """The id of the person the session says is signed in, unchecked: only
+    `session_is_valid` makes it a signed-in person."""
+    user_id = request.session.get(SESSION_KEY)
+    return None if user_id is None else int(user_id)
+
+
+def session_is_valid(request: HttpRequest, *, password: str, is_active: bool) -> bool:
+    """Django's own check of a signed-in session (`django.contrib.auth.get_user`), made on the
+    password hash `pause_stamp` read instead of on a whole user: the sign-in backend is still
+    configured, the account may sign in, and the session was made with the current password
+    (a password change ends every other session). Anything less takes the full path, which
+    also ends a stale session."""
+    session_hash = str(request.session.get(HASH_SESSION_KEY) or "")
+    return (
+        is_active
+        and bool(session_hash)
+        and request.session.get(BACKEND_SESSION_KEY) in settings.AUTHENTICATION_BACKENDS
+        and constant_time_compare(
+            session_hash,
+            apps.get_model(settings.AUTH_USER_MODEL)(password=password).get_session_auth_hash(),
+        )
+    )
+
+
+def loaded[M: models.Model](model: type[M], db: str | None, **values: object) -> M:
+    """An instance of `model` as if read from `db` with just `values` (its other fields load
+    when first read), made from columns another query already read (`Model.from_db`).
+
+    Figure: the week's check-in page opens in 10 queries (bench/RESULTS.md, `make
+    bench-profile`, "this week's check-in"; tests/checkins/test_queries.py); reading the
+    prompt on offer with the week instead of on its own keeps it one query fewer."""
+    return model.from_db(db, list(values), list(values.values()))

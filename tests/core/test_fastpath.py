@@ -1,0 +1,82 @@
+"""The shortcuts of core/fastpath.py behave as the ordinary ORM would."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from agreements import services
+from checkins.models import CheckIn, Prompt, PromptCategory, parse_week
+from core import fastpath
+from couples.models import Couple, User
+
+
+def test_an_instance_made_from_read_columns_is_the_stored_row_without_a_query(
+    couple: Couple, alice: User
+) -> None:
+    stored = Prompt.objects.create(
+        couple=couple, created_by=alice, category=PromptCategory.choices[0][0], text="What helps?"
+    )
+    with CaptureQueriesContext(connection) as made:
+        prompt = fastpath.loaded(
+            Prompt, "default", id=stored.pk, text="What helps?", couple_id=couple.pk
+        )
+        assert (prompt.pk, prompt.text, prompt.couple_id) == (stored.pk, "What helps?", couple.pk)
+    assert len(made) == 0
+    # A column the other query did not read loads when first read, as a deferred field does.
+    with CaptureQueriesContext(connection) as deferred:
+        assert prompt.created_by_id == alice.pk
+    assert len(deferred) == 1
+
+
+def test_saving_an_instance_made_from_read_columns_updates_its_row(
+    couple: Couple, alice: User
+) -> None:
+    stored = Prompt.objects.create(
+        couple=couple, category=PromptCategory.choices[0][0], text="What helps?"
+    )
+    prompt = fastpath.loaded(Prompt, "default", id=stored.pk, text="What helps?")
+    prompt.text = "What would help?"
+    prompt.save(update_fields=["text"])
+    assert list(Prompt.objects.filter(couple=couple).values_list("text", flat=True)) == [
+        "What would help?"
+    ]
+
+
+def _request_of(client: Client) -> HttpRequest:
+    request = HttpRequest()
+    request.session = client.session
+    return request
+
+
+def test_the_banner_stamp_checks_the_session_as_django_does_until_the_password_changes(
+    couple: Couple, alice: User, alice_client: Client
+) -> None:
+    services.start_pause(couple=couple, sender=alice, phrase="I need a pause.", minutes=30)
+    request = _request_of(alice_client)
+    user_id = fastpath.session_user_id(request)
+    assert user_id == alice.pk
+    found = fastpath.pause_stamp(user_id)
+    assert found is not None
+    assert (found.pause_id, found.version) == (couple.pauses.get().pk, 1)
+    assert fastpath.session_is_valid(request, password=found.password, is_active=True)
+    assert not fastpath.session_is_valid(request, password=found.password, is_active=False)
+    alice.set_password("a different evening walk")
+    alice.save()
+    changed = fastpath.pause_stamp(alice.pk)
+    assert changed is not None
+    assert not fastpath.session_is_valid(request, password=changed.password, is_active=True)
+
+
+def test_the_week_progress_of_another_couples_week_is_empty(
+    couple: Couple, alice: User, bob: User, charlie: User
+) -> None:
+    monday = parse_week("2026-W48")
+    assert monday is not None
+    CheckIn.objects.create(couple=couple, week_start=monday)
+    assert fastpath.week_progress(user_id=charlie.pk, week_start=monday) == []
+    rows = fastpath.week_progress(user_id=alice.pk, week_start=monday)
+    # No entry yet: one row, the week not opened, nobody's progress.
+    assert [(revealed, author) for revealed, author, *_ in rows] == [(None, None)]
