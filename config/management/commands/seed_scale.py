@@ -337,7 +337,7 @@ class Seeder:
             )
             for letter, name, when in (("a", name_a, made), ("b", name_b, joined))
         )
-        for user, when in ((a, made), (b, joined)):
+        for seat, (user, when) in enumerate(((a, made), (b, joined)), start=1):
             self.add(
                 EmailAddress,
                 user_id=user,
@@ -345,7 +345,7 @@ class Seeder:
                 verified=True,
                 primary=True,
             )
-            self.add(Membership, couple_id=couple, user_id=user, joined_at=when)
+            self.add(Membership, couple_id=couple, user_id=user, seat=seat, joined_at=when)
         self.add(
             Invitation,
             couple_id=couple,
