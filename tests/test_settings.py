@@ -55,3 +55,20 @@ def test_production_keeps_each_compiled_template_in_memory() -> None:
     )
     result = start({"DEBUG": "false", "SECRET_KEY": "x" * 50}, then=loaders)
     assert result.stdout.strip() == "django.template.loaders.cached", result.stderr
+
+
+def test_production_does_not_install_the_bench_app_or_its_seed_scale_command() -> None:
+    commands = (
+        "from django.conf import settings; from django.core.management import get_commands; "
+        "print('bench' in settings.INSTALLED_APPS, 'seed_scale' in get_commands())"
+    )
+    result = start({"DEBUG": "false", "SECRET_KEY": "x" * 50}, then=commands)
+    assert result.stdout.split() == ["False", "False"], result.stderr
+
+
+def test_the_bench_settings_install_seed_scale() -> None:
+    commands = (
+        "from django.core.management import get_commands; print(get_commands()['seed_scale'])"
+    )
+    result = start({"DJANGO_SETTINGS_MODULE": "bench.settings", "DEBUG": "true"}, then=commands)
+    assert result.stdout.strip() == "bench", result.stderr

@@ -1,5 +1,6 @@
-"""`manage.py seed_scale --couples N --weeks W`: fill an empty database with N paired couples and
-W weeks of their history, for the load benchmark (`make bench`, bench/README.md).
+"""`manage.py seed_scale --couples N --weeks W` (with `DJANGO_SETTINGS_MODULE=bench.settings`, or
+`make seed ARGS=...`): fill an empty database with N paired couples and W weeks of their history,
+for the load benchmark (`make bench`, bench/README.md). Production never installs the bench app.
 
 Each couple has two members (verified email addresses, the invitation the second one accepted),
 the toolkit every couple starts with plus trigger scripts, topics saved for therapy and repairs,
