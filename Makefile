@@ -13,7 +13,7 @@ UV := uv
 UV_INSTALL :=
 endif
 
-.PHONY: run test lint bench bench-explain bench-quick bench-profile bench-pause bench-export bench-delivery manage icons screenshots chromium clean
+.PHONY: run test lint bench bench-explain bench-quick bench-profile bench-pause bench-export bench-delivery manage seed icons screenshots chromium clean
 
 .tools/uv/bin/uv:
 	python3 -m pip install --quiet --target .tools/uv uv
@@ -70,6 +70,11 @@ bench-delivery: .venv/.synced
 
 manage: .venv/.synced
 	$(UV) run python manage.py $(ARGS)
+
+# Fill an empty database with couples and their history (ARGS="--couples 100 --weeks 52"), through
+# the bench app's seed_scale command: bench.settings installs it, production settings never do.
+seed: .venv/.synced
+	DJANGO_SETTINGS_MODULE=bench.settings $(UV) run python manage.py seed_scale $(ARGS)
 
 # The installable app's icons (static/icons/), drawn by Chromium from static/favicon.svg.
 icons: .venv/.synced chromium

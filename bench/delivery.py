@@ -124,7 +124,10 @@ def fill(schedules: int, reminders: int, now: datetime) -> datetime:
         batch_size=BATCH,
     )
     Membership.objects.bulk_create(
-        (Membership(couple=couples[i // 2], user=user) for i, user in enumerate(users)),
+        (
+            Membership(couple=couples[i // 2], user=user, seat=1 + i % 2)
+            for i, user in enumerate(users)
+        ),
         batch_size=BATCH,
     )
     start = (now + timedelta(minutes=51)).replace(second=0, microsecond=0)

@@ -45,8 +45,8 @@ def fill() -> tuple[Client, Client, dict[str, dict[str, str]]]:
     alice = User.objects.create_user("alice@example.com", "x", display_name="Alice")
     bob = User.objects.create_user("bob@example.com", "x", display_name="Bob")
     couple = Couple.objects.create(name="Bench", time_zone="Europe/Berlin")
-    Membership.objects.create(couple=couple, user=alice)
-    Membership.objects.create(couple=couple, user=bob)
+    Membership.objects.create(couple=couple, user=alice, seat=1)
+    Membership.objects.create(couple=couple, user=bob, seat=2)
     couple_created.send(sender=Couple, couple=couple, user=alice)
 
     now = timezone.now()

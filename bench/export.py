@@ -65,8 +65,8 @@ def seed(weeks: int, tag: str) -> Client:
     couple = Couple.objects.create(name=f"Bench {tag}", time_zone="Europe/Berlin")
     now = timezone.now()
     began = now - timedelta(weeks=weeks + 1)
-    for person in (alice, bob):
-        Membership.objects.create(couple=couple, user=person, joined_at=began)
+    for seat, person in enumerate((alice, bob), start=1):
+        Membership.objects.create(couple=couple, user=person, seat=seat, joined_at=began)
     couple_created.send(sender=Couple, couple=couple, user=alice)
 
     this_week = current_week(couple)

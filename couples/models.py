@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -80,20 +81,36 @@ class Couple(models.Model):
 
 
 class Membership(models.Model):
-    """A person's place in a couple. The one-to-one makes "at most one couple" a database rule;
-    the services keep a couple at two members by locking the couple row while adding one."""
+    """A person's place in a couple. The database holds both rules: the one-to-one keeps a person
+    in at most one couple, and each member sits in seat 1 or 2 of their couple, never both in
+    one, so a couple never has more than two members. The services also lock the couple row
+    while adding one, so a full couple is refused with words rather than a database error."""
 
-    MAX_MEMBERS = 2
+    SEATS = (1, 2)
+    MAX_MEMBERS = len(SEATS)
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="memberships")
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    seat = models.PositiveSmallIntegerField(choices=[(seat, str(seat)) for seat in SEATS])
     joined_at = models.DateTimeField(default=timezone.now)
     # Set when the partner left and chose that this member learn it on their next visit rather
     # than by email; the first page they open afterwards shows the notice once and clears it.
     partner_left_notice = models.BooleanField(default=False)
 
+    class Meta:
+        constraints = (
+            models.CheckConstraint(condition=Q(seat__in=(1, 2)), name="membership_seat_1_or_2"),
+            models.UniqueConstraint(fields=("couple", "seat"), name="membership_one_per_seat"),
+        )
+
     def __str__(self) -> str:
         return f"{self.user} in {self.couple}"
+
+    @classmethod
+    def free_seat(cls, couple: Couple) -> int | None:
+        """The first seat of `couple` no member holds, or None when the couple has two members."""
+        taken = set(cls.objects.filter(couple=couple).values_list("seat", flat=True))
+        return next((seat for seat in cls.SEATS if seat not in taken), None)
 
 
 class TellPartner(models.TextChoices):

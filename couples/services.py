@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -33,7 +34,7 @@ def create_couple(*, user: User, name: str, time_zone: str) -> Couple:
     try:
         with transaction.atomic():
             couple = Couple.objects.create(name=name, time_zone=time_zone)
-            Membership.objects.create(couple=couple, user=user)
+            Membership.objects.create(couple=couple, user=user, seat=Membership.SEATS[0])
             log(couple=couple, actor=user, message=_("created the space"))
             couple_created.send(sender=Couple, couple=couple, user=user)
     except IntegrityError:  # submitted twice at once: the one-to-one membership let one in
@@ -128,8 +129,10 @@ def refusal(invitation: Invitation, user: User) -> str:
             "You already share a space with someone. A person can be in one space at a time; "
             "leave your current space first if you want to join this one."
         )
-    if invitation.couple.memberships.count() >= Membership.MAX_MEMBERS:
+    if Membership.free_seat(invitation.couple) is None:
         return _("This space already has two people. An invitation can't add a third.")
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        return _("Please confirm your email address first, then open this link again.")
     return ""
 
 
@@ -148,7 +151,15 @@ def accept_invitation(*, token: str, user: User) -> Couple:
         if reason := refusal(invitation, user):
             raise RefusedError(reason)
         now = timezone.now()
-        Membership.objects.create(couple=invitation.couple, user=user, joined_at=now)
+        seat = Membership.free_seat(invitation.couple)
+        assert seat is not None  # refusal() found one, and the couple stays locked
+        try:
+            with transaction.atomic():
+                Membership.objects.create(
+                    couple=invitation.couple, user=user, seat=seat, joined_at=now
+                )
+        except IntegrityError:  # they started their own space meanwhile: one couple a person
+            raise RefusedError(refusal(invitation, user) or str(UNUSABLE_LINK)) from None
         invitation.accepted_at = now
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])

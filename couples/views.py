@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from allauth.account.decorators import reauthentication_required
-from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -144,27 +143,22 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         request.session[PENDING_INVITE] = token
         return render(request, "couples/join.html", {"invitation": invitation})
     user = access.member(request)
-    problem = services.refusal(invitation, user)
-    if not problem and not EmailAddress.objects.filter(user=user, verified=True).exists():
-        problem = _("Please confirm your email address first, then open this link again.")
+    if request.method == "POST":
+        try:
+            couple = services.accept_invitation(token=token, user=user)
+        except RefusedError as e:
+            problem = str(e)
+        else:
+            request.session.pop(PENDING_INVITE, None)
+            messages.success(request, _("Welcome to %(name)s.") % {"name": couple.name})
+            return redirect("home")
+    else:
+        problem = services.refusal(invitation, user)
     if problem:
         request.session.pop(PENDING_INVITE, None)
         return render(
             request, "couples/join.html", {"invitation": invitation, "problem": problem}, status=409
         )
-    if request.method == "POST":
-        try:
-            couple = services.accept_invitation(token=token, user=user)
-        except RefusedError as e:
-            return render(
-                request,
-                "couples/join.html",
-                {"invitation": invitation, "problem": str(e)},
-                status=409,
-            )
-        request.session.pop(PENDING_INVITE, None)
-        messages.success(request, _("Welcome to %(name)s.") % {"name": couple.name})
-        return redirect("home")
     return render(request, "couples/join.html", {"invitation": invitation, "can_accept": True})
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import dateutil.rrule
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -37,6 +38,85 @@ HORIZON = timedelta(days=366)
 
 def offset_label(minutes: int) -> str:
     return str(dict(REMINDER_CHOICES).get(minutes, _("%(n)s minutes before") % {"n": minutes}))
+
+
+# What an RRULE may say (`validate_rrule`).
+SUB_DAILY = {"SECONDLY", "MINUTELY", "HOURLY"}
+MAX_SUB_DAILY_COUNT = 24
+ALLOWED_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST", "BYDAY", "BYMONTH", "BYMONTHDAY"}
+MONTH_LENGTHS = {
+    1: 31,
+    2: 29,
+    3: 31,
+    4: 30,
+    5: 31,
+    6: 30,
+    7: 31,
+    8: 31,
+    9: 30,
+    10: 31,
+    11: 30,
+    12: 31,
+}
+
+
+def _ever_occurs(rule: str, parts: dict[str, str]) -> bool:
+    """Whether `rule` yields any date at all. dateutil looks for a date that can never come
+    (every 31 April) period by period until the year 9999, which takes up to a minute; so the
+    impossible month days are refused first, and the rest is asked of a start shifted by a
+    multiple of 400 years (the Gregorian calendar, weekdays included, repeats every 400 years),
+    late enough that the search ends within a few centuries."""
+    days = [int(d) for d in parts.get("BYMONTHDAY", "").split(",") if d]
+    months = [int(m) for m in parts.get("BYMONTH", "").split(",") if m] or list(MONTH_LENGTHS)
+    if days and not any(d < 0 or d <= MONTH_LENGTHS.get(m, 31) for d in days for m in months):
+        return False
+    unbounded = ";".join(
+        f"{key}={value}" for key, value in parts.items() if key not in {"COUNT", "UNTIL"}
+    )
+    today = timezone.now().replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+    start = today.replace(year=today.year + (9599 - today.year) // 400 * 400 + 400)
+    return dateutil.rrule.rrulestr(unbounded, dtstart=start).after(start, inc=True) is not None
+
+
+def validate_rrule(rule: str) -> None:
+    """The rules a schedule's RFC 5545 RRULE keeps, whoever writes it (the form, a service, the
+    admin): one rule dateutil reads, without DTSTART or a time of day (the start time says
+    that), using only the parts Hearth shows, that comes to a date at all; a rule repeating more
+    often than daily needs a small COUNT, so reminders cannot flood an inbox."""
+    if "\n" in rule or ":" in rule:
+        raise ValidationError(
+            _("Write a single RRULE without DTSTART, for example FREQ=WEEKLY;BYDAY=SU.")
+        )
+    try:
+        dateutil.rrule.rrulestr(rule, dtstart=datetime(2000, 1, 1))
+    except (ValueError, TypeError, KeyError, IndexError):
+        raise ValidationError(
+            _("Hearth can't read this rule. An example that works: FREQ=WEEKLY;BYDAY=SU.")
+        ) from None
+    parts = dict(part.partition("=")[::2] for part in rule.upper().split(";") if part)
+    if {"BYHOUR", "BYMINUTE", "BYSECOND"} & parts.keys():
+        raise ValidationError(
+            _("Set the time in “Start time” instead of BYHOUR, BYMINUTE or BYSECOND.")
+        )
+    if parts.keys() - ALLOWED_PARTS:
+        raise ValidationError(
+            _("Hearth's rules may use %(parts)s.") % {"parts": ", ".join(sorted(ALLOWED_PARTS))}
+        )
+    interval = parts.get("INTERVAL", "1")
+    if not (interval.isascii() and interval.isdigit() and 1 <= int(interval) <= 1000):
+        raise ValidationError(_("INTERVAL must be a whole number from 1 upwards."))
+    if parts.get("FREQ") in SUB_DAILY:
+        count = parts.get("COUNT", "")
+        if not count.isdigit() or int(count) > MAX_SUB_DAILY_COUNT:
+            raise ValidationError(
+                _(
+                    "A rule that repeats more often than daily needs COUNT of at most "
+                    "%(n)s, so reminders can't flood your inbox."
+                )
+                % {"n": MAX_SUB_DAILY_COUNT}
+            )
+    if not _ever_occurs(rule, parts):
+        raise ValidationError(_("This rule never comes to a date. Check its days and months."))
 
 
 class ScheduleQuerySet(models.QuerySet["Schedule"]):
@@ -82,7 +162,7 @@ class Schedule(models.Model):
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="schedules")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CUSTOM)
     title = models.CharField(_("title"), max_length=80)
-    rrule = models.CharField(_("rule"), max_length=300)
+    rrule = models.CharField(_("rule"), max_length=300, validators=[validate_rrule])
     starts_on = models.DateField()
     start_time = models.TimeField(_("start time"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration in minutes"), default=60)

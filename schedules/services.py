@@ -13,6 +13,7 @@ from time import monotonic
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +35,7 @@ from schedules.models import (
     ReminderOptOut,
     Schedule,
     offset_label,
+    validate_rrule,
 )
 
 # Due schedules taken per transaction; a tick takes batch after batch until none is due or its
@@ -62,6 +64,13 @@ def on_couple_created(sender: object, *, couple: Couple, user: User, **kwargs: o
     create_schedule(couple=couple, by=None, kind=Schedule.Kind.CHECKIN, **TEMPLATES["checkin"])
 
 
+def _refuse_unusable(rrule: str) -> None:
+    try:
+        validate_rrule(rrule)
+    except ValidationError as e:
+        raise RefusedError(e.messages[0]) from None
+
+
 def create_schedule(
     *,
     couple: Couple,
@@ -74,6 +83,7 @@ def create_schedule(
     time_zone: str | None = None,
     reminder_offsets: list[int] | None = None,
 ) -> Schedule:
+    _refuse_unusable(rrule)
     time_zone = time_zone or couple.time_zone
     schedule = Schedule(
         couple=couple,
@@ -100,6 +110,8 @@ def create_schedule(
 
 def update_schedule(*, schedule: Schedule, by: User, version: int, **fields: Any) -> Schedule:
     """Save an edit made on `version`; refused when the partner saved a change meanwhile."""
+    if "rrule" in fields:
+        _refuse_unusable(fields["rrule"])
     with transaction.atomic():
         current = Schedule.objects.select_for_update().filter(pk=schedule.pk).first()
         if current is None:

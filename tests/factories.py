@@ -40,11 +40,14 @@ class CoupleFactory(factory.django.DjangoModelFactory):
 
 
 def pair(*users: User, couple: Couple | None = None) -> Couple:
-    """Put `users` in `couple` (a new one by default), seeded as a newly created couple is."""
+    """Put `users` in `couple` (a new one by default), seeded as a newly created couple is. Each
+    takes a free seat, as joining does: a couple never has more than two members."""
     is_new = couple is None or not couple.memberships.exists()
     couple = couple or CoupleFactory()
     for user in users:
-        Membership.objects.create(couple=couple, user=user, joined_at=LONG_AGO)
+        seat = Membership.free_seat(couple)
+        assert seat is not None, f"{couple} already has two members"
+        Membership.objects.create(couple=couple, user=user, seat=seat, joined_at=LONG_AGO)
     if is_new and users:
         couple_created.send(sender=Couple, couple=couple, user=users[0])
     return couple

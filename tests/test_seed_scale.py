@@ -13,8 +13,8 @@ from django.test import Client
 
 from agreements.banner import stamp_for_user
 from agreements.models import Agreement, AgreementVersion, PauseSignal
+from bench.management.commands.seed_scale import CHALLENGES, PASSWORD
 from checkins.models import CheckIn, Entry, Reflection, current_week
-from config.management.commands.seed_scale import CHALLENGES, PASSWORD
 from couples.models import Couple, User
 from schedules.models import ReminderDelivery, Schedule
 from toolkit.models import Phrase, Repair, TriggerScript

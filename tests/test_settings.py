@@ -68,3 +68,20 @@ def test_every_sqlite_connection_overwrites_what_it_deletes(database: str, tmp_p
         env["DATABASE_URL"] = database.format(var=tmp_path)
     result = start(env, then=secure_delete)
     assert result.stdout.strip() == "1", result.stderr
+
+
+def test_production_does_not_install_the_bench_app_or_its_seed_scale_command() -> None:
+    commands = (
+        "from django.conf import settings; from django.core.management import get_commands; "
+        "print('bench' in settings.INSTALLED_APPS, 'seed_scale' in get_commands())"
+    )
+    result = start({"DEBUG": "false", "SECRET_KEY": "x" * 50}, then=commands)
+    assert result.stdout.split() == ["False", "False"], result.stderr
+
+
+def test_the_bench_settings_install_seed_scale() -> None:
+    commands = (
+        "from django.core.management import get_commands; print(get_commands()['seed_scale'])"
+    )
+    result = start({"DJANGO_SETTINGS_MODULE": "bench.settings", "DEBUG": "true"}, then=commands)
+    assert result.stdout.strip() == "bench", result.stderr

@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from checkins.models import CheckIn, Entry, Reflection, current_week
-from couples.models import Couple, Membership, User
+from couples.models import Couple, User
 from tests.checkins.conftest import HTMX, URL, WEEK, text, week_of, write
-from tests.conftest import client_for, join_as_new_partner
+from tests.conftest import join_as_new_partner
 from tests.factories import UserFactory
 
 SECRET = "only-bob-knows 🦊"
@@ -76,9 +76,7 @@ def test_a_former_partners_share_never_reveals_a_current_partners_draft(
     write(alice_client, small_win="alice-draft-win", challenge="alice-draft-challenge")
     write(bob_client, action="share", small_win="bob win", challenge="bob challenge")
     bob_client.post("/couple/leave/")
-    carol = UserFactory(display_name="Carol")
-    Membership.objects.create(couple=couple, user=carol)
-    carol_client = client_for(carol)
+    _carol, carol_client = join_as_new_partner(alice_client, "Carol")
     write(carol_client, action="share", small_win="carol win", challenge="carol challenge")
 
     page = text(carol_client.get(URL))
@@ -92,9 +90,7 @@ def test_a_former_partners_draft_stays_private_after_the_reveal(
     bob_client.get(URL)
     write(bob_client, small_win=SECRET, challenge=SECRET)
     bob_client.post("/couple/leave/")
-    carol = UserFactory(display_name="Carol")
-    Membership.objects.create(couple=couple, user=carol)
-    carol_client = client_for(carol)
+    _carol, carol_client = join_as_new_partner(alice_client, "Carol")
     write(alice_client, action="share", small_win="alice win", challenge="alice challenge")
     write(carol_client, action="share", small_win="carol win", challenge="carol challenge")
 

@@ -38,14 +38,16 @@ def couples_with_a_schedule(count: int) -> list[Schedule]:
     return schedules
 
 
-def pending_rows(schedule: Schedule, users: list[User]) -> list[int]:
+def pending_rows(
+    schedule: Schedule, users: list[User], occurrence_start: datetime = START
+) -> list[int]:
     """The rows a dispatcher left for the 1-hour reminder (having moved on to next week)."""
     schedule.next_reminder_at = ONE_HOUR_BEFORE + timedelta(days=7)
     schedule.save()
     return [
         ReminderDelivery.objects.create(
             schedule=schedule,
-            occurrence_start=START,
+            occurrence_start=occurrence_start,
             recipient=user,
             offset_minutes=60,
             created_at=ONE_HOUR_BEFORE,
@@ -55,11 +57,16 @@ def pending_rows(schedule: Schedule, users: list[User]) -> list[int]:
 
 
 def many_pending_rows(couple: Couple, count: int) -> list[int]:
-    """`count` rows to send now: the couple's two partners and newcomers who joined them."""
+    """`count` rows to send now: the two partners' reminders of this Sunday's check-in and of
+    the Sundays after it, as if each had been left behind."""
     schedule = couple.schedules.get()
-    newcomers = [UserFactory(verified=False) for _ in range(count - 2)]
-    pair(*newcomers, couple=couple)
-    return pending_rows(schedule, list(User.objects.filter(membership__couple=couple)))
+    partners = list(User.objects.filter(membership__couple=couple).order_by("pk"))
+    sundays = schedule.next_occurrences(after=ONE_HOUR_BEFORE, count=(count + 1) // 2)
+    return [
+        pk
+        for n in range(count)
+        for pk in pending_rows(schedule, [partners[n % 2]], sundays[n // 2])
+    ]
 
 
 @pytest.fixture
@@ -116,7 +123,7 @@ def test_a_tick_out_of_time_enqueues_a_follow_up_that_dispatches_the_rest(
 def test_the_rows_of_a_tick_are_enqueued_a_batch_per_send_task(
     couple: Couple, berlin_check_in: Schedule, django_capture_on_commit_callbacks
 ) -> None:
-    pair(*[UserFactory(verified=False) for _ in range(8)], couple=couple)
+    couples_with_a_schedule(4)
     with django_capture_on_commit_callbacks() as enqueued:
         assert services.dispatch_due(now=ONE_HOUR_BEFORE) == 10
     assert len(enqueued) == 1
@@ -157,14 +164,14 @@ def test_a_batch_costs_a_few_queries_and_one_for_each_email_sent(
 def test_rows_of_one_batch_are_missed_skipped_and_sent_each_by_its_own_rule(
     couple: Couple, berlin_check_in: Schedule, alice: User, bob: User
 ) -> None:
-    newcomer = UserFactory(verified=False)
-    pair(newcomer, couple=couple)
-    to_alice, to_bob, to_newcomer = pending_rows(berlin_check_in, [alice, bob, newcomer])
+    to_alice, to_bob = pending_rows(berlin_check_in, [alice, bob])
+    next_sunday = berlin_check_in.next_occurrences(after=START, count=1)[0]
+    (to_bob_next_week,) = pending_rows(berlin_check_in, [bob], next_sunday)
     ReminderDelivery.objects.filter(pk=to_bob).update(occurrence_start=ONE_HOUR_BEFORE)
-    services.REMINDERS.turn_off((berlin_check_in.pk, newcomer.pk, 60))
+    services.REMINDERS.turn_off((berlin_check_in.pk, bob.pk, 60))
 
     sent = services.send_reminders(
-        delivery_ids=[to_alice, to_bob, to_newcomer], now=ONE_HOUR_BEFORE
+        delivery_ids=[to_alice, to_bob, to_bob_next_week], now=ONE_HOUR_BEFORE
     )
 
     assert sent == 1
@@ -172,7 +179,7 @@ def test_rows_of_one_batch_are_missed_skipped_and_sent_each_by_its_own_rule(
     assert dict(ReminderDelivery.objects.values_list("pk", "status")) == {
         to_alice: Status.SENT,
         to_bob: Status.MISSED,
-        to_newcomer: Status.SKIPPED,
+        to_bob_next_week: Status.SKIPPED,
     }
 
 

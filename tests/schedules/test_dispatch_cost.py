@@ -27,7 +27,8 @@ def many_schedules(due: int) -> None:
         for i in range(COUPLES * 2)
     )
     Membership.objects.bulk_create(
-        Membership(couple=couples[i // 2], user=user) for i, user in enumerate(users)
+        Membership(couple=couples[i // 2], user=user, seat=1 + i % 2)
+        for i, user in enumerate(users)
     )
     Schedule.objects.bulk_create(
         Schedule(

@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from core.errors import RefusedError
 from couples.models import Couple, User
 from couples.services import create_couple
 from schedules import services
@@ -140,6 +142,47 @@ def test_a_rule_hearth_cannot_use_is_refused_clearly_and_the_form_is_kept(
     assert message in page
     assert 'value="Mine"' in page
     assert not couple.schedules.filter(title="Mine").exists()
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("FREQ=MINUTELY", "needs COUNT of at most 24"),
+        ("FREQ=WEEKLY;BYHOUR=9", "instead of BYHOUR"),
+        ("DTSTART:20260101T000000\nRRULE:FREQ=DAILY", "without DTSTART"),
+        ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "never comes to a date"),
+        ("FREQ=YEARLY;BYWEEKNO=53", "Hearth's rules may use BYDAY, BYMONTH"),
+    ],
+)
+def test_the_service_refuses_a_rule_hearth_cannot_use_in_the_words_the_form_shows(
+    couple: Couple, alice: User, rule: str, message: str
+) -> None:
+    with pytest.raises(RefusedError, match=re.escape(message)):
+        services.create_schedule(
+            couple=couple,
+            by=alice,
+            kind=Schedule.Kind.CUSTOM,
+            title="Mine",
+            rrule=rule,
+            start_time=time(19, 0),
+            duration_minutes=60,
+        )
+    assert not couple.schedules.filter(title="Mine").exists()
+
+
+def test_an_edit_to_a_rule_hearth_cannot_use_is_refused_and_the_schedule_kept(
+    schedule: Schedule, bob: User
+) -> None:
+    with pytest.raises(RefusedError, match="needs COUNT of at most 24"):
+        services.update_schedule(schedule=schedule, by=bob, version=1, rrule="FREQ=HOURLY")
+    schedule.refresh_from_db()
+    assert (schedule.rrule, schedule.version) == ("FREQ=WEEKLY;BYDAY=SU", 1)
+
+
+def test_a_schedule_with_a_rule_hearth_cannot_use_does_not_validate(schedule: Schedule) -> None:
+    schedule.rrule = "FREQ=SECONDLY"
+    with pytest.raises(ValidationError, match="needs COUNT of at most 24"):
+        schedule.full_clean()
 
 
 def test_a_partner_edits_the_schedule_and_it_is_logged(

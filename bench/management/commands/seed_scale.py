@@ -1,5 +1,6 @@
-"""`manage.py seed_scale --couples N --weeks W`: fill an empty database with N paired couples and
-W weeks of their history, for the load benchmark (`make bench`, bench/README.md).
+"""`manage.py seed_scale --couples N --weeks W` (with `DJANGO_SETTINGS_MODULE=bench.settings`, or
+`make seed ARGS=...`): fill an empty database with N paired couples and W weeks of their history,
+for the load benchmark (`make bench`, bench/README.md). Production never installs the bench app.
 
 Each couple has two members (verified email addresses, the invitation the second one accepted),
 the toolkit every couple starts with plus trigger scripts, topics saved for therapy and repairs,
@@ -337,7 +338,7 @@ class Seeder:
             )
             for letter, name, when in (("a", name_a, made), ("b", name_b, joined))
         )
-        for user, when in ((a, made), (b, joined)):
+        for seat, (user, when) in enumerate(((a, made), (b, joined)), start=1):
             self.add(
                 EmailAddress,
                 user_id=user,
@@ -345,7 +346,7 @@ class Seeder:
                 verified=True,
                 primary=True,
             )
-            self.add(Membership, couple_id=couple, user_id=user, joined_at=when)
+            self.add(Membership, couple_id=couple, user_id=user, seat=seat, joined_at=when)
         self.add(
             Invitation,
             couple_id=couple,
