@@ -13,7 +13,7 @@ UV := uv
 UV_INSTALL :=
 endif
 
-.PHONY: run test lint bench bench-explain bench-quick bench-profile bench-pause bench-export bench-delivery manage seed icons screenshots chromium clean
+.PHONY: run test lint validate bench bench-explain bench-quick bench-profile bench-pause bench-export bench-delivery manage seed icons screenshots chromium clean
 
 .tools/uv/bin/uv:
 	python3 -m pip install --quiet --target .tools/uv uv
@@ -38,6 +38,17 @@ lint: .venv/.synced
 	$(UV) run ruff format --check .
 	$(UV) run mypy .
 	$(UV) run djlint templates --lint
+
+# Every page and htmx partial, as each kind of person sees it, through the W3C validator (vnu,
+# from the npm registry, run by Java); any error fails (tests/validate_pages.py).
+VNU_VERSION := 26.9.27
+VNU_JAR := .tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR):
+	mkdir -p .tools/vnu
+	npm install --no-audit --no-fund --prefix .tools/vnu vnu-jar@$(VNU_VERSION)
+
+validate: .venv/.synced $(VNU_JAR)
+	$(UV) run pytest -n 0 -q -m validate tests/validate_pages.py
 
 # Every page and poll under HTTP load at scale, next to a bare view (bench/README.md). Needs
 # PostgreSQL and Redis: BENCH_DATABASE_URL, BENCH_REDIS_URL; BENCH_COUPLES=10000 for full scale.

@@ -403,7 +403,7 @@ def pause(request: HttpRequest) -> HttpResponse:
         ctx["past"] = [
             (
                 entry,
-                timezone.localtime(entry.started_at).isoformat(),
+                timezone.localtime(entry.started_at).isoformat(timespec="seconds"),
                 _formatted(entry.started_at, "WEEKDAY_DATETIME_FORMAT"),
             )
             for entry in pauses[:RECENT_PAUSES]

@@ -221,7 +221,7 @@ def test_no_script_ever_reads_the_session_or_csrf_cookie(debug: bool) -> None:
 def test_htmx_sends_the_csrf_token_from_the_page_and_no_script_reads_cookies() -> None:
     root = Path(settings_module.__file__).resolve().parent.parent
     assert (
-        'hx-headers=\'{"X-CSRFToken": "{{ csrf_token }}"}\''
+        'data-hx-headers=\'{"X-CSRFToken": "{{ csrf_token }}"}\''
         in (root / "templates" / "base.html").read_text()
     )
     for script in (root / "static" / "js").glob("*.js"):

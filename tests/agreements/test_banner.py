@@ -66,7 +66,7 @@ def test_the_first_poll_after_a_page_answers_nothing_changed(
 ) -> None:
     alice_pauses(couple, alice)
     page = bob_client.get("/")
-    assert 'hx-trigger="every 4s"' in text(page)  # no extra request as the page loads
+    assert 'data-hx-trigger="every 4s"' in text(page)  # no extra request as the page loads
     assert poll(bob_client, version_in(page)).status_code == 204
 
 

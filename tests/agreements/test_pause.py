@@ -70,7 +70,7 @@ def test_the_layout_offers_a_pause_to_a_paired_member(alice_client: Client) -> N
     page = alice_client.get("/").content.decode()
     assert 'href="/pause/"' in page
     assert "I need a pause" in page
-    assert 'hx-get="/pause/banner/?v=0"' in page
+    assert 'data-hx-get="/pause/banner/?v=0"' in page
 
 
 def test_starting_a_pause_shows_the_calm_page(couple: Couple, alice_client: Client, start) -> None:

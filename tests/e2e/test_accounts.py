@@ -33,3 +33,14 @@ def test_account_pages_are_styled_and_accessible(page: Page, log_in: LogIn, alic
         page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Activate Authenticator App")
     assert_accessible(page)
+
+
+def test_the_signup_password_field_is_described_by_the_password_rules(page: Page) -> None:
+    page.goto("/accounts/signup/")
+    password = page.locator("#id_password1")
+    described_by = password.get_attribute("aria-describedby")
+    assert described_by
+    # What a screen reader reads after the field's name: the rules, in the browser's own DOM.
+    description = page.locator(f"#{described_by}")
+    expect(description).to_contain_text("at least 8 characters")
+    expect(description).to_contain_text("entirely numeric")

@@ -28,6 +28,7 @@ class Form:
     action: str
     method: str
     fields: list[Field] = field(default_factory=list)
+    htmx: bool = False  # htmx sends it and swaps the answer into the page
 
     @property
     def path(self) -> str:
@@ -74,6 +75,7 @@ class _Parser(HTMLParser):
         self.page_path = page_path
         self.forms: list[Form] = []
         self.links: list[str] = []
+        self.htmx_gets: list[str] = []
         self._form: Form | None = None
         self._textarea: Field | None = None
         self._select: Field | None = None
@@ -81,14 +83,20 @@ class _Parser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
-        for key in ("href", "hx-get", "hx-post", "src"):
+        for key in ("href", "data-hx-get", "data-hx-post", "src"):
             link = a.get(key, "")
             if link.startswith("?"):
                 link = self.page_path + link
             if link.startswith("/"):
                 self.links.append(link)
+                if key == "data-hx-get":
+                    self.htmx_gets.append(link)
         if tag == "form":
-            self._form = Form(a.get("action") or self.page_path, a.get("method", "get").lower())
+            self._form = Form(
+                a.get("action") or self.page_path,
+                a.get("method", "get").lower(),
+                htmx="data-hx-post" in a,
+            )
             self.forms.append(self._form)
             self._radio_seen = set()
             return
@@ -141,12 +149,13 @@ class _Parser(HTMLParser):
 class Page:
     forms: list[Form]
     links: list[str]
+    htmx_gets: list[str]
 
 
 def read_page(page_path: str, html: str) -> Page:
     parser = _Parser(page_path)
     parser.feed(html)
-    return Page(parser.forms, parser.links)
+    return Page(parser.forms, parser.links, parser.htmx_gets)
 
 
 def query_names(url: str) -> set[str]:
