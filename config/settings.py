@@ -52,6 +52,9 @@ INSTALLED_APPS = [
 # The header middleware comes before WhiteNoise, so static files carry the same headers as pages.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages carry a CSRF token, which compression could leak to BREACH; Django masks the token
+    # afresh in every answer and pads each gzip body with random bytes, so none is guessable.
+    "django.middleware.gzip.GZipMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

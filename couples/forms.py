@@ -1,19 +1,21 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.zones import zone_choices
 from couples.models import (
     Couple,
     TellPartner,
     User,
-    time_zone_choices,
 )
 
 
 class TimeZoneSelect(forms.Select):
-    """A time zone list that static/js/timezone.js preselects from the browser when untouched."""
+    """A time zone list that static/js/hearth.js preselects from the browser when untouched."""
 
     def __init__(self) -> None:
         super().__init__(attrs={"data-browser-time-zone": ""})
@@ -26,7 +28,7 @@ class SignupForm(forms.Form):
         label=_("What should your partner see as your name?"), max_length=60
     )
     time_zone = forms.ChoiceField(
-        label=_("Your time zone"), choices=time_zone_choices, initial="UTC", widget=TimeZoneSelect
+        label=_("Your time zone"), choices=zone_choices, initial="UTC", widget=TimeZoneSelect
     )
 
     def signup(self, request: HttpRequest, user: User) -> None:
@@ -36,17 +38,22 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label=_("Your time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(label=_("Your time zone"))
 
     class Meta:
         model = User
         fields = ("display_name", "time_zone")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = zone_choices(
+            keep=self.instance.time_zone
+        )
+
 
 class CoupleForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         label=_("Home time zone"),
-        choices=time_zone_choices,
         initial="UTC",
         widget=TimeZoneSelect,
         help_text=_("Your weeks and scheduled conversations follow this zone."),
@@ -55,6 +62,12 @@ class CoupleForm(forms.ModelForm):
     class Meta:
         model = Couple
         fields = ("name", "time_zone")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = zone_choices(
+            keep=self.instance.time_zone
+        )
 
 
 class InviteForm(forms.Form):

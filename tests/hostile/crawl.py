@@ -76,6 +76,7 @@ class _Parser(HTMLParser):
         self.forms: list[Form] = []
         self.links: list[str] = []
         self.htmx_gets: list[str] = []
+        self._sharing: set[int] = set()  # forms whose buttons each send it elsewhere
         self._form: Form | None = None
         self._textarea: Field | None = None
         self._select: Field | None = None
@@ -130,7 +131,17 @@ class _Parser(HTMLParser):
             if "selected" in a:
                 self._select.value = value
         elif tag == "button" and a.get("type", "submit") == "submit":
-            form.fields.append(Field(name, "submit", a.get("value", "")))
+            if a.get("formaction"):
+                # A button sending its form elsewhere: a form of its own to that address, with
+                # the fields before it (a list's buttons share one form and its token).
+                sent = [f for f in form.fields if f.kind != "submit"]
+                action = Form(
+                    a["formaction"], form.method, [*sent, Field(name, "submit", a.get("value", ""))]
+                )
+                self.forms.append(action)
+                self._sharing.add(id(form))
+            else:
+                form.fields.append(Field(name, "submit", a.get("value", "")))
 
     def handle_data(self, data: str) -> None:
         if self._textarea is not None:
@@ -155,7 +166,8 @@ class Page:
 def read_page(page_path: str, html: str) -> Page:
     parser = _Parser(page_path)
     parser.feed(html)
-    return Page(parser.forms, parser.links, parser.htmx_gets)
+    forms = [f for f in parser.forms if id(f) not in parser._sharing]
+    return Page(forms, parser.links, parser.htmx_gets)
 
 
 def query_names(url: str) -> set[str]:
