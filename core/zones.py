@@ -1,7 +1,7 @@
 """Time zones as a person picks them: grouped by region, each a city with its offset today
 ("London (GMT+0)"). The stored value stays the IANA name. Only the zones the time zone database
-lists for places, one or more a country (zone.tab) are offered, not its ~600 names with their old aliases; a zone
-someone already chose stays offered to them."""
+lists for places (zone.tab, one or more a country) are offered, not its ~600 names with their
+old aliases; a zone someone already chose stays offered to them."""
 
 from __future__ import annotations
 

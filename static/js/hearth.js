@@ -4,7 +4,20 @@
 
   function enhance(root) {
     // Preselect the browser's time zone in a time zone list nobody has touched yet.
-    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    // Browsers still report some zones by their old names, which the list offers by the new.
+    const renamed = {
+      "Asia/Calcutta": "Asia/Kolkata",
+      "Asia/Katmandu": "Asia/Kathmandu",
+      "Asia/Saigon": "Asia/Ho_Chi_Minh",
+      "Asia/Rangoon": "Asia/Yangon",
+      "Europe/Kiev": "Europe/Kyiv",
+      "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+      "Atlantic/Faeroe": "Atlantic/Faroe",
+      "Pacific/Truk": "Pacific/Chuuk",
+      "Pacific/Ponape": "Pacific/Pohnpei",
+    };
+    const reported = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const zone = renamed[reported] || reported;
     root.querySelectorAll("select[data-browser-time-zone]").forEach((select) => {
       const untouched = select.value === "UTC" && !select.dataset.touched;
       if (zone && untouched && [...select.options].some((o) => o.value === zone)) {
