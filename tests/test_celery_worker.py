@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 
 from couples import services
-from tests.conftest import wait_for_mail
 from tests.factories import UserFactory, pair
+from tests.support.worker import wait_for_mail
 
 
 @pytest.mark.django_db(transaction=True)

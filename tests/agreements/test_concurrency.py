@@ -12,7 +12,7 @@ from agreements import services
 from agreements.models import AgreementVersion
 from core.errors import RefusedError
 from couples.models import Couple, User
-from tests.agreements.conftest import AtTheSameInstant, Propose, agreed
+from tests.support.agreements import AtTheSameInstant, Propose, agreed
 
 Status = AgreementVersion.Status
 

@@ -20,8 +20,8 @@ from django.test import Client
 from django.utils import timezone
 
 from couples.models import Couple, Membership, User
-from tests.conftest import client_for
 from tests.factories import PASSWORD
+from tests.support.people import client_for
 
 NEW_PASSWORD = "a slow sunday morning"
 GRACE = timedelta(minutes=5)

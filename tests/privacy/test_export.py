@@ -21,16 +21,11 @@ from agreements.models import Agreement, AgreementVersion, PauseSignal
 from checkins.models import CheckIn, Entry, Reflection, current_week
 from couples.models import ActivityEntry, Couple, User
 from schedules.models import ReminderOptOut
-from tests.conftest import client_for, visible_words
-from tests.couples.test_former_partner import FORMER, WEEK_48, Story
 from tests.factories import UserFactory
-from tests.privacy.conftest import (
-    HTML_URL,
-    JSON_URL,
-    download,
-    enter_password_again,
-    exported,
-)
+from tests.support.pages import visible_words
+from tests.support.people import client_for
+from tests.support.privacy import HTML_URL, JSON_URL, download, enter_password_again, exported
+from tests.support.story import FORMER, WEEK_48, Story
 from toolkit.models import Repair, SavedTopic, SharedValue, TriggerScript
 
 URLS = ["/settings/export/", JSON_URL, HTML_URL]

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from couples import services
 from couples.models import Couple, User
-from tests.conftest import client_for, join_as_new_partner
-from tests.test_urls import Route, build, guarded_routes
+from tests.support.people import client_for, join_as_new_partner
+from tests.support.routes import Route, build, guarded_routes
 from toolkit.models import Repair, SavedTopic, TriggerScript
 
 SECRET = "the-secret-only-alice-knows"
