@@ -84,7 +84,10 @@ def test_the_stamp_is_the_couples_latest_pause_and_its_version(
 def test_a_person_in_no_couple_never_gets_the_empty_answer(db: None) -> None:
     loner = UserFactory(email="loner@example.com")
     assert banner.stamp_for_user(loner.pk) is None
-    assert poll(client_for(loner), banner.NO_PAUSE).status_code != 204
+    # The full view answers: someone with no space is sent home to make one.
+    response = poll(client_for(loner), banner.NO_PAUSE)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
 
 
 def test_the_banner_costs_the_home_page_one_query_and_the_partner_two_more_during_a_pause(

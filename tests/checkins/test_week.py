@@ -23,7 +23,6 @@ def test_this_week_redirects_to_the_week_and_creates_it_on_first_visit(
     assert response.headers["Location"] == URL
     assert not CheckIn.objects.exists()
     assert alice_client.get(URL).status_code == 200
-    assert alice_client.get(URL).status_code == 200
     assert CheckIn.objects.get(couple=couple).label == WEEK
 
 

@@ -35,7 +35,7 @@ FORMER = re.compile(r"dan-|erin-old")
 
 def post(client: Client, path: str, data: dict[str, object] | None = None) -> HttpResponse:
     response = client.post(path, data or {})
-    assert response.status_code in (200, 302), (path, response.status_code, markup(response))
+    assert response.status_code == 302, (path, response.status_code, markup(response))
     return response
 
 
