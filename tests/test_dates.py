@@ -23,8 +23,9 @@ from agreements.models import PauseSignal
 from checkins.models import CheckIn, Entry, current_week
 from config.formats.en import formats
 from couples.models import Couple, User
-from tests.conftest import client_for, main_content
-from tests.schedules.conftest import make_schedule
+from tests.support.pages import main_content
+from tests.support.people import client_for
+from tests.support.schedules import make_schedule
 
 # Sunday 29 November 2026: 22:33 in Tokyo, 08:33 in New York, 14:33 in Berlin (the home zone).
 MOMENT = datetime(2026, 11, 29, 13, 33, tzinfo=UTC)

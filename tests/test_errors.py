@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import path
 
-from tests.conftest import client_for
+from tests.support.people import client_for
 
 
 def broken_view(request: object) -> None:

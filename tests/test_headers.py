@@ -27,8 +27,8 @@ from config import urls as project_urls
 from couples.models import Couple, User
 from schedules import services as schedule_services
 from schedules.models import ReminderDelivery
-from tests.hostile.world import Objects
-from tests.test_urls import OBJECT_ARGS, World, every_route, sample_path
+from tests.support.hostile.world import Objects
+from tests.support.routes import OBJECT_ARGS, World, every_route, sample_path
 
 # What config/settings.py decides from DEBUG alone; the rest of a test run's settings stay.
 SECURITY_SETTINGS = (

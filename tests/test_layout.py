@@ -281,3 +281,58 @@ def test_a_page_told_that_the_partner_left_writes_nothing_while_it_renders(
     page = alice_client.get(path)
     assert "Your partner has left the space." in words(page)
     assert writes_while_rendering == []
+
+
+# Test modules share helpers through tests/support/, never by importing one another.
+IMPORTABLE_FROM_TESTS = ("tests.support", "tests.factories", "tests.settings")
+
+
+def _imports_of_other_tests(tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            modules = [node.module]
+        elif isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        else:
+            continue
+        found += [
+            m
+            for m in modules
+            if (m == "tests" or m.startswith("tests."))
+            and not any(m == ok or m.startswith(ok + ".") for ok in IMPORTABLE_FROM_TESTS)
+        ]
+    return found
+
+
+def test_no_test_module_imports_another_test_module_or_a_conftest() -> None:
+    tests = sorted(
+        path
+        for path in (ROOT / "tests").rglob("*.py")
+        if path.name == "conftest.py" or path.name.startswith("test_")
+    )
+    assert len(tests) > 50
+    found = {
+        str(path.relative_to(ROOT)): imports
+        for path in tests
+        if (imports := _imports_of_other_tests(ast.parse(path.read_text())))
+    }
+    assert not found, f"import these from tests/support/ instead: {found}"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "from tests.conftest import client_for",
+        "from tests.test_urls import every_route",
+        "import tests.checkins.conftest",
+        "from tests.hostile.world import build",
+    ],
+)
+def test_the_check_finds_a_test_importing_another_test(line: str) -> None:
+    assert _imports_of_other_tests(ast.parse(line))
+
+
+def test_the_check_lets_tests_import_support_and_factories() -> None:
+    lines = "from tests.support.pages import visible_words\nfrom tests.factories import pair"
+    assert not _imports_of_other_tests(ast.parse(lines))

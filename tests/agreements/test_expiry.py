@@ -11,7 +11,7 @@ from django.utils import timezone
 from agreements import tasks
 from agreements.models import Agreement, AgreementVersion
 from couples.models import Couple, User
-from tests.agreements.conftest import AtTheSameInstant, Propose, agreed
+from tests.support.agreements import AtTheSameInstant, Propose, agreed
 
 Status = AgreementVersion.Status
 LATER = timedelta(days=14, minutes=1)

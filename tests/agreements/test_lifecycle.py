@@ -12,7 +12,7 @@ from django.utils import timezone
 from agreements import tasks
 from agreements.models import Agreement, AgreementVersion
 from couples.models import ActivityEntry, Couple
-from tests.agreements.conftest import text
+from tests.support.pages import markup
 
 Status = AgreementVersion.Status
 
@@ -27,7 +27,7 @@ def open_proposal(agreement: Agreement) -> AgreementVersion:
 
 
 def page(client: Client, path: str) -> str:
-    return text(client.get(path))
+    return markup(client.get(path))
 
 
 def propose(client: Client, agreement: Agreement, words: str, **extra: object) -> None:

@@ -4,8 +4,8 @@ from django.test import Client
 
 from checkins.models import CheckIn, Entry, Reflection
 from couples.models import Couple, User
-from tests.checkins.conftest import week_of
 from tests.factories import UserFactory
+from tests.support.checkins import week_of
 
 
 def test_the_admin_shows_the_shape_of_a_week_never_its_words(

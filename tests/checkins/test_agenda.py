@@ -14,8 +14,8 @@ from django.test import Client
 from agreements.models import PauseSignal
 from checkins.models import CheckIn
 from couples.models import Couple, User
-from tests.agreements.conftest import agreed
-from tests.checkins.conftest import NOW, URL, week_of
+from tests.support.agreements import agreed
+from tests.support.checkins import NOW, URL, week_of
 from toolkit.models import Repair
 
 TOMORROW = date(2026, 11, 26)

@@ -13,8 +13,8 @@ from django.test import Client
 
 from checkins.models import Prompt, PromptCategory
 from couples.models import Couple
-from tests.conftest import latest, migrate, migrated_back_to
 from tests.factories import UserFactory
+from tests.support.migrations import latest, migrate, migrated_back_to
 
 # Words that keep score, blame or rank one partner against the other.
 JUDGING = re.compile(

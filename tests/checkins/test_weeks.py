@@ -9,8 +9,8 @@ from django.test import Client
 
 from checkins.models import parse_week, week_label
 from couples.models import Couple, User
-from tests.conftest import client_for
 from tests.factories import CoupleFactory, UserFactory, pair
+from tests.support.people import client_for
 
 
 def test_the_turn_of_the_year_belongs_to_week_53_of_2026(

@@ -7,8 +7,8 @@ from django.core import mail
 from django.test import Client
 
 from couples.models import User
-from tests.conftest import client_for
 from tests.factories import PASSWORD
+from tests.support.people import client_for
 
 
 def test_logging_in_with_email_and_password(alice: User) -> None:

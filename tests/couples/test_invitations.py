@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from couples import services
 from couples.models import Couple, Invitation, User, hash_token
-from tests.conftest import client_for
 from tests.factories import UserFactory, pair
+from tests.support.people import client_for
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from couples import services
 from couples.models import ActivityEntry, Couple, Membership, User
 from schedules import tasks as schedule_tasks
 from schedules.models import ReminderDelivery, ReminderOptOut, Schedule
-from tests.conftest import client_for
 from tests.factories import UserFactory
+from tests.support.people import client_for
 
 Capture = Callable[..., object]
 Words = Callable[..., str]

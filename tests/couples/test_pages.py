@@ -8,7 +8,8 @@ from django.test import Client
 
 from couples import services
 from couples.models import Couple, User
-from tests.conftest import HOME_QUERIES, client_for
+from tests.support.pages import HOME_QUERIES
+from tests.support.people import client_for
 
 
 def test_home_greets_both_partners(couple: Couple, alice_client: Client) -> None:

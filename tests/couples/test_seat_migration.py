@@ -10,7 +10,7 @@ import pytest
 from django.db.models import Model
 
 from couples.models import Membership
-from tests.conftest import latest, migrate, migrated_back_to
+from tests.support.migrations import latest, migrate, migrated_back_to
 
 BEFORE = [("couples", "0004_membership_partner_left_notice")]
 EARLY, LATE = datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 6, 1, tzinfo=UTC)

@@ -3,8 +3,8 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from couples.models import User
-from tests.e2e.conftest import LogIn, assert_accessible
 from tests.factories import PASSWORD
+from tests.support.browser import LogIn, assert_accessible
 
 
 def test_account_pages_are_styled_and_accessible(page: Page, log_in: LogIn, alice: User) -> None:

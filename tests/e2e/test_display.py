@@ -10,9 +10,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from agreements import services as agreements
 from couples.models import Couple, User
-from tests.agreements.conftest import agreed
-from tests.checkins.conftest import week_of
-from tests.e2e.conftest import SignedIn, assert_accessible
+from tests.support.agreements import agreed
+from tests.support.browser import SignedIn, assert_accessible
+from tests.support.checkins import week_of
 
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 390, "height": 844}

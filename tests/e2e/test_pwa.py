@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from couples.models import Couple, User
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, SignedIn, assert_accessible
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, SignedIn, assert_accessible
 
 
 def watch_console(page: Page) -> list[str]:

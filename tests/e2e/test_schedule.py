@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from playwright.sync_api import expect
 
 from schedules.models import Schedule
-from tests.e2e.conftest import SignedIn, assert_accessible
 from tests.factories import CoupleFactory, UserFactory, pair
+from tests.support.browser import SignedIn, assert_accessible
 
 
 def test_a_partner_adds_a_ritual_and_sees_its_dates_in_their_own_zone(

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from notices import tasks
 from notices.models import NoticeEmail
-from tests.conftest import migrated_back_to
 from tests.factories import UserFactory, pair
+from tests.support.migrations import migrated_back_to
 
 BEFORE = [("notices", "0001_initial")]
 

@@ -9,9 +9,9 @@ import pytest
 from django.core import mail
 
 from notices.models import NoticeEmail
-from tests.conftest import wait_for_mail
 from tests.factories import UserFactory, pair
-from tests.notices.conftest import SUBJECT, notice_emails, opt_in, propose
+from tests.support.notices import SUBJECT, notice_emails, opt_in, propose
+from tests.support.worker import wait_for_mail
 
 
 def wait_until_sent(seconds: float = 30) -> None:

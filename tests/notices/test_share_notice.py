@@ -20,15 +20,7 @@ from couples import services as couples
 from couples.models import Couple, User
 from notices import services, tasks
 from notices.models import Notice, NoticeEmail, NoticePreference
-from tests.notices.conftest import (
-    SUBJECT,
-    Capture,
-    notice_emails,
-    opt_in,
-    propose,
-    sent_to,
-    share,
-)
+from tests.support.notices import SUBJECT, Capture, notice_emails, opt_in, propose, sent_to, share
 
 
 def test_nobody_is_emailed_while_the_email_is_off(

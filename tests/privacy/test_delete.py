@@ -34,8 +34,8 @@ from checkins.models import CheckIn, Entry, Reflection, current_week
 from couples.models import ActivityEntry, Couple, Invitation, Membership, User
 from schedules import tasks as schedule_tasks
 from schedules.models import CalendarFeed, ReminderDelivery, ReminderOptOut, Schedule
-from tests.conftest import join_as_new_partner
 from tests.factories import PASSWORD
+from tests.support.people import join_as_new_partner
 from toolkit.models import Repair, SavedTopic, TriggerScript
 
 Capture = Callable[..., object]

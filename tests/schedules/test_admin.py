@@ -7,7 +7,7 @@ from django.test import Client
 from couples.models import User
 from schedules.models import ReminderDelivery, Schedule
 from tests.factories import UserFactory
-from tests.schedules.conftest import BEFORE
+from tests.support.schedules import BEFORE
 
 
 def test_staff_see_schedules_and_deliveries_in_the_admin(schedule: Schedule, alice: User) -> None:

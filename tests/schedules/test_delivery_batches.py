@@ -20,7 +20,7 @@ from couples.models import Couple, User
 from schedules import services
 from schedules.models import ReminderDelivery, Schedule
 from tests.factories import UserFactory, pair
-from tests.schedules.conftest import make_schedule
+from tests.support.schedules import make_schedule
 
 # Sunday 8 March 2026, 19:00 in Berlin (CET) is 18:00 UTC.
 START = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)

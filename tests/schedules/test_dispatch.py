@@ -17,7 +17,7 @@ from couples.services import leave_couple
 from schedules import services, tasks
 from schedules.models import ReminderDelivery, ReminderOptOut, Schedule
 from tests.factories import UserFactory, pair
-from tests.schedules.conftest import make_schedule
+from tests.support.schedules import make_schedule
 
 # Sunday 8 March 2026, 19:00 in Berlin (CET) is 18:00 UTC.
 START = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from tests.conftest import latest, migrate, migrated_back_to
+from tests.support.migrations import latest, migrate, migrated_back_to
 
 BEFORE = [("checkins", "0002_schedules"), ("schedules", None)]
 MODELS = ("Schedule", "ReminderOptOut", "ReminderDelivery", "CalendarFeed")

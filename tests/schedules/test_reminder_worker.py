@@ -16,8 +16,8 @@ from config.celery import app as celery_app
 from couples.models import Couple, User
 from schedules import tasks
 from schedules.models import ReminderDelivery, Schedule
-from tests.conftest import wait_for_mail
 from tests.factories import UserFactory, pair
+from tests.support.worker import wait_for_mail
 
 
 def wait_until_sent(count: int, seconds: float = 30) -> None:

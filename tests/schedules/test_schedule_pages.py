@@ -18,8 +18,8 @@ from couples.models import Couple, User
 from couples.services import create_couple
 from schedules import services
 from schedules.models import ReminderOptOut, Schedule
-from tests.conftest import main_content, visible_words
-from tests.schedules.conftest import make_schedule
+from tests.support.pages import main_content, visible_words
+from tests.support.schedules import make_schedule
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ from django.core import mail
 from couples.models import Couple
 from schedules import services
 from schedules.models import Schedule
-from tests.schedules.conftest import make_schedule
+from tests.support.schedules import make_schedule
 
 
 def on_day(schedule: Schedule, day: date) -> datetime:

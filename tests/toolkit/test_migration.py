@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from tests.conftest import latest, migrate, migrated_back_to
+from tests.support.migrations import latest, migrate, migrated_back_to
 
 BEFORE = [("couples", "0002_toolkit"), ("toolkit", None)]
 MODELS = ("Phrase", "TriggerScript", "SavedTopic", "Repair", "SharedValue")

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from couples.models import Couple, User
-from tests.conftest import HOME_QUERIES
+from tests.support.pages import HOME_QUERIES
 from toolkit.models import Phrase, Repair, SavedTopic, SharedValue, TriggerScript
 
 # Session, user, couple and the pause banner come first on every page (the plain-text agenda

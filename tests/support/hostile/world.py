@@ -31,7 +31,7 @@ from notices import services as notice_services
 from schedules import services as schedule_services
 from schedules.models import ReminderDelivery
 from tests.factories import PASSWORD, CoupleFactory, UserFactory, pair
-from tests.test_urls import OBJECT_ARGS, Route, World, every_route, sample_path
+from tests.support.routes import OBJECT_ARGS, Route, World, every_route, sample_path
 from toolkit.models import Phrase
 
 # The couple as the pages show it in turn, with the pages whose forms change with it (by the
