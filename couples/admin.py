@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from couples.models import ActivityEntry, Couple, Invitation, Membership, User
+from couples.models import Couple, Invitation, Membership, User
 
 
 @admin.register(User)
@@ -36,9 +36,3 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ("couple", "email", "created_at", "expires_at", "accepted_at", "revoked_at")
     exclude = ("token_hash",)
     raw_id_fields = ("couple", "invited_by", "accepted_by")
-
-
-@admin.register(ActivityEntry)
-class ActivityEntryAdmin(admin.ModelAdmin):
-    list_display = ("couple", "actor", "message", "created_at")
-    raw_id_fields = ("couple", "actor")

@@ -16,7 +16,17 @@ from django.test.signals import template_rendered
 from couples.models import Couple
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("config", "couples", "checkins", "agreements", "toolkit", "schedules", "privacy", "notices")
+APPS = (
+    "config",
+    "core",
+    "couples",
+    "checkins",
+    "agreements",
+    "toolkit",
+    "schedules",
+    "privacy",
+    "notices",
+)
 WRITES = {"save", "delete", "update", "create", "bulk_create", "get_or_create", "update_or_create"}
 
 
@@ -336,3 +346,58 @@ def test_the_check_finds_a_test_importing_another_test(line: str) -> None:
 def test_the_check_lets_tests_import_support_and_factories() -> None:
     lines = "from tests.support.pages import visible_words\nfrom tests.factories import pair"
     assert not _imports_of_other_tests(ast.parse(lines))
+
+
+def _app_imports() -> dict[str, set[str]]:
+    """Which Hearth apps each app imports when it runs (imports for type hints alone aside)."""
+    graph: dict[str, set[str]] = {app: set() for app in APPS}
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text())
+            hints = {
+                id(inner)
+                for node in ast.walk(tree)
+                if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+                for inner in ast.walk(node)
+            }
+            for node in ast.walk(tree):
+                if id(node) in hints:
+                    continue
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                elif isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                else:
+                    continue
+                graph[app] |= {n.split(".")[0] for n in names} & (set(APPS) - {app})
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle of `graph`, or [] when it has none."""
+    done: set[str] = set()
+
+    def visit(app: str, path: list[str]) -> list[str]:
+        if app in path:
+            return [*path[path.index(app) :], app]
+        if app in done:
+            return []
+        for other in sorted(graph[app]):
+            if found := visit(other, [*path, app]):
+                return found
+        done.add(app)
+        return []
+
+    return next((found for app in sorted(graph) if (found := visit(app, []))), [])
+
+
+def test_no_app_imports_an_app_that_imports_it_back() -> None:
+    graph = _app_imports()
+    assert graph["core"] == set()
+    assert _cycle(graph) == []
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]

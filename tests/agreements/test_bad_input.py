@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from agreements import services
 from agreements.models import TEXT_MAX_LENGTH, Agreement, AgreementVersion
-from couples.models import ActivityEntry, Couple, User
+from core.models import ActivityEntry
+from couples.models import Couple, User
 from tests.support.agreements import Propose
 from tests.support.pages import markup
 

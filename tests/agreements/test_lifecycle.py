@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from agreements import tasks
 from agreements.models import Agreement, AgreementVersion
-from couples.models import ActivityEntry, Couple
+from core.models import ActivityEntry
+from couples.models import Couple
 from tests.support.pages import markup
 
 Status = AgreementVersion.Status

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from agreements import tasks
 from agreements.models import PauseSignal
-from couples.models import ActivityEntry, Couple, User
+from core.models import ActivityEntry
+from couples.models import Couple, User
 from tests.support.agreements import PHRASES, make_past_pauses, poll, version_in
 from tests.support.pages import markup
 from toolkit.models import Phrase, PhraseGroup, TriggerScript

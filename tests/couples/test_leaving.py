@@ -13,8 +13,9 @@ from django.utils import timezone
 from agreements import services as agreements
 from agreements.models import AgreementVersion, Category, PauseSignal
 from checkins.models import CheckIn, current_week
+from core.models import ActivityEntry
 from couples import services
-from couples.models import ActivityEntry, Couple, Membership, User
+from couples.models import Couple, Membership, User
 from schedules import tasks as schedule_tasks
 from schedules.models import ReminderDelivery, ReminderOptOut, Schedule
 from tests.factories import UserFactory

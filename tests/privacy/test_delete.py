@@ -31,7 +31,8 @@ from agreements.models import (
     PauseSignal,
 )
 from checkins.models import CheckIn, Entry, Reflection, current_week
-from couples.models import ActivityEntry, Couple, Invitation, Membership, User
+from core.models import ActivityEntry
+from couples.models import Couple, Invitation, Membership, User
 from schedules import tasks as schedule_tasks
 from schedules.models import CalendarFeed, ReminderDelivery, ReminderOptOut, Schedule
 from tests.factories import PASSWORD

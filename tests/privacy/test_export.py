@@ -20,7 +20,8 @@ from django.utils.csp import build_policy
 from agreements.models import Agreement, AgreementVersion, PauseSignal
 from checkins.models import CheckIn, Entry, Reflection, current_week
 from core import registry
-from couples.models import ActivityEntry, Couple, User
+from core.models import ActivityEntry
+from couples.models import Couple, User
 from privacy.export import ACCOUNT_PARTS, SECTIONS
 from schedules.models import ReminderOptOut
 from tests.factories import UserFactory

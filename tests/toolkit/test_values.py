@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.test import Client
 
-from couples.models import ActivityEntry, Couple
+from core.models import ActivityEntry
+from couples.models import Couple
 from toolkit.models import SharedValue
 
 

@@ -42,7 +42,8 @@ from django.utils import timezone
 from agreements.limits import PROPOSAL_LIFETIME
 from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
 from checkins.models import CheckIn, Entry, Reflection, monday_of
-from couples.models import ActivityEntry, Couple, Invitation, Membership, User
+from core.models import ActivityEntry
+from couples.models import Couple, Invitation, Membership, User
 from schedules.models import (
     DEFAULT_REMINDERS,
     TEMPLATES,
