@@ -42,6 +42,7 @@ from django.utils import timezone
 from agreements.limits import PROPOSAL_LIFETIME
 from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
 from checkins.models import CheckIn, Entry, Reflection, monday_of
+from core.time import to_utc
 from couples.models import ActivityEntry, Couple, Invitation, Membership, User
 from schedules.models import (
     DEFAULT_REMINDERS,
@@ -50,7 +51,6 @@ from schedules.models import (
     ReminderDelivery,
     ReminderOptOut,
     Schedule,
-    to_utc,
 )
 from toolkit.models import Phrase, PhraseGroup, Repair, SavedTopic, SharedValue, TriggerScript
 from toolkit.services import DEFAULT_PHRASES, DEFAULT_VALUES
