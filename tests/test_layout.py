@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.http import HttpResponse
 from django.test import Client
 from django.test.signals import template_rendered
 
 from couples.models import Couple
+from tests.support.pages import Response
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("config", "couples", "checkins", "agreements", "toolkit", "schedules", "privacy", "notices")
@@ -274,7 +274,7 @@ def writes_while_rendering() -> Iterator[list[str]]:
 @pytest.mark.parametrize("path", ["/", "/checkins/", "/couple/", "/settings/"])
 def test_a_page_told_that_the_partner_left_writes_nothing_while_it_renders(
     path: str, couple: Couple, alice_client: Client, bob_client: Client,
-    writes_while_rendering: list[str], words: Callable[[HttpResponse], str],
+    writes_while_rendering: list[str], words: Callable[[Response], str],
 ) -> None:  # fmt: skip
     bob_client.post("/couple/leave/", {"tell_partner": "next_visit"})
     writes_while_rendering.clear()

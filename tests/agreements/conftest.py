@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 
 from agreements import services
@@ -15,6 +14,7 @@ from agreements.models import Agreement, AgreementVersion
 from core.errors import RefusedError
 from couples.models import Couple, User
 from tests.support.agreements import AtTheSameInstant, Post, Propose, agreed
+from tests.support.pages import Response
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def act(django_capture_on_commit_callbacks: Any) -> Post:
     """Post as a person would and follow the redirect, running what happens after commit
     (emails, the banner's stamp)."""
 
-    def post(client: Client, path: str, data: dict[str, object] | None = None) -> HttpResponse:
+    def post(client: Client, path: str, data: dict[str, object] | None = None) -> Response:
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(path, data or {}, follow=True)
 
@@ -79,7 +79,7 @@ def start(act: Post) -> Post:
 
     def post(
         client: Client, minutes: int | str = 20, phrase: str = first_phrase, own: str = ""
-    ) -> HttpResponse:
+    ) -> Response:
         return act(client, "/pause/", {"phrase": phrase, "own_words": own, "minutes": minutes})
 
     return post

@@ -82,7 +82,7 @@ def test_the_stamp_is_the_couples_latest_pause_and_its_version(
 
 
 def test_a_person_in_no_couple_never_gets_the_empty_answer(db: None) -> None:
-    loner = UserFactory(email="loner@example.com")
+    loner = UserFactory.create(email="loner@example.com")
     assert banner.stamp_for_user(loner.pk) is None
     answer = poll(client_for(loner), banner.NO_PAUSE)
     assert (answer.status_code, answer.headers["Location"]) == (302, "/")

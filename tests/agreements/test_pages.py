@@ -330,7 +330,7 @@ def test_lists_hold_only_the_couples_own_agreements_proposals_and_pauses(
     ours = agreed(couple, alice, bob, title="Ours")
     propose(ours, alice, "Our proposal.")
     theirs_couple = charlie.membership.couple
-    partner = UserFactory(display_name="Dana")
+    partner = UserFactory.create(display_name="Dana")
     pair(partner, couple=theirs_couple)
     theirs = agreed(theirs_couple, charlie, partner, title="Charlie's own")
     propose(theirs, charlie, "Their proposal.")

@@ -25,7 +25,7 @@ from checkins.models import (
 )
 from couples.models import Couple, User
 from tests.support.checkins import HTMX, NOW, URL, WEEK, ensure_library, week_of, write
-from tests.support.pages import markup, visible_words
+from tests.support.pages import Response, markup, visible_words
 from tests.support.people import client_for, join_as_new_partner
 
 NEXT_WEEK_URL = "/checkins/2026-W49/"
@@ -51,12 +51,14 @@ def seen(client: Client, path: str, **params: str) -> str:
     return visible_words(client.get(path, params, follow=True))
 
 
-def change(client: Client, change: str, shown: int | None = None, **headers: str) -> object:
+def change(
+    client: Client, change: str, shown: int | None = None, headers: dict[str, str] | None = None
+) -> Response:
     data = {"change": change, **({"shown": str(shown)} if shown else {})}
-    return client.post(f"/checkins/{WEEK}/prompt/", data, **headers)
+    return client.post(f"/checkins/{WEEK}/prompt/", data, headers=headers)
 
 
-def mark(client: Client, prompt: Prompt, change: str) -> object:
+def mark(client: Client, prompt: Prompt, change: str) -> Response:
     return client.post(f"/prompts/{prompt.pk}/", {"change": change, "next": "/prompts/"})
 
 
@@ -194,7 +196,7 @@ def test_a_swap_over_htmx_answers_with_the_prompt_part_of_the_page(
     couple: Couple, alice_client: Client
 ) -> None:
     before = offered(alice_client)
-    response = change(alice_client, "swap", offer_on(couple).pk, **HTMX)
+    response = change(alice_client, "swap", offer_on(couple).pk, headers=HTMX)
     part = html.unescape(markup(response))
     assert part.startswith('<section id="prompt"')
     assert offer_on(couple).prompt.text in part
@@ -213,7 +215,7 @@ def test_two_swaps_of_the_same_prompt_at_once_change_it_only_once(
     )
     assert "This week's question changed a moment ago. Here it is now." in visible_words(late)
     assert PromptOffer.objects.count() == 2
-    late_htmx = change(bob_client, "skip", shown, **HTMX)
+    late_htmx = change(bob_client, "skip", shown, headers=HTMX)
     assert "This week's question changed a moment ago" in visible_words(late_htmx)
     assert offer_on(couple).prompt.text in html.unescape(markup(late_htmx))
 
@@ -540,5 +542,5 @@ def test_a_swap(
     # session, user, couple, the week, the offer set aside, the next prompt chosen and offered
     # with its saved mark cleared (in savepoints), then the week's prompt read for the answer
     with django_assert_num_queries(13):
-        response = change(alice_client, "swap", shown, **HTMX)
+        response = change(alice_client, "swap", shown, headers=HTMX)
     assert offer_on(couple).prompt.text in html.unescape(markup(response))

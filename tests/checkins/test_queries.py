@@ -75,11 +75,11 @@ def test_the_status_poll_costs_one_query_beyond_the_signed_in_person(
     # The session and the user, as for every view, then the week with both partners' progress
     # in one query.
     with django_assert_num_queries(3):
-        response = alice_client.get(f"/checkins/{WEEK}/status/", **HTMX)
+        response = alice_client.get(f"/checkins/{WEEK}/status/", headers=HTMX)
     assert statuses(response) == {"partner-status": "writing", "own-status": "not started yet"}
     shown = {"own": "not_started", "partner": "writing"}
     with django_assert_num_queries(3):
-        unchanged = alice_client.get(f"/checkins/{WEEK}/status/", shown, **HTMX)
+        unchanged = alice_client.get(f"/checkins/{WEEK}/status/", shown, headers=HTMX)
     assert unchanged.status_code == 204
 
 

@@ -6,13 +6,12 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from django.http import HttpResponse as Response
 from django.test import Client
 
 from checkins.models import CheckIn, Entry, Reflection
 from couples.models import Couple, User
 from tests.support.checkins import HTMX, NOW, URL, WEEK, statuses, week_of, write
-from tests.support.pages import markup
+from tests.support.pages import Response, markup
 from toolkit.models import Phrase, PhraseGroup
 
 
@@ -40,7 +39,7 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     write(bob_client, htmx=True, small_win="שיחה טובה עם אמא", challenge="Work spills into dinner")
     assert "Mornings feel rushed" not in markup(bob_client.get(URL))
     assert "Work spills into dinner" not in markup(alice_client.get(URL))
-    assert statuses(bob_client.get(f"/checkins/{WEEK}/status/", **HTMX)) == {
+    assert statuses(bob_client.get(f"/checkins/{WEEK}/status/", headers=HTMX)) == {
         "partner-status": "writing",
         "own-status": "writing",
     }
@@ -52,7 +51,7 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     assert response.status_code == 302
     assert "opens for both of you" in markup(alice_client.get(URL))
     assert "Mornings feel rushed" not in markup(bob_client.get(URL))
-    assert statuses(bob_client.get(f"/checkins/{WEEK}/status/", **HTMX)) == {
+    assert statuses(bob_client.get(f"/checkins/{WEEK}/status/", headers=HTMX)) == {
         "partner-status": "shared",
         "own-status": "writing",
     }
@@ -71,7 +70,9 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
         assert "I slept well 😴" in page
         assert "שיחה טובה עם אמא" in page
     # Alice's page polls; at the reveal the poll reloads it.
-    assert alice_client.get(f"/checkins/{WEEK}/status/", **HTMX).headers["HX-Refresh"] == "true"
+    assert (
+        alice_client.get(f"/checkins/{WEEK}/status/", headers=HTMX).headers["HX-Refresh"] == "true"
+    )
 
     # Reflective listening: Bob says what he heard; Alice answers.
     alices = Entry.objects.get(author=alice)
@@ -482,11 +483,11 @@ def test_both_statuses_are_right_for_both_people_at_every_step(
     def seen(alice: str, bob: str) -> None:
         assert status_list(alice_client) == f"You: {alice} Bob: {bob}"
         assert status_list(bob_client) == f"You: {bob} Alice: {alice}"
-        assert statuses(alice_client.get(poll, **HTMX)) == {
+        assert statuses(alice_client.get(poll, headers=HTMX)) == {
             "partner-status": bob,
             "own-status": alice,
         }
-        assert statuses(bob_client.get(poll, **HTMX)) == {
+        assert statuses(bob_client.get(poll, headers=HTMX)) == {
             "partner-status": alice,
             "own-status": bob,
         }
@@ -508,7 +509,7 @@ def test_both_statuses_are_right_for_both_people_at_every_step(
     # Bob shares too: the week opens, and each open page is reloaded by its poll.
     write(bob_client, action="share", small_win="w", challenge="c")
     for client in (alice_client, bob_client):
-        assert client.get(poll, **HTMX).headers["HX-Refresh"] == "true"
+        assert client.get(poll, headers=HTMX).headers["HX-Refresh"] == "true"
         assert 'class="statuses"' not in client.get(URL).content.decode()
 
 
@@ -518,12 +519,12 @@ def test_the_status_poll_answers_nothing_new_only_when_both_statuses_are_unchang
     poll = f"/checkins/{WEEK}/status/"
     alice_client.get(URL)
     unchanged = {"own": "not_started", "partner": "not_started"}
-    assert alice_client.get(poll, unchanged, **HTMX).status_code == 204
+    assert alice_client.get(poll, unchanged, headers=HTMX).status_code == 204
     write(alice_client, htmx=True, small_win="w", challenge="")
-    assert statuses(alice_client.get(poll, unchanged, **HTMX))["own-status"] == "writing"
-    assert alice_client.get(poll, {**unchanged, "own": "writing"}, **HTMX).status_code == 204
+    assert statuses(alice_client.get(poll, unchanged, headers=HTMX))["own-status"] == "writing"
+    assert alice_client.get(poll, {**unchanged, "own": "writing"}, headers=HTMX).status_code == 204
     write(bob_client, htmx=True, small_win="w", challenge="")
-    changed = alice_client.get(poll, {**unchanged, "own": "writing"}, **HTMX)
+    changed = alice_client.get(poll, {**unchanged, "own": "writing"}, headers=HTMX)
     assert statuses(changed)["partner-status"] == "writing"
 
 
@@ -546,9 +547,9 @@ def test_the_status_poll_refuses_a_session_ended_by_a_password_change(
 ) -> None:
     poll = f"/checkins/{WEEK}/status/"
     alice_client.get(URL)
-    assert statuses(alice_client.get(poll, **HTMX))["own-status"] == "not started yet"
+    assert statuses(alice_client.get(poll, headers=HTMX))["own-status"] == "not started yet"
     alice.set_password("a different evening walk")
     alice.save()
-    response = alice_client.get(poll, **HTMX)
+    response = alice_client.get(poll, headers=HTMX)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/accounts/login/")

@@ -87,7 +87,7 @@ def test_a_new_partner_reads_the_activity_from_when_they_joined(
     alice_client.post("/couple/", {"name": "Before Fay", "time_zone": "Europe/Berlin"})
     bob_client.post("/couple/leave/")
     _invitation, token = services.invite_partner(couple=couple, inviter=alice)
-    fay = UserFactory(display_name="Fay")
+    fay = UserFactory.create(display_name="Fay")
     client_for(fay).post(f"/join/{token}/")
 
     fays = " ".join(client_for(fay).get("/couple/").content.decode().split())

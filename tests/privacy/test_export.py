@@ -227,7 +227,7 @@ def test_the_json_holds_the_persons_own_reminder_choices(
 
 
 def test_a_person_without_a_couple_exports_their_account(db: None) -> None:
-    loner = UserFactory(display_name="Lin", time_zone="Asia/Tokyo")
+    loner = UserFactory.create(display_name="Lin", time_zone="Asia/Tokyo")
     client = client_for(loner)
     enter_password_again(client)
 

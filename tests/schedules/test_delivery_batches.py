@@ -32,7 +32,7 @@ def couples_with_a_schedule(count: int) -> list[Schedule]:
     """`count` couples of two, each with its Sunday check-in (only the 1-hour reminder)."""
     schedules = []
     for _ in range(count):
-        couple = pair(UserFactory(verified=False), UserFactory(verified=False))
+        couple = pair(UserFactory.create(verified=False), UserFactory.create(verified=False))
         couple.schedules.all().delete()
         schedules.append(make_schedule(couple, offsets=(60,)))
     return schedules
@@ -201,7 +201,7 @@ def test_a_batch_leaves_rows_held_by_a_live_worker_and_takes_over_expired_leases
 def test_two_workers_racing_for_overlapping_batches_send_each_reminder_once(
     at_once: Callable[..., list[object]],
 ) -> None:
-    couple = pair(UserFactory(verified=False), UserFactory(verified=False))
+    couple = pair(UserFactory.create(verified=False), UserFactory.create(verified=False))
     couple.schedules.all().delete()
     make_schedule(couple, offsets=(60,))
     pks = many_pending_rows(couple, 30)

@@ -92,8 +92,8 @@ def test_nothing_is_due_before_its_time(schedule: Schedule, tick) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_dispatchers_at_once_make_one_row_per_reminder_and_one_email_each() -> None:
-    alice = UserFactory(email="alice@example.com", time_zone="Europe/Berlin")
-    bob = UserFactory(email="bob@example.com", time_zone="America/New_York")
+    alice = UserFactory.create(email="alice@example.com", time_zone="Europe/Berlin")
+    bob = UserFactory.create(email="bob@example.com", time_zone="America/New_York")
     couple = pair(alice, bob)
     couple.schedules.all().delete()
     for _ in range(3):

@@ -354,7 +354,7 @@ def test_reminder_choices_never_touch_another_couples_schedule(
 def test_settings_without_a_couple_have_no_reminder_section(db: None) -> None:
     from tests.factories import UserFactory
 
-    loner = UserFactory()
+    loner = UserFactory.create()
     client = Client()
     client.force_login(loner)
     page = client.get("/settings/").content.decode()

@@ -8,18 +8,18 @@ from datetime import UTC, datetime, timedelta
 from importlib import import_module
 
 from django.apps import apps
-from django.http import HttpResponse as Response
 from django.test import Client
 from django.utils import timezone
 
 from checkins.models import CheckIn, Entry, Prompt, current_week
 from couples.models import Couple, User
+from tests.support.pages import Response
 
 # A Wednesday: week 48 of 2026 in every zone the tests use.
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 WEEK = "2026-W48"
 URL = f"/checkins/{WEEK}/"
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 def write(
@@ -35,7 +35,7 @@ def write(
     data = {"small_win": "", "challenge": "", "appreciation": "", "help_wanted": "", **fields}
     data[action] = ""
     headers = HTMX if htmx else {}
-    return client.post(f"/checkins/{week}/entry/", data, follow=follow, **headers)
+    return client.post(f"/checkins/{week}/entry/", data, follow=follow, headers=headers)
 
 
 def week_of(

@@ -15,7 +15,8 @@ def migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
 
 
 def latest() -> list[tuple[str, str | None]]:
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+    leaves: list[tuple[str, str | None]] = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    return leaves
 
 
 @contextmanager

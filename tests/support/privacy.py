@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.http import HttpResponse
 from django.test import Client
 from jsonschema import Draft202012Validator
 
 from tests.factories import PASSWORD
+from tests.support.pages import Response
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "docs" / "export.schema.json").read_text()
@@ -24,7 +24,7 @@ def enter_password_again(client: Client) -> None:
     assert response.status_code == 302, response.content.decode()
 
 
-def body(response: HttpResponse) -> str:
+def body(response: Response) -> str:
     assert response.status_code == 200, response.status_code
     return b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
 
