@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import path
 
+from couples.models import User
 from tests.support.people import client_for
 
 
@@ -14,7 +15,7 @@ def broken_view(request: object) -> None:
 urlpatterns = [path("broken/", broken_view)]
 
 
-def test_an_unknown_page_is_a_kind_404(alice) -> None:
+def test_an_unknown_page_is_a_kind_404(alice: User) -> None:
     response = client_for(alice).get("/no/such/page/")
     assert response.status_code == 404
     assert "We couldn't find that page" in response.content.decode()

@@ -6,15 +6,18 @@ from __future__ import annotations
 import json
 import re
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from config import pwa
 from couples.models import User
+from tests.support.pages import Response
 
 
 def png_size(path: str) -> tuple[int, int]:
@@ -114,7 +117,9 @@ def test_the_worker_never_stores_what_it_fetches_from_the_network(client: Client
     assert ".put(" not in body
 
 
-def test_the_offline_page_says_what_needs_a_connection_and_names_nobody(alice: User, words) -> None:
+def test_the_offline_page_says_what_needs_a_connection_and_names_nobody(
+    alice: User, words: Callable[[Response | str], str]
+) -> None:
     client = Client()
     client.force_login(alice)
     response = client.get("/offline/")
@@ -128,7 +133,7 @@ def test_the_offline_page_says_what_needs_a_connection_and_names_nobody(alice: U
 
 @pytest.mark.parametrize("path", ["/manifest.webmanifest", "/sw.js", "/offline/"])
 def test_the_app_files_need_no_sign_in_and_no_database(
-    path: str, client: Client, db: None, django_assert_num_queries
+    path: str, client: Client, db: None, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     with django_assert_num_queries(0):
         assert client.get(path).status_code == 200

@@ -4,10 +4,10 @@ service, two partners acting at the same instant, and pages posted as a person w
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from agreements import services
 from agreements.models import Agreement, AgreementVersion
@@ -60,7 +60,7 @@ def at_the_same_instant(at_once: Callable[..., list[object]]) -> AtTheSameInstan
 
 
 @pytest.fixture
-def act(django_capture_on_commit_callbacks: Any) -> Post:
+def act(django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> Post:
     """Post as a person would and follow the redirect, running what happens after commit
     (emails, the banner's stamp)."""
 

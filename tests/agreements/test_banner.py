@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from agreements import banner, services
 from agreements.models import Category
@@ -106,7 +107,7 @@ def test_the_banner_costs_the_home_page_one_query_and_the_partner_two_more_durin
     alice_client: Client,
     bob_client: Client,
     practice: None,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     with django_assert_num_queries(HOME_QUERIES):
         bob_client.get("/")

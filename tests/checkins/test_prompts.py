@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from checkins import services
 from checkins.models import (
@@ -491,7 +492,10 @@ def prompt_data(request: pytest.FixtureRequest, couple: Couple, alice: User, bob
 
 @pytest.mark.parametrize("show", ["repair", "own", "favourites", "retired"])
 def test_the_prompts_page(
-    prompt_data: int, show: str, alice_client: Client, django_assert_num_queries
+    prompt_data: int,
+    show: str,
+    alice_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     # session, user, couple, partners, the prompts shown with the couple's marks and who added
     # them, the prompts saved for the next check-in, and the pause banner
@@ -502,7 +506,9 @@ def test_the_prompts_page(
         assert page.count("Added by you") == prompt_data
 
 
-def test_a_mark(prompt_data: int, alice_client: Client, django_assert_num_queries) -> None:
+def test_a_mark(
+    prompt_data: int, alice_client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     prompt = Prompt.objects.filter(couple__isnull=True).last()
     assert prompt is not None
     # session, user, couple, the prompt, whether it is retired, then the mark written by
@@ -512,7 +518,9 @@ def test_a_mark(prompt_data: int, alice_client: Client, django_assert_num_querie
     assert PromptMark.objects.get(prompt=prompt).saved_at is not None
 
 
-def test_adding_a_prompt(prompt_data: int, alice_client: Client, django_assert_num_queries) -> None:
+def test_adding_a_prompt(
+    prompt_data: int, alice_client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     # session, user, couple, the insert
     with django_assert_num_queries(4):
         alice_client.post("/prompts/", {"category": "values", "text": "What matters now?"})
@@ -520,7 +528,7 @@ def test_adding_a_prompt(prompt_data: int, alice_client: Client, django_assert_n
 
 
 def test_the_first_visit_of_a_week_chooses_its_prompt_once(
-    prompt_data: int, alice_client: Client, django_assert_num_queries
+    prompt_data: int, alice_client: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     # The week page's queries, the week created (in a savepoint), then its prompt chosen:
     # the candidates with their marks and when each was last offered, and the offer written
@@ -535,7 +543,10 @@ def test_the_first_visit_of_a_week_chooses_its_prompt_once(
 
 
 def test_a_swap(
-    prompt_data: int, couple: Couple, alice_client: Client, django_assert_num_queries
+    prompt_data: int,
+    couple: Couple,
+    alice_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     offered(alice_client)
     shown = offer_on(couple).pk

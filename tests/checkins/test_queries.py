@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from checkins.models import Entry, Reflection, parse_week
 from couples.models import Couple, User
@@ -28,7 +29,10 @@ def weeks(request: pytest.FixtureRequest, couple: Couple, alice: User, bob: User
 
 
 def test_the_week_page_before_the_reveal(
-    weeks: int, alice_client: Client, bob_client: Client, django_assert_num_queries
+    weeks: int,
+    alice_client: Client,
+    bob_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     alice_client.get(URL)
     write(bob_client, small_win="w", challenge="c")
@@ -50,7 +54,7 @@ def test_the_week_page_after_the_reveal(
     alice: User,
     bob: User,
     alice_client: Client,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     week_of(couple, alice, bob, weeks_ago=0)
     for entry in Entry.objects.filter(checkin__week_start__gte="2026-11-23"):
@@ -68,7 +72,10 @@ def test_the_week_page_after_the_reveal(
 
 
 def test_the_status_poll_costs_one_query_beyond_the_signed_in_person(
-    weeks: int, alice_client: Client, bob_client: Client, django_assert_num_queries
+    weeks: int,
+    alice_client: Client,
+    bob_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     alice_client.get(URL)
     write(bob_client, small_win="w", challenge="c")
@@ -83,7 +90,9 @@ def test_the_status_poll_costs_one_query_beyond_the_signed_in_person(
     assert unchanged.status_code == 204
 
 
-def test_history(weeks: int, alice_client: Client, django_assert_num_queries) -> None:
+def test_history(
+    weeks: int, alice_client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     # session, user, couple with both partners, the page of weeks with how many there are,
     # their visible entries, carried-over challenges, weeks met, the pause banner
     with django_assert_num_queries(8):
@@ -98,7 +107,7 @@ def test_history(weeks: int, alice_client: Client, django_assert_num_queries) ->
 
 
 def test_an_autosave(
-    weeks: int, alice: User, alice_client: Client, django_assert_num_queries
+    weeks: int, alice: User, alice_client: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     alice_client.get(URL)
     write(alice_client, htmx=True, small_win="w", challenge="")
@@ -112,7 +121,10 @@ def test_an_autosave(
 
 
 def test_a_new_partners_history_and_week_cost_the_same_however_much_came_before(
-    weeks: int, alice_client: Client, bob_client: Client, django_assert_num_queries
+    weeks: int,
+    alice_client: Client,
+    bob_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     alice_client.get(URL)
     bob_client.post("/couple/leave/")

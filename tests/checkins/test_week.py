@@ -118,7 +118,7 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
 
 
 def test_next_week_puts_the_agreed_step_on_the_agenda(
-    couple: Couple, alice: User, bob: User, alice_client: Client, clock
+    couple: Couple, alice: User, bob: User, alice_client: Client, clock: time_machine.Traveller
 ) -> None:
     week_of(couple, alice, bob, weeks_ago=0, step="Walk after dinner")
     clock.shift(timedelta(days=7))
@@ -130,7 +130,7 @@ def test_next_week_puts_the_agreed_step_on_the_agenda(
 
 
 def test_a_step_written_with_its_own_full_stop_is_not_given_a_second(
-    couple: Couple, alice: User, bob: User, alice_client: Client, clock
+    couple: Couple, alice: User, bob: User, alice_client: Client, clock: time_machine.Traveller
 ) -> None:
     week_of(couple, alice, bob, weeks_ago=0, step="Walk after dinner.")
     closed = markup(alice_client.get(URL))

@@ -7,6 +7,7 @@ import time_machine
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from couples import services
 from couples.models import Couple, Invitation, User, hash_token
@@ -42,7 +43,7 @@ def test_inviting_by_link_shows_the_link_once(waiting: Couple, alice: User) -> N
 
 
 def test_inviting_by_email_sends_the_link_after_commit(
-    waiting: Couple, alice: User, django_capture_on_commit_callbacks
+    waiting: Couple, alice: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client_for(alice).post("/couple/invite/", {"email": "bob@example.com"})
@@ -69,7 +70,7 @@ def test_resending_replaces_the_old_link(waiting: Couple, alice: User) -> None:
 
 
 def test_a_replaced_link_is_not_emailed_by_a_late_worker(
-    waiting: Couple, alice: User, django_capture_on_commit_callbacks
+    waiting: Couple, alice: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as first:
         invite(waiting, alice, "bob@example.com")

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from couples import services
 from couples.models import Couple, User
@@ -57,7 +58,11 @@ def test_couple_settings_rename_the_space_and_log_it(couple: Couple, alice_clien
 
 @pytest.mark.parametrize("entries", [1, 20])
 def test_page_queries_do_not_grow_with_activity(
-    couple: Couple, alice: User, alice_client: Client, django_assert_num_queries, entries: int
+    couple: Couple,
+    alice: User,
+    alice_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    entries: int,
 ) -> None:
     for _ in range(entries):
         services.log(couple=couple, actor=alice, message="did something")

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail
 from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from couples.models import Couple, Membership, User
 from tests.factories import PASSWORD
@@ -38,7 +39,7 @@ def confirm_email(client: Client, email: str) -> None:
 
 
 def test_two_people_pair_through_an_emailed_invitation(
-    db: None, django_capture_on_commit_callbacks
+    db: None, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     alice, bob = Client(), Client()
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from django.utils.csp import build_policy
+from pytest_django import DjangoAssertNumQueries
 
 from agreements.models import Agreement, AgreementVersion, PauseSignal
 from checkins.models import CheckIn, Entry, Reflection, current_week
@@ -420,7 +421,7 @@ def test_a_download_costs_the_same_queries_however_long_the_history(
     url: str,
     weeks: int,
     signed_in_again: tuple[Client, Client],
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     alice = signed_in_again[0]
     with django_assert_num_queries(EXPORT_QUERIES):
@@ -430,7 +431,9 @@ def test_a_download_costs_the_same_queries_however_long_the_history(
 
 
 def test_the_export_page_costs_the_same_queries_however_long_the_history(
-    weeks: int, signed_in_again: tuple[Client, Client], django_assert_num_queries
+    weeks: int,
+    signed_in_again: tuple[Client, Client],
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     # The session, the person, allauth's three two-factor checks, their couple and the pause
     # banner.

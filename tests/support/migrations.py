@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 
-def migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
+def migrate(targets: Sequence[tuple[str, str | None]]) -> MigrationExecutor:
     MigrationExecutor(connection).migrate(targets)
     return MigrationExecutor(connection)  # a fresh one knows what is applied now
 
@@ -20,7 +20,7 @@ def latest() -> list[tuple[str, str | None]]:
 
 
 @contextmanager
-def migrated_back_to(targets: list[tuple[str, str | None]]) -> Iterator[MigrationExecutor]:
+def migrated_back_to(targets: Sequence[tuple[str, str | None]]) -> Iterator[MigrationExecutor]:
     """The schema at `targets`; the latest schema comes back afterwards, whatever happens, since
     the rest of the suite needs it."""
     ends = latest()
