@@ -472,7 +472,7 @@ def test_a_former_partners_prompts_stay_with_those_who_were_there(
 def prompt_data(request: pytest.FixtureRequest, couple: Couple, alice: User, bob: User) -> int:
     """`n` prompts of the couple's own, `n` favourites, `n` saved and `n` retired, and `n`
     earlier weeks each with a swapped and a kept offer."""
-    n = request.param
+    n: int = request.param
     own = [
         services.add_prompt(couple=couple, author=alice, category="repair", text=f"Own {i}?")
         for i in range(n)

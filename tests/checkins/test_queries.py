@@ -19,13 +19,14 @@ from toolkit.models import Phrase, PhraseGroup
 
 @pytest.fixture(params=[1, 50], ids=["1 week", "50 weeks"])
 def weeks(request: pytest.FixtureRequest, couple: Couple, alice: User, bob: User) -> int:
-    for ago in range(1, request.param + 1):
+    count: int = request.param
+    for ago in range(1, count + 1):
         week_of(couple, alice, bob, weeks_ago=ago, step=f"step {ago}")
     Phrase.objects.bulk_create(
         Phrase(couple=couple, group=PhraseGroup.FEEL, text=f"I feel {n}", position=100 + n)
-        for n in range(request.param)
+        for n in range(count)
     )
-    return request.param
+    return count
 
 
 def test_the_week_page_before_the_reveal(
@@ -116,7 +117,9 @@ def test_an_autosave(
     # savepoint)
     with django_assert_num_queries(10):
         saved = write(alice_client, htmx=True, small_win="w2", challenge="")
-    assert Entry.objects.get(author=alice, checkin__week_start=parse_week(WEEK)).small_win == "w2"
+    monday = parse_week(WEEK)
+    assert monday is not None
+    assert Entry.objects.get(author=alice, checkin__week_start=monday).small_win == "w2"
     assert "Saved privately. Only you can see it." in markup(saved)
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from checkins.models import CheckIn, Entry, Reflection
 from couples.models import Couple, User
-from tests.support.checkins import HTMX, NOW, URL, WEEK, statuses, week_of, write
+from tests.support.checkins import HTMX, NOW, URL, WEEK, EntryFields, statuses, week_of, write
 from tests.support.pages import Response, markup
 from toolkit.models import Phrase, PhraseGroup
 
@@ -104,6 +104,7 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     # Closing: Alice proposes, Bob agrees, and the week is closed.
     alice_client.post(f"/checkins/{WEEK}/next-step/", {"next_step": "One slow breakfast together"})
     checkin.refresh_from_db()
+    assert checkin.next_step_at is not None
     proposed_at = checkin.next_step_at.isoformat()
     own = alice_client.post(
         f"/checkins/{WEEK}/next-step/agree/", {"proposed_at": proposed_at}, follow=True
@@ -306,6 +307,7 @@ def test_agreeing_to_a_step_that_changed_meanwhile_is_refused(
     checkin = week_of(couple, alice, bob, weeks_ago=0)
     alice_client.post(f"/checkins/{WEEK}/next-step/", {"next_step": "Tea on Sunday"})
     checkin.refresh_from_db()
+    assert checkin.next_step_at is not None
     seen = checkin.next_step_at.isoformat()
     alice_client.post(f"/checkins/{WEEK}/next-step/", {"next_step": "Coffee on Saturday"})
     response = bob_client.post(
@@ -429,7 +431,7 @@ def test_every_save_message_says_truly_who_can_read_the_entry(
     notices: Callable[[Response], list[str]],
 ) -> None:
     alice_client.get(URL)
-    draft = {"small_win": "Tea together", "challenge": "Mornings"}
+    draft: EntryFields = {"small_win": "Tea together", "challenge": "Mornings"}
     assert notices(write(alice_client, follow=True, **draft)) == [
         "Saved privately. Only you can see it."
     ]
@@ -439,7 +441,7 @@ def test_every_save_message_says_truly_who_can_read_the_entry(
     assert notices(write(alice_client, action="share", follow=True, **draft)) == [
         "Shared. It opens for both of you when your partner shares too."
     ]
-    waiting = {**draft, "small_win": "Tea together, twice"}
+    waiting: EntryFields = {**draft, "small_win": "Tea together, twice"}
     assert notices(write(alice_client, follow=True, **waiting)) == [
         "Saved. It opens for both of you when your partner shares too."
     ]
@@ -450,7 +452,7 @@ def test_every_save_message_says_truly_who_can_read_the_entry(
 
     # Bob shares: the week is open, and Alice's next edit reaches him at once.
     write(bob_client, action="share", small_win="A walk", challenge="Evenings")
-    opened = {**draft, "small_win": "Tea together, three times"}
+    opened: EntryFields = {**draft, "small_win": "Tea together, three times"}
     message = notices(write(alice_client, follow=True, **opened))
     assert message == [
         "Saved. Your partner can read it, with changes marked “edited after sharing”."

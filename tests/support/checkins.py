@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from importlib import import_module
+from typing import TypedDict, Unpack
 
 from django.apps import apps
 from django.test import Client
@@ -22,6 +23,15 @@ URL = f"/checkins/{WEEK}/"
 HTMX = {"HX-Request": "true"}
 
 
+class EntryFields(TypedDict, total=False):
+    """The words of an entry as its form names them."""
+
+    small_win: str
+    challenge: str
+    appreciation: str
+    help_wanted: str
+
+
 def write(
     client: Client,
     week: str = WEEK,
@@ -29,7 +39,7 @@ def write(
     action: str = "save",
     htmx: bool = False,
     follow: bool = False,
-    **fields: str,
+    **fields: Unpack[EntryFields],
 ) -> Response:
     """Post an entry as the form does: every field, with the Save or Share button."""
     data = {"small_win": "", "challenge": "", "appreciation": "", "help_wanted": "", **fields}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.test import Client
 from jsonschema import Draft202012Validator
@@ -33,8 +34,9 @@ def download(client: Client, url: str) -> str:
     return body(client.get(url))
 
 
-def exported(client: Client) -> dict[str, object]:
-    """The person's JSON export, checked against its documented schema."""
-    data: dict[str, object] = json.loads(download(client, JSON_URL))
+def exported(client: Client) -> dict[str, Any]:
+    """The person's JSON export, checked against its documented schema (JSON's values are
+    whatever the document holds: the schema, not a Python type, says what they are)."""
+    data: dict[str, Any] = json.loads(download(client, JSON_URL))
     Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(data)
     return data
