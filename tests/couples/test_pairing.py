@@ -27,7 +27,7 @@ def sign_up(client: Client, email: str, name: str, time_zone: str = "Europe/Berl
 
 def link_in_last_email(to: str, pattern: str) -> str:
     message = next(m for m in reversed(mail.outbox) if to in m.to)
-    match = re.search(rf"https?://[^/\s]+({pattern})", message.body)
+    match = re.search(rf"https?://[^/\s]+({pattern})", str(message.body))
     assert match, message.body
     return match.group(1)
 
