@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import NoReturn
+
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import path
 
@@ -8,7 +11,7 @@ from couples.models import User
 from tests.support.people import client_for
 
 
-def broken_view(request: object) -> None:
+def broken_view(request: HttpRequest) -> NoReturn:
     raise RuntimeError("secret internals")
 
 

@@ -165,11 +165,11 @@ def _template_layer() -> list[Path]:
     """Every context processor module the settings name, and every template tag module."""
     from django.conf import settings
 
-    dotted = {
-        name.rsplit(".", 1)[0]
-        for engine in settings.TEMPLATES
-        for name in engine.get("OPTIONS", {}).get("context_processors", [])
-    }
+    dotted: set[str] = set()
+    for engine in settings.TEMPLATES:
+        options = engine.get("OPTIONS", {})
+        assert isinstance(options, dict)  # django-stubs reads the settings' dicts as objects
+        dotted |= {name.rsplit(".", 1)[0] for name in options.get("context_processors", [])}
     processors = [
         ROOT / f"{module.replace('.', '/')}.py" for module in dotted if module.split(".")[0] in APPS
     ]

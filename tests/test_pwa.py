@@ -94,10 +94,12 @@ def test_the_page_script_registers_the_worker_for_the_whole_site(client: Client)
 def precached(client: Client) -> list[str]:
     body = client.get("/sw.js").content.decode()
     match = re.search(r"const ASSETS = (\[.*?\]);", body)
+    offline = re.search(r"const OFFLINE_URL = (\S+);", body)
     assert match is not None
+    assert offline is not None
     return [
         *json.loads(match.group(1)),
-        json.loads(re.search(r"const OFFLINE_URL = (\S+);", body).group(1)),
+        json.loads(offline.group(1)),
     ]
 
 
