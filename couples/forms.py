@@ -35,7 +35,7 @@ class SignupForm(forms.Form):
         user.save(update_fields=["display_name", "time_zone"])
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(forms.ModelForm[User]):
     time_zone = forms.ChoiceField(label=_("Your time zone"), choices=time_zone_choices)
 
     class Meta:
@@ -43,7 +43,7 @@ class ProfileForm(forms.ModelForm):
         fields = ("display_name", "time_zone")
 
 
-class CoupleForm(forms.ModelForm):
+class CoupleForm(forms.ModelForm[Couple]):
     time_zone = forms.ChoiceField(
         label=_("Home time zone"),
         choices=time_zone_choices,

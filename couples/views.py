@@ -119,7 +119,7 @@ def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.couple_required
-@reauthentication_required(app="allauth.account")
+@reauthentication_required(app="allauth.account")  # type: ignore[untyped-decorator]  # allauth ships no types
 @require_http_methods(["GET", "HEAD", "POST"])
 def leave(request: HttpRequest) -> HttpResponse:
     user = access.member(request)

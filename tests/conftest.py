@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
-from django.http import HttpResponse
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from config.celery import app as celery_app
 from couples.models import Couple, User
 from tests.support.concurrency import run_at_once
-from tests.support.pages import visible_words
+from tests.support.pages import Response, visible_words
 from tests.support.people import client_for, make_alice, make_bob, make_charlie, make_couple
 from tests.support.servers import free_port, url_of_test_database, wait_until_up
 from tests.support.story import Story, tell_story
@@ -32,7 +32,10 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.skipped:
         _skipped.append(report.nodeid)
     if report.when == "call":
-        _hostile_cases.extend(int(v) for k, v in report.user_properties if k == "hostile_cases")
+        for name, value in report.user_properties:
+            if name == "hostile_cases":
+                assert isinstance(value, int)
+                _hostile_cases.append(value)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -49,12 +52,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:
+def _fast_passwords(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(settings) -> None:
+def _fresh_cache(settings: Settings) -> None:
     # allauth keeps its rate limits in the cache; one test's sign-ups must not throttle the next.
     # Each test counts under a key prefix of its own rather than emptying the store: on Redis
     # that would also empty the broker a real worker in another xdist process is reading.
@@ -131,7 +134,7 @@ def story(db: None) -> Iterator[Story]:
 
 
 @pytest.fixture
-def words() -> Callable[[HttpResponse | str], str]:
+def words() -> Callable[[Response | str], str]:
     """What a reader sees of a page, or of a piece of one: its text without tags, with
     entities decoded and whitespace collapsed, so assertions match what is on screen."""
     return visible_words

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_sends_the_invitation_email(real_worker: None) -> None:
-    alice = UserFactory(display_name="Alice")
+    alice = UserFactory.create(display_name="Alice")
     couple = pair(alice)
     services.invite_partner(couple=couple, inviter=alice, email="bob@example.com")
 
@@ -144,7 +144,7 @@ def couples_with_a_reminder_due_now(count: int) -> None:
     1-hour reminder is due."""
     now = timezone.now()
     for _ in range(count):
-        couple = pair(UserFactory(), UserFactory())
+        couple = pair(UserFactory.create(), UserFactory.create())
         couple.schedules.all().delete()
         start = (now + timedelta(minutes=30)).astimezone(couple.tz)
         schedule = Schedule(

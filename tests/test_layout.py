@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.http import HttpResponse
 from django.test import Client
 from django.test.signals import template_rendered
 
 from couples.models import Couple
+from tests.support.pages import Response
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = (
@@ -175,11 +175,11 @@ def _template_layer() -> list[Path]:
     """Every context processor module the settings name, and every template tag module."""
     from django.conf import settings
 
-    dotted = {
-        name.rsplit(".", 1)[0]
-        for engine in settings.TEMPLATES
-        for name in engine.get("OPTIONS", {}).get("context_processors", [])
-    }
+    dotted: set[str] = set()
+    for engine in settings.TEMPLATES:
+        options = engine.get("OPTIONS", {})
+        assert isinstance(options, dict)  # django-stubs reads the settings' dicts as objects
+        dotted |= {name.rsplit(".", 1)[0] for name in options.get("context_processors", [])}
     processors = [
         ROOT / f"{module.replace('.', '/')}.py" for module in dotted if module.split(".")[0] in APPS
     ]
@@ -284,7 +284,7 @@ def writes_while_rendering() -> Iterator[list[str]]:
 @pytest.mark.parametrize("path", ["/", "/checkins/", "/couple/", "/settings/"])
 def test_a_page_told_that_the_partner_left_writes_nothing_while_it_renders(
     path: str, couple: Couple, alice_client: Client, bob_client: Client,
-    writes_while_rendering: list[str], words: Callable[[HttpResponse], str],
+    writes_while_rendering: list[str], words: Callable[[Response], str],
 ) -> None:  # fmt: skip
     bob_client.post("/couple/leave/", {"tell_partner": "next_visit"})
     writes_while_rendering.clear()

@@ -123,7 +123,7 @@ def test_wrong_passwords_counted_through_one_process_slow_down_the_other(
     a, b = servers
     # An address of its own: the servers count attempts in a store every test process shares
     # (Redis on CI), and the five minutes of slowing down must not reach another test's Alice.
-    person = UserFactory(email=f"guesser-{uuid.uuid4().hex}@example.com")
+    person = UserFactory.create(email=f"guesser-{uuid.uuid4().hex}@example.com")
     with_real_password(person)
     browser = Visitor()
     for _ in range(5):

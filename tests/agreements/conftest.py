@@ -4,17 +4,17 @@ service, two partners acting at the same instant, and pages posted as a person w
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from agreements import services
 from agreements.models import Agreement, AgreementVersion
 from core.errors import RefusedError
 from couples.models import Couple, User
 from tests.support.agreements import AtTheSameInstant, Post, Propose, agreed
+from tests.support.pages import Response
 
 
 @pytest.fixture
@@ -60,11 +60,11 @@ def at_the_same_instant(at_once: Callable[..., list[object]]) -> AtTheSameInstan
 
 
 @pytest.fixture
-def act(django_capture_on_commit_callbacks: Any) -> Post:
+def act(django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> Post:
     """Post as a person would and follow the redirect, running what happens after commit
     (emails, the banner's stamp)."""
 
-    def post(client: Client, path: str, data: dict[str, object] | None = None) -> HttpResponse:
+    def post(client: Client, path: str, data: dict[str, object] | None = None) -> Response:
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(path, data or {}, follow=True)
 
@@ -79,7 +79,7 @@ def start(act: Post) -> Post:
 
     def post(
         client: Client, minutes: int | str = 20, phrase: str = first_phrase, own: str = ""
-    ) -> HttpResponse:
+    ) -> Response:
         return act(client, "/pause/", {"phrase": phrase, "own_words": own, "minutes": minutes})
 
     return post

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from agreements import banner, services
 from agreements.models import Category
@@ -82,7 +83,7 @@ def test_the_stamp_is_the_couples_latest_pause_and_its_version(
 
 
 def test_a_person_in_no_couple_never_gets_the_empty_answer(db: None) -> None:
-    loner = UserFactory(email="loner@example.com")
+    loner = UserFactory.create(email="loner@example.com")
     assert banner.stamp_for_user(loner.pk) is None
     answer = poll(client_for(loner), banner.NO_PAUSE)
     assert (answer.status_code, answer.headers["Location"]) == (302, "/")
@@ -106,7 +107,7 @@ def test_the_banner_costs_the_home_page_one_query_and_the_partner_two_more_durin
     alice_client: Client,
     bob_client: Client,
     practice: None,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     with django_assert_num_queries(HOME_QUERIES):
         bob_client.get("/")

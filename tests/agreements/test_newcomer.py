@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from agreements import services
 from agreements.models import Agreement, AgreementVersion, PauseSignal
@@ -156,7 +157,7 @@ def test_a_newcomers_agreement_pages_cost_the_same_however_long_the_history(
     bob_client: Client,
     agreements: int,
     versions: int,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
     propose: Propose,
 ) -> None:
     for n in range(agreements):
@@ -194,7 +195,7 @@ def test_past_pauses_from_before_she_joined_are_not_hers_to_look_back_on(
     alice_client: Client,
     bob_client: Client,
     past: int,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     make_past_pauses(couple, bob, past)
     fay, fay_client = fay_joins(alice_client, bob_client)

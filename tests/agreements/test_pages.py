@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from agreements import services
 from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
@@ -143,7 +144,7 @@ def test_list_queries_do_not_grow(
     bob: User,
     bob_client: Client,
     agreements: int,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
     propose: Propose,
 ) -> None:
     for n in range(agreements):
@@ -164,7 +165,7 @@ def test_detail_and_compare_queries_do_not_grow(
     bob_client: Client,
     agreements: int,
     versions: int,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
     propose: Propose,
 ) -> None:
     for _ in range(agreements):
@@ -304,7 +305,12 @@ def test_compare_refuses_versions_not_in_this_history_and_shows_the_latest_two(
     agreement = agreed(couple, alice, bob, versions=2)
     other = agreed(couple, alice, bob, title="Other").versions.get()
     first = agreement.versions.get(number=1)
-    for choice in ({"a": first.pk, "b": other.pk}, {"a": "x", "b": first.pk}, {"a": first.pk}):
+    choices: list[dict[str, int | str]] = [
+        {"a": first.pk, "b": other.pk},
+        {"a": "x", "b": first.pk},
+        {"a": first.pk},
+    ]
+    for choice in choices:
         page = markup(bob_client.get(f"/agreements/{agreement.pk}/compare/", choice))
         assert "Choose two versions from the lists." in page
         assert "From Version 1 by Alice" in page
@@ -330,7 +336,7 @@ def test_lists_hold_only_the_couples_own_agreements_proposals_and_pauses(
     ours = agreed(couple, alice, bob, title="Ours")
     propose(ours, alice, "Our proposal.")
     theirs_couple = charlie.membership.couple
-    partner = UserFactory(display_name="Dana")
+    partner = UserFactory.create(display_name="Dana")
     pair(partner, couple=theirs_couple)
     theirs = agreed(theirs_couple, charlie, partner, title="Charlie's own")
     propose(theirs, charlie, "Their proposal.")

@@ -9,17 +9,18 @@ from django.core import mail
 from django.db.models import F
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from agreements import tasks
 from agreements.models import PauseSignal
 from core.models import ActivityEntry
 from couples.models import Couple, User
-from tests.support.agreements import PHRASES, make_past_pauses, poll, version_in
-from tests.support.pages import markup
+from tests.support.agreements import PHRASES, Post, make_past_pauses, poll, version_in
+from tests.support.pages import Response, markup
 from toolkit.models import Phrase, PhraseGroup, TriggerScript
 
 
-def without_tokens(response) -> str:
+def without_tokens(response: Response) -> str:
     """The page without its per-response CSRF tokens and CSP nonces."""
     return re.sub(r"[A-Za-z0-9_-]{20,}", "", markup(response))
 
@@ -45,7 +46,9 @@ def test_the_layout_offers_a_pause_to_a_paired_member(alice_client: Client) -> N
     assert 'hx-get="/pause/banner/?v=0"' in page
 
 
-def test_starting_a_pause_shows_the_calm_page(couple: Couple, alice_client: Client, start) -> None:
+def test_starting_a_pause_shows_the_calm_page(
+    couple: Couple, alice_client: Client, start: Post
+) -> None:
     page = markup(start(alice_client, minutes=30, phrase=PHRASES[1]))
     assert "You're taking a pause" in page
     assert PHRASES[1] in page
@@ -53,11 +56,12 @@ def test_starting_a_pause_shows_the_calm_page(couple: Couple, alice_client: Clie
     assert "breathe in for four counts" in page
     pause = the_pause()
     assert pause.returns_at - pause.started_at == timedelta(minutes=30)
+    assert pause.sender is not None
     assert pause.sender.display_name == "Alice"
     assert "Alice asked for a pause" in messages_of(couple)
 
 
-def test_a_pause_in_ones_own_words_is_kept_as_written(alice_client: Client, start) -> None:
+def test_a_pause_in_ones_own_words_is_kept_as_written(alice_client: Client, start: Post) -> None:
     own = "I'm <overwhelmed> & need air"
     page = start(alice_client, phrase="own", own=own).content.decode()
     assert the_pause().phrase == own
@@ -65,7 +69,7 @@ def test_a_pause_in_ones_own_words_is_kept_as_written(alice_client: Client, star
 
 
 def test_own_words_left_empty_are_asked_for_and_the_choice_is_kept(
-    alice_client: Client, start
+    alice_client: Client, start: Post
 ) -> None:
     page = markup(start(alice_client, minutes=45, phrase="own", own=""))
     assert "Write a few words, or pick one of the phrases." in page
@@ -85,7 +89,7 @@ def test_the_form_starts_from_the_default_length_and_shows_the_return_time(
 
 
 def test_asking_again_while_a_pause_is_on_shows_the_one_that_is_on(
-    alice_client: Client, bob_client: Client, start
+    alice_client: Client, bob_client: Client, start: Post
 ) -> None:
     start(alice_client, phrase=PHRASES[0])
     page = markup(start(bob_client, phrase=PHRASES[2]))
@@ -111,7 +115,7 @@ def test_someone_alone_is_asked_to_invite_their_partner_first(alice: User) -> No
 
 
 def test_the_partner_sees_the_banner_and_an_unchanged_poll_is_empty(
-    alice_client: Client, bob_client: Client, start
+    alice_client: Client, bob_client: Client, start: Post
 ) -> None:
     empty = poll(bob_client)
     assert empty.status_code == 200
@@ -132,7 +136,7 @@ def test_the_partner_sees_the_banner_and_an_unchanged_poll_is_empty(
 
 
 def test_the_banner_says_welcome_back_once_the_shown_pause_ends(
-    alice_client: Client, bob_client: Client, start, act
+    alice_client: Client, bob_client: Client, start: Post, act: Post
 ) -> None:
     start(alice_client)
     shown = poll(bob_client)
@@ -143,13 +147,13 @@ def test_the_banner_says_welcome_back_once_the_shown_pause_ends(
     assert poll(bob_client, version_in(after)).status_code == 204
 
 
-def test_the_sender_sees_their_own_pause_in_the_banner(alice_client: Client, start) -> None:
+def test_the_sender_sees_their_own_pause_in_the_banner(alice_client: Client, start: Post) -> None:
     start(alice_client)
     assert "You asked for a pause." in markup(poll(alice_client))
 
 
 def test_the_stamp_is_read_from_the_database_not_the_cache(
-    alice_client: Client, bob_client: Client, start
+    alice_client: Client, bob_client: Client, start: Post
 ) -> None:
     from django.core.cache import cache
 
@@ -163,7 +167,7 @@ def test_the_stamp_is_read_from_the_database_not_the_cache(
 
 
 def test_the_cheap_answer_is_not_given_to_another_couple(
-    alice_client: Client, charlie_client: Client, start
+    alice_client: Client, charlie_client: Client, start: Post
 ) -> None:
     start(alice_client)
     version = version_in(poll(alice_client))
@@ -178,9 +182,9 @@ def test_an_unchanged_poll_costs_one_query_beyond_the_session_whatever_the_histo
     alice: User,
     alice_client: Client,
     bob_client: Client,
-    start,
+    start: Post,
     past: int,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     make_past_pauses(couple, alice, past)
     TriggerScript.objects.bulk_create(
@@ -205,7 +209,7 @@ def test_an_unchanged_poll_costs_one_query_beyond_the_session_whatever_the_histo
 
 
 def test_both_ready_ends_the_pause_at_the_return_time(
-    couple: Couple, alice_client: Client, bob_client: Client, start, act
+    couple: Couple, alice_client: Client, bob_client: Client, start: Post, act: Post
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
         start(alice_client, minutes=20)
@@ -231,7 +235,7 @@ def test_both_ready_ends_the_pause_at_the_return_time(
 
 
 def test_the_partner_does_not_see_whether_the_sender_is_ready(
-    alice_client: Client, bob_client: Client, start, act
+    alice_client: Client, bob_client: Client, start: Post, act: Post
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
         start(alice_client, minutes=20)
@@ -245,7 +249,7 @@ def test_the_partner_does_not_see_whether_the_sender_is_ready(
 
 
 def test_the_sender_ends_the_pause(
-    couple: Couple, alice_client: Client, bob_client: Client, start, act
+    couple: Couple, alice_client: Client, bob_client: Client, start: Post, act: Post
 ) -> None:
     start(alice_client)
     page = markup(act(alice_client, f"/pause/{the_pause().pk}/end/"))
@@ -256,7 +260,7 @@ def test_the_sender_ends_the_pause(
 
 
 def test_the_partner_cannot_end_the_senders_pause(
-    alice_client: Client, bob_client: Client, start, act
+    alice_client: Client, bob_client: Client, start: Post, act: Post
 ) -> None:
     start(alice_client)
     assert "End the pause now" not in markup(bob_client.get("/pause/"))
@@ -265,7 +269,9 @@ def test_the_partner_cannot_end_the_senders_pause(
     assert the_pause().ended_at is None
 
 
-def test_ending_a_pause_that_already_ended_says_so(alice_client: Client, start, act) -> None:
+def test_ending_a_pause_that_already_ended_says_so(
+    alice_client: Client, start: Post, act: Post
+) -> None:
     start(alice_client)
     pk = the_pause().pk
     act(alice_client, f"/pause/{pk}/end/")
@@ -273,7 +279,7 @@ def test_ending_a_pause_that_already_ended_says_so(alice_client: Client, start, 
 
 
 def test_another_couples_pause_is_not_found(
-    alice_client: Client, charlie_client: Client, start
+    alice_client: Client, charlie_client: Client, start: Post
 ) -> None:
     start(alice_client)
     pk = the_pause().pk
@@ -286,7 +292,7 @@ def test_another_couples_pause_is_not_found(
 
 
 def test_the_sender_extends_once(
-    couple: Couple, alice_client: Client, bob_client: Client, start, act
+    couple: Couple, alice_client: Client, bob_client: Client, start: Post, act: Post
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
         start(alice_client, minutes=20)
@@ -301,7 +307,9 @@ def test_the_sender_extends_once(
     assert "Alice extended the pause" in messages_of(couple)
 
 
-def test_the_partner_cannot_extend(alice_client: Client, bob_client: Client, start, act) -> None:
+def test_the_partner_cannot_extend(
+    alice_client: Client, bob_client: Client, start: Post, act: Post
+) -> None:
     start(alice_client)
     page = markup(act(bob_client, f"/pause/{the_pause().pk}/extend/", {"minutes": 30}))
     assert "Only the person who asked for this pause can extend it." in page
@@ -309,7 +317,9 @@ def test_the_partner_cannot_extend(alice_client: Client, bob_client: Client, sta
 
 
 @pytest.mark.parametrize("minutes", ["0", "-30", "soon", ""])
-def test_an_extension_of_no_time_is_refused(alice_client: Client, start, act, minutes: str) -> None:
+def test_an_extension_of_no_time_is_refused(
+    alice_client: Client, start: Post, act: Post, minutes: str
+) -> None:
     start(alice_client)
     page = markup(act(alice_client, f"/pause/{the_pause().pk}/extend/", {"minutes": minutes}))
     assert "Choose how much longer you need." in page
@@ -332,7 +342,7 @@ def test_an_extension_of_no_time_is_refused(alice_client: Client, start, act, mi
     ],
 )
 def test_a_return_time_outside_the_bounds_is_refused_with_a_reason(
-    alice_client: Client, start, minutes: int | str, message: str
+    alice_client: Client, start: Post, minutes: int | str, message: str
 ) -> None:
     page = markup(start(alice_client, minutes=minutes, phrase=PHRASES[2]))
     assert message in page
@@ -345,7 +355,7 @@ def test_a_return_time_outside_the_bounds_is_refused_with_a_reason(
     [(20, "Tue 13:20", "Tue 08:20"), (1440, "Wed 13:00", "Wed 08:00")],
 )
 def test_the_bounds_themselves_are_accepted_and_shown_in_each_persons_zone(
-    alice_client: Client, bob_client: Client, start, minutes: int, berlin: str, new_york: str
+    alice_client: Client, bob_client: Client, start: Post, minutes: int, berlin: str, new_york: str
 ) -> None:
     # 10 March 2026: New York is already on summer time (UTC-4), Berlin not yet (UTC+1).
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
@@ -357,7 +367,7 @@ def test_the_bounds_themselves_are_accepted_and_shown_in_each_persons_zone(
 
 
 def test_an_extension_may_reach_24_hours_from_the_start_and_no_further(
-    alice_client: Client, start, act
+    alice_client: Client, start: Post, act: Post
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
         start(alice_client, minutes=23 * 60)
@@ -378,7 +388,7 @@ def test_an_extension_may_reach_24_hours_from_the_start_and_no_further(
 
 
 def test_a_pause_nobody_closed_ends_at_24_hours_once_when_the_task_runs_twice(
-    couple: Couple, alice_client: Client, bob_client: Client, start
+    couple: Couple, alice_client: Client, bob_client: Client, start: Post
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
         start(alice_client, minutes=60)
@@ -401,7 +411,7 @@ def test_a_pause_nobody_closed_ends_at_24_hours_once_when_the_task_runs_twice(
 
 
 def test_a_new_pause_can_start_after_an_unclosed_one_ran_out(
-    alice_client: Client, bob_client: Client, start
+    alice_client: Client, bob_client: Client, start: Post
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
         start(alice_client)
@@ -411,7 +421,7 @@ def test_a_new_pause_can_start_after_an_unclosed_one_ran_out(
     assert PauseSignal.objects.filter(ended_at__isnull=True).count() == 1
 
 
-def test_the_beat_schedule_runs_the_task(settings) -> None:
+def test_the_beat_schedule_runs_the_task(settings: Settings) -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["end-overdue-pauses"]
     assert entry["task"] == tasks.end_overdue_pauses.name
 
@@ -420,7 +430,7 @@ def test_the_beat_schedule_runs_the_task(settings) -> None:
 
 
 def test_past_pauses_are_listed_plainly(
-    couple: Couple, alice: User, bob_client: Client, start, act, alice_client: Client
+    couple: Couple, alice: User, bob_client: Client, start: Post, act: Post, alice_client: Client
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
         start(alice_client, phrase=PHRASES[1])
@@ -443,9 +453,9 @@ def test_the_pause_page_queries_do_not_grow_with_history(
     couple: Couple,
     alice: User,
     alice_client: Client,
-    start,
+    start: Post,
     past: int,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     make_past_pauses(couple, alice, past)
     Phrase.objects.bulk_create(
@@ -477,13 +487,13 @@ def test_home_has_a_pause_card(alice_client: Client) -> None:
 # Email, only for those who ask for it
 
 
-def test_the_partner_gets_no_email_by_default(alice_client: Client, start) -> None:
+def test_the_partner_gets_no_email_by_default(alice_client: Client, start: Post) -> None:
     start(alice_client)
     assert not mail.outbox
 
 
 def test_a_partner_who_asked_for_email_gets_a_neutral_email(
-    alice_client: Client, bob_client: Client, bob: User, start
+    alice_client: Client, bob_client: Client, bob: User, start: Post
 ) -> None:
     page = markup(bob_client.get("/settings/"))
     assert "Email me when my partner asks for a pause" in page
@@ -503,7 +513,7 @@ def test_a_partner_who_asked_for_email_gets_a_neutral_email(
 
 
 def test_a_partner_left_alone_comes_back_without_waiting_for_the_one_who_left(
-    bob: User, bob_client: Client, alice_client: Client, start, act
+    bob: User, bob_client: Client, alice_client: Client, start: Post, act: Post
 ) -> None:
     from couples.services import leave_couple
 
@@ -517,7 +527,7 @@ def test_a_partner_left_alone_comes_back_without_waiting_for_the_one_who_left(
 
 
 def test_a_pause_ends_when_the_partner_who_asked_for_it_leaves(
-    alice: User, bob_client: Client, alice_client: Client, start
+    alice: User, bob_client: Client, alice_client: Client, start: Post
 ) -> None:
     from couples.services import leave_couple
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from agreements.models import Agreement, PauseSignal
 from agreements.services import PauseDefaults
 from couples.models import Couple, User
-from tests.support.agreements import poll, version_in
+from tests.support.agreements import Post, poll, version_in
 from tests.support.pages import markup
 from toolkit.models import Phrase, PhraseGroup, TriggerScript
 
@@ -141,7 +141,7 @@ def test_a_pause_keeps_its_vocabulary_phrase_after_the_phrase_is_retired(
 
 
 def test_a_shared_trigger_script_appears_on_the_partners_pause_banner_unshared_it_disappears(
-    alice_client: Client, bob_client: Client, act
+    alice_client: Client, bob_client: Client, act: Post
 ) -> None:
     act(alice_client, "/toolkit/scripts/", {"when_i_notice": "my jaw tightens", "i_will": "walk"})
     act(alice_client, "/toolkit/scripts/", {"when_i_notice": "I go numb", "i_will": "sit down"})
@@ -181,9 +181,9 @@ def test_editing_or_deleting_a_shared_script_updates_the_partners_banner(
     alice: User,
     alice_client: Client,
     bob_client: Client,
-    act,
+    act: Post,
     change: str,
-    data: dict,
+    data: dict[str, str],
     still_there: bool,
 ) -> None:
     script = TriggerScript.objects.create(

@@ -14,7 +14,7 @@ def test_the_admin_shows_the_shape_of_a_week_never_its_words(
     checkin = week_of(couple, alice, bob, weeks_ago=0, step="A private step")
     entry = Entry.objects.get(author=alice)
     reflection = Reflection.objects.create(entry=entry, listener=bob, heard="A private paraphrase")
-    staff = UserFactory(is_staff=True, is_superuser=True)
+    staff = UserFactory.create(is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(staff)
     for path in (

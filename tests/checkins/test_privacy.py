@@ -24,9 +24,9 @@ def everything_alice_can_fetch(client: Client, bobs: Entry) -> dict[str, str]:
     pages = {
         "page": client.get(URL),
         "page while editing": client.get(URL + "?edit=1"),
-        "page as htmx": client.get(URL, **HTMX),
+        "page as htmx": client.get(URL, headers=HTMX),
         "status": client.get(f"/checkins/{WEEK}/status/"),
-        "status as htmx": client.get(f"/checkins/{WEEK}/status/", **HTMX),
+        "status as htmx": client.get(f"/checkins/{WEEK}/status/", headers=HTMX),
         "her own autosave": write(client, htmx=True, small_win="mine", challenge="mine too"),
         "history": client.get("/checkins/"),
         "search": client.get("/checkins/", {"q": "only-bob"}),
@@ -140,7 +140,7 @@ def test_the_migration_reveals_only_what_each_opened_week_revealed(
 ) -> None:
     """Rows as the code before `Entry.revealed_at` left them, marked by the data migration."""
     migration = importlib.import_module("checkins.migrations.0004_entry_revealed_at")
-    fay = UserFactory(display_name="Fay")
+    fay = UserFactory.create(display_name="Fay")
     opened = timezone.now()
     before, after = opened - timedelta(hours=1), opened + timedelta(hours=1)
 

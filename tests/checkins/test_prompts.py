@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from checkins import services
 from checkins.models import (
@@ -25,7 +26,7 @@ from checkins.models import (
 )
 from couples.models import Couple, User
 from tests.support.checkins import HTMX, NOW, URL, WEEK, ensure_library, week_of, write
-from tests.support.pages import markup, visible_words
+from tests.support.pages import Response, markup, visible_words
 from tests.support.people import client_for, join_as_new_partner
 
 NEXT_WEEK_URL = "/checkins/2026-W49/"
@@ -51,12 +52,14 @@ def seen(client: Client, path: str, **params: str) -> str:
     return visible_words(client.get(path, params, follow=True))
 
 
-def change(client: Client, change: str, shown: int | None = None, **headers: str) -> object:
+def change(
+    client: Client, change: str, shown: int | None = None, headers: dict[str, str] | None = None
+) -> Response:
     data = {"change": change, **({"shown": str(shown)} if shown else {})}
-    return client.post(f"/checkins/{WEEK}/prompt/", data, **headers)
+    return client.post(f"/checkins/{WEEK}/prompt/", data, headers=headers)
 
 
-def mark(client: Client, prompt: Prompt, change: str) -> object:
+def mark(client: Client, prompt: Prompt, change: str) -> Response:
     return client.post(f"/prompts/{prompt.pk}/", {"change": change, "next": "/prompts/"})
 
 
@@ -194,7 +197,7 @@ def test_a_swap_over_htmx_answers_with_the_prompt_part_of_the_page(
     couple: Couple, alice_client: Client
 ) -> None:
     before = offered(alice_client)
-    response = change(alice_client, "swap", offer_on(couple).pk, **HTMX)
+    response = change(alice_client, "swap", offer_on(couple).pk, headers=HTMX)
     part = html.unescape(markup(response))
     assert part.startswith('<section id="prompt"')
     assert offer_on(couple).prompt.text in part
@@ -213,7 +216,7 @@ def test_two_swaps_of_the_same_prompt_at_once_change_it_only_once(
     )
     assert "This week's question changed a moment ago. Here it is now." in visible_words(late)
     assert PromptOffer.objects.count() == 2
-    late_htmx = change(bob_client, "skip", shown, **HTMX)
+    late_htmx = change(bob_client, "skip", shown, headers=HTMX)
     assert "This week's question changed a moment ago" in visible_words(late_htmx)
     assert offer_on(couple).prompt.text in html.unescape(markup(late_htmx))
 
@@ -469,7 +472,7 @@ def test_a_former_partners_prompts_stay_with_those_who_were_there(
 def prompt_data(request: pytest.FixtureRequest, couple: Couple, alice: User, bob: User) -> int:
     """`n` prompts of the couple's own, `n` favourites, `n` saved and `n` retired, and `n`
     earlier weeks each with a swapped and a kept offer."""
-    n = request.param
+    n: int = request.param
     own = [
         services.add_prompt(couple=couple, author=alice, category="repair", text=f"Own {i}?")
         for i in range(n)
@@ -489,7 +492,10 @@ def prompt_data(request: pytest.FixtureRequest, couple: Couple, alice: User, bob
 
 @pytest.mark.parametrize("show", ["repair", "own", "favourites", "retired"])
 def test_the_prompts_page(
-    prompt_data: int, show: str, alice_client: Client, django_assert_num_queries
+    prompt_data: int,
+    show: str,
+    alice_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     # session, user, couple, partners, the prompts shown with the couple's marks and who added
     # them, the prompts saved for the next check-in, and the pause banner
@@ -500,7 +506,9 @@ def test_the_prompts_page(
         assert page.count("Added by you") == prompt_data
 
 
-def test_a_mark(prompt_data: int, alice_client: Client, django_assert_num_queries) -> None:
+def test_a_mark(
+    prompt_data: int, alice_client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     prompt = Prompt.objects.filter(couple__isnull=True).last()
     assert prompt is not None
     # session, user, couple, the prompt, whether it is retired, then the mark written by
@@ -510,7 +518,9 @@ def test_a_mark(prompt_data: int, alice_client: Client, django_assert_num_querie
     assert PromptMark.objects.get(prompt=prompt).saved_at is not None
 
 
-def test_adding_a_prompt(prompt_data: int, alice_client: Client, django_assert_num_queries) -> None:
+def test_adding_a_prompt(
+    prompt_data: int, alice_client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     # session, user, couple, the insert
     with django_assert_num_queries(4):
         alice_client.post("/prompts/", {"category": "values", "text": "What matters now?"})
@@ -518,7 +528,7 @@ def test_adding_a_prompt(prompt_data: int, alice_client: Client, django_assert_n
 
 
 def test_the_first_visit_of_a_week_chooses_its_prompt_once(
-    prompt_data: int, alice_client: Client, django_assert_num_queries
+    prompt_data: int, alice_client: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     # The week page's queries, the week created (in a savepoint), then its prompt chosen:
     # the candidates with their marks and when each was last offered, and the offer written
@@ -533,12 +543,15 @@ def test_the_first_visit_of_a_week_chooses_its_prompt_once(
 
 
 def test_a_swap(
-    prompt_data: int, couple: Couple, alice_client: Client, django_assert_num_queries
+    prompt_data: int,
+    couple: Couple,
+    alice_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     offered(alice_client)
     shown = offer_on(couple).pk
     # session, user, couple, the week, the offer set aside, the next prompt chosen and offered
     # with its saved mark cleared (in savepoints), then the week's prompt read for the answer
     with django_assert_num_queries(13):
-        response = change(alice_client, "swap", shown, **HTMX)
+        response = change(alice_client, "swap", shown, headers=HTMX)
     assert offer_on(couple).prompt.text in html.unescape(markup(response))

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from checkins.models import Entry, Reflection, parse_week
 from couples.models import Couple, User
@@ -18,17 +19,21 @@ from toolkit.models import Phrase, PhraseGroup
 
 @pytest.fixture(params=[1, 50], ids=["1 week", "50 weeks"])
 def weeks(request: pytest.FixtureRequest, couple: Couple, alice: User, bob: User) -> int:
-    for ago in range(1, request.param + 1):
+    count: int = request.param
+    for ago in range(1, count + 1):
         week_of(couple, alice, bob, weeks_ago=ago, step=f"step {ago}")
     Phrase.objects.bulk_create(
         Phrase(couple=couple, group=PhraseGroup.FEEL, text=f"I feel {n}", position=100 + n)
-        for n in range(request.param)
+        for n in range(count)
     )
-    return request.param
+    return count
 
 
 def test_the_week_page_before_the_reveal(
-    weeks: int, alice_client: Client, bob_client: Client, django_assert_num_queries
+    weeks: int,
+    alice_client: Client,
+    bob_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     alice_client.get(URL)
     write(bob_client, small_win="w", challenge="c")
@@ -50,7 +55,7 @@ def test_the_week_page_after_the_reveal(
     alice: User,
     bob: User,
     alice_client: Client,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     week_of(couple, alice, bob, weeks_ago=0)
     for entry in Entry.objects.filter(checkin__week_start__gte="2026-11-23"):
@@ -68,22 +73,27 @@ def test_the_week_page_after_the_reveal(
 
 
 def test_the_status_poll_costs_one_query_beyond_the_signed_in_person(
-    weeks: int, alice_client: Client, bob_client: Client, django_assert_num_queries
+    weeks: int,
+    alice_client: Client,
+    bob_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     alice_client.get(URL)
     write(bob_client, small_win="w", challenge="c")
     # The session and the user, as for every view, then the week with both partners' progress
     # in one query.
     with django_assert_num_queries(3):
-        response = alice_client.get(f"/checkins/{WEEK}/status/", **HTMX)
+        response = alice_client.get(f"/checkins/{WEEK}/status/", headers=HTMX)
     assert statuses(response) == {"partner-status": "writing", "own-status": "not started yet"}
     shown = {"own": "not_started", "partner": "writing"}
     with django_assert_num_queries(3):
-        unchanged = alice_client.get(f"/checkins/{WEEK}/status/", shown, **HTMX)
+        unchanged = alice_client.get(f"/checkins/{WEEK}/status/", shown, headers=HTMX)
     assert unchanged.status_code == 204
 
 
-def test_history(weeks: int, alice_client: Client, django_assert_num_queries) -> None:
+def test_history(
+    weeks: int, alice_client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     # session, user, couple with both partners, the page of weeks with how many there are,
     # their visible entries, carried-over challenges, weeks met, the pause banner
     with django_assert_num_queries(8):
@@ -98,7 +108,7 @@ def test_history(weeks: int, alice_client: Client, django_assert_num_queries) ->
 
 
 def test_an_autosave(
-    weeks: int, alice: User, alice_client: Client, django_assert_num_queries
+    weeks: int, alice: User, alice_client: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     alice_client.get(URL)
     write(alice_client, htmx=True, small_win="w", challenge="")
@@ -107,12 +117,17 @@ def test_an_autosave(
     # savepoint)
     with django_assert_num_queries(10):
         saved = write(alice_client, htmx=True, small_win="w2", challenge="")
-    assert Entry.objects.get(author=alice, checkin__week_start=parse_week(WEEK)).small_win == "w2"
+    monday = parse_week(WEEK)
+    assert monday is not None
+    assert Entry.objects.get(author=alice, checkin__week_start=monday).small_win == "w2"
     assert "Saved privately. Only you can see it." in markup(saved)
 
 
 def test_a_new_partners_history_and_week_cost_the_same_however_much_came_before(
-    weeks: int, alice_client: Client, bob_client: Client, django_assert_num_queries
+    weeks: int,
+    alice_client: Client,
+    bob_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     alice_client.get(URL)
     bob_client.post("/couple/leave/")

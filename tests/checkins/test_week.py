@@ -6,13 +6,12 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from django.http import HttpResponse as Response
 from django.test import Client
 
 from checkins.models import CheckIn, Entry, Reflection
 from couples.models import Couple, User
-from tests.support.checkins import HTMX, NOW, URL, WEEK, statuses, week_of, write
-from tests.support.pages import markup
+from tests.support.checkins import HTMX, NOW, URL, WEEK, EntryFields, statuses, week_of, write
+from tests.support.pages import Response, markup
 from toolkit.models import Phrase, PhraseGroup
 
 
@@ -40,7 +39,7 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     write(bob_client, htmx=True, small_win="שיחה טובה עם אמא", challenge="Work spills into dinner")
     assert "Mornings feel rushed" not in markup(bob_client.get(URL))
     assert "Work spills into dinner" not in markup(alice_client.get(URL))
-    assert statuses(bob_client.get(f"/checkins/{WEEK}/status/", **HTMX)) == {
+    assert statuses(bob_client.get(f"/checkins/{WEEK}/status/", headers=HTMX)) == {
         "partner-status": "writing",
         "own-status": "writing",
     }
@@ -52,7 +51,7 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     assert response.status_code == 302
     assert "opens for both of you" in markup(alice_client.get(URL))
     assert "Mornings feel rushed" not in markup(bob_client.get(URL))
-    assert statuses(bob_client.get(f"/checkins/{WEEK}/status/", **HTMX)) == {
+    assert statuses(bob_client.get(f"/checkins/{WEEK}/status/", headers=HTMX)) == {
         "partner-status": "shared",
         "own-status": "writing",
     }
@@ -71,7 +70,9 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
         assert "I slept well 😴" in page
         assert "שיחה טובה עם אמא" in page
     # Alice's page polls; at the reveal the poll reloads it.
-    assert alice_client.get(f"/checkins/{WEEK}/status/", **HTMX).headers["HX-Refresh"] == "true"
+    assert (
+        alice_client.get(f"/checkins/{WEEK}/status/", headers=HTMX).headers["HX-Refresh"] == "true"
+    )
 
     # Reflective listening: Bob says what he heard; Alice answers.
     alices = Entry.objects.get(author=alice)
@@ -103,6 +104,7 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     # Closing: Alice proposes, Bob agrees, and the week is closed.
     alice_client.post(f"/checkins/{WEEK}/next-step/", {"next_step": "One slow breakfast together"})
     checkin.refresh_from_db()
+    assert checkin.next_step_at is not None
     proposed_at = checkin.next_step_at.isoformat()
     own = alice_client.post(
         f"/checkins/{WEEK}/next-step/agree/", {"proposed_at": proposed_at}, follow=True
@@ -117,7 +119,7 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
 
 
 def test_next_week_puts_the_agreed_step_on_the_agenda(
-    couple: Couple, alice: User, bob: User, alice_client: Client, clock
+    couple: Couple, alice: User, bob: User, alice_client: Client, clock: time_machine.Traveller
 ) -> None:
     week_of(couple, alice, bob, weeks_ago=0, step="Walk after dinner")
     clock.shift(timedelta(days=7))
@@ -129,7 +131,7 @@ def test_next_week_puts_the_agreed_step_on_the_agenda(
 
 
 def test_a_step_written_with_its_own_full_stop_is_not_given_a_second(
-    couple: Couple, alice: User, bob: User, alice_client: Client, clock
+    couple: Couple, alice: User, bob: User, alice_client: Client, clock: time_machine.Traveller
 ) -> None:
     week_of(couple, alice, bob, weeks_ago=0, step="Walk after dinner.")
     closed = markup(alice_client.get(URL))
@@ -305,6 +307,7 @@ def test_agreeing_to_a_step_that_changed_meanwhile_is_refused(
     checkin = week_of(couple, alice, bob, weeks_ago=0)
     alice_client.post(f"/checkins/{WEEK}/next-step/", {"next_step": "Tea on Sunday"})
     checkin.refresh_from_db()
+    assert checkin.next_step_at is not None
     seen = checkin.next_step_at.isoformat()
     alice_client.post(f"/checkins/{WEEK}/next-step/", {"next_step": "Coffee on Saturday"})
     response = bob_client.post(
@@ -428,7 +431,7 @@ def test_every_save_message_says_truly_who_can_read_the_entry(
     notices: Callable[[Response], list[str]],
 ) -> None:
     alice_client.get(URL)
-    draft = {"small_win": "Tea together", "challenge": "Mornings"}
+    draft: EntryFields = {"small_win": "Tea together", "challenge": "Mornings"}
     assert notices(write(alice_client, follow=True, **draft)) == [
         "Saved privately. Only you can see it."
     ]
@@ -438,7 +441,7 @@ def test_every_save_message_says_truly_who_can_read_the_entry(
     assert notices(write(alice_client, action="share", follow=True, **draft)) == [
         "Shared. It opens for both of you when your partner shares too."
     ]
-    waiting = {**draft, "small_win": "Tea together, twice"}
+    waiting: EntryFields = {**draft, "small_win": "Tea together, twice"}
     assert notices(write(alice_client, follow=True, **waiting)) == [
         "Saved. It opens for both of you when your partner shares too."
     ]
@@ -449,7 +452,7 @@ def test_every_save_message_says_truly_who_can_read_the_entry(
 
     # Bob shares: the week is open, and Alice's next edit reaches him at once.
     write(bob_client, action="share", small_win="A walk", challenge="Evenings")
-    opened = {**draft, "small_win": "Tea together, three times"}
+    opened: EntryFields = {**draft, "small_win": "Tea together, three times"}
     message = notices(write(alice_client, follow=True, **opened))
     assert message == [
         "Saved. Your partner can read it, with changes marked “edited after sharing”."
@@ -482,11 +485,11 @@ def test_both_statuses_are_right_for_both_people_at_every_step(
     def seen(alice: str, bob: str) -> None:
         assert status_list(alice_client) == f"You: {alice} Bob: {bob}"
         assert status_list(bob_client) == f"You: {bob} Alice: {alice}"
-        assert statuses(alice_client.get(poll, **HTMX)) == {
+        assert statuses(alice_client.get(poll, headers=HTMX)) == {
             "partner-status": bob,
             "own-status": alice,
         }
-        assert statuses(bob_client.get(poll, **HTMX)) == {
+        assert statuses(bob_client.get(poll, headers=HTMX)) == {
             "partner-status": alice,
             "own-status": bob,
         }
@@ -508,7 +511,7 @@ def test_both_statuses_are_right_for_both_people_at_every_step(
     # Bob shares too: the week opens, and each open page is reloaded by its poll.
     write(bob_client, action="share", small_win="w", challenge="c")
     for client in (alice_client, bob_client):
-        assert client.get(poll, **HTMX).headers["HX-Refresh"] == "true"
+        assert client.get(poll, headers=HTMX).headers["HX-Refresh"] == "true"
         assert 'class="statuses"' not in client.get(URL).content.decode()
 
 
@@ -518,12 +521,12 @@ def test_the_status_poll_answers_nothing_new_only_when_both_statuses_are_unchang
     poll = f"/checkins/{WEEK}/status/"
     alice_client.get(URL)
     unchanged = {"own": "not_started", "partner": "not_started"}
-    assert alice_client.get(poll, unchanged, **HTMX).status_code == 204
+    assert alice_client.get(poll, unchanged, headers=HTMX).status_code == 204
     write(alice_client, htmx=True, small_win="w", challenge="")
-    assert statuses(alice_client.get(poll, unchanged, **HTMX))["own-status"] == "writing"
-    assert alice_client.get(poll, {**unchanged, "own": "writing"}, **HTMX).status_code == 204
+    assert statuses(alice_client.get(poll, unchanged, headers=HTMX))["own-status"] == "writing"
+    assert alice_client.get(poll, {**unchanged, "own": "writing"}, headers=HTMX).status_code == 204
     write(bob_client, htmx=True, small_win="w", challenge="")
-    changed = alice_client.get(poll, {**unchanged, "own": "writing"}, **HTMX)
+    changed = alice_client.get(poll, {**unchanged, "own": "writing"}, headers=HTMX)
     assert statuses(changed)["partner-status"] == "writing"
 
 
@@ -546,9 +549,9 @@ def test_the_status_poll_refuses_a_session_ended_by_a_password_change(
 ) -> None:
     poll = f"/checkins/{WEEK}/status/"
     alice_client.get(URL)
-    assert statuses(alice_client.get(poll, **HTMX))["own-status"] == "not started yet"
+    assert statuses(alice_client.get(poll, headers=HTMX))["own-status"] == "not started yet"
     alice.set_password("a different evening walk")
     alice.save()
-    response = alice_client.get(poll, **HTMX)
+    response = alice_client.get(poll, headers=HTMX)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/accounts/login/")

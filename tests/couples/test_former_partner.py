@@ -12,14 +12,13 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import time_machine
-from django.http import HttpResponse
 
-from tests.support.pages import markup, visible_words
+from tests.support.pages import Response, markup, visible_words
 from tests.support.people import join_as_new_partner
 from tests.support.story import FORMER, WEEK_48, Story, post
 
 
-def found(path: str, response: HttpResponse) -> str:
+def found(path: str, response: Response) -> str:
     """What a page shows, less the search words it repeats back to the person who typed them."""
     page = markup(response)
     for typed in parse_qs(urlsplit(path).query).get("q", []):

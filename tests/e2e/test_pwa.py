@@ -28,7 +28,7 @@ def watch_console(page: Page) -> list[str]:
 
 def cached_paths(page: Page) -> list[str]:
     """The path of every response the page's origin keeps in its caches."""
-    return page.evaluate(
+    paths: list[str] = page.evaluate(
         """async () => {
             const paths = [];
             for (const name of await caches.keys()) {
@@ -38,6 +38,7 @@ def cached_paths(page: Page) -> list[str]:
             return paths;
         }"""
     )
+    return paths
 
 
 def controlled(page: Page) -> None:

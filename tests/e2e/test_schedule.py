@@ -13,8 +13,10 @@ from tests.support.browser import SignedIn, assert_accessible
 def test_a_partner_adds_a_ritual_and_sees_its_dates_in_their_own_zone(
     signed_in: SignedIn, transactional_db: None
 ) -> None:
-    alice = UserFactory(email="alice@example.com", display_name="Alice", time_zone="Europe/Berlin")
-    pair(alice, couple=CoupleFactory(name="Our hearth", time_zone="America/New_York"))
+    alice = UserFactory.create(
+        email="alice@example.com", display_name="Alice", time_zone="Europe/Berlin"
+    )
+    pair(alice, couple=CoupleFactory.create(name="Our hearth", time_zone="America/New_York"))
     page = signed_in(alice)
 
     page.goto("/")

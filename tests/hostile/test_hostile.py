@@ -94,6 +94,7 @@ def attack_field(
         client = people.browser(who)
         label = f"{who} POST {form.path} {field.name}={name}"
         if name in TYPED:
+            assert isinstance(value, str)  # typed text, never bytes
             marker = f"typed{next(_markers)}x"
             typed = f"{marker} {value}"
             response = post(client, form.path, replaced(base, field.name, typed))

@@ -31,8 +31,8 @@ def wait_until_sent(count: int, seconds: float = 30) -> None:
 
 
 def partners() -> tuple[User, User, Couple]:
-    alice = UserFactory(email="alice@example.com", time_zone="Europe/Berlin")
-    bob = UserFactory(email="bob@example.com", time_zone="America/New_York")
+    alice = UserFactory.create(email="alice@example.com", time_zone="Europe/Berlin")
+    bob = UserFactory.create(email="bob@example.com", time_zone="America/New_York")
     couple = pair(alice, bob)
     couple.schedules.all().delete()
     return alice, bob, couple

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 
@@ -15,11 +14,12 @@ from agreements import services
 from agreements.limits import PROPOSAL_LIFETIME
 from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
 from couples.models import Couple, User
+from tests.support.pages import Response
 
 # The shapes of the agreements conftest's fixtures.
 Propose = Callable[..., AgreementVersion]
 AtTheSameInstant = Callable[..., list[str]]
-Post = Callable[..., HttpResponse]
+Post = Callable[..., Response]
 
 PHRASES = services.PauseDefaults().signal_phrases
 
@@ -32,7 +32,7 @@ def agreed(
     versions: int = 1,
     title: str = "Phones at dinner",
     category: str = Category.DIGITAL,
-    revisit_by: object = None,
+    revisit_by: date | None = None,
 ) -> Agreement:
     """An agreement with `versions` accepted versions, written straight to the database (the
     services are tested on their own); version n reads "Version n: ..."."""
@@ -64,13 +64,13 @@ def agreed(
     return agreement
 
 
-def poll(client: Client, version: str = "", shown: str = "") -> HttpResponse:
+def poll(client: Client, version: str = "", shown: str = "") -> Response:
     """The pause banner's poll, as an open page sends it (htmx) with the version it last saw."""
     query = {"v": version, "p": shown} if version else {}
     return client.get("/pause/banner/", query, HTTP_HX_REQUEST="true")
 
 
-def version_in(response: HttpResponse) -> str:
+def version_in(response: Response) -> str:
     """The version a banner carries, for the page's next poll."""
     match = re.search(r"/pause/banner/\?v=([^&\"]+)", response.content.decode())
     assert match, response.content.decode()

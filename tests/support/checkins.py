@@ -6,20 +6,30 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from importlib import import_module
+from typing import TypedDict, Unpack
 
 from django.apps import apps
-from django.http import HttpResponse as Response
 from django.test import Client
 from django.utils import timezone
 
 from checkins.models import CheckIn, Entry, Prompt, current_week
 from couples.models import Couple, User
+from tests.support.pages import Response
 
 # A Wednesday: week 48 of 2026 in every zone the tests use.
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 WEEK = "2026-W48"
 URL = f"/checkins/{WEEK}/"
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
+
+
+class EntryFields(TypedDict, total=False):
+    """The words of an entry as its form names them."""
+
+    small_win: str
+    challenge: str
+    appreciation: str
+    help_wanted: str
 
 
 def write(
@@ -29,13 +39,13 @@ def write(
     action: str = "save",
     htmx: bool = False,
     follow: bool = False,
-    **fields: str,
+    **fields: Unpack[EntryFields],
 ) -> Response:
     """Post an entry as the form does: every field, with the Save or Share button."""
     data = {"small_win": "", "challenge": "", "appreciation": "", "help_wanted": "", **fields}
     data[action] = ""
     headers = HTMX if htmx else {}
-    return client.post(f"/checkins/{week}/entry/", data, follow=follow, **headers)
+    return client.post(f"/checkins/{week}/entry/", data, follow=follow, headers=headers)
 
 
 def week_of(

@@ -17,21 +17,25 @@ from tests.factories import PASSWORD, CoupleFactory, UserFactory, pair
 
 
 def make_alice() -> User:
-    return UserFactory(email="alice@example.com", display_name="Alice", time_zone="Europe/Berlin")
+    return UserFactory.create(
+        email="alice@example.com", display_name="Alice", time_zone="Europe/Berlin"
+    )
 
 
 def make_bob() -> User:
-    return UserFactory(email="bob@example.com", display_name="Bob", time_zone="America/New_York")
+    return UserFactory.create(
+        email="bob@example.com", display_name="Bob", time_zone="America/New_York"
+    )
 
 
 def make_couple(alice: User, bob: User) -> Couple:
-    return pair(alice, bob, couple=CoupleFactory(name="Alice & Bob"))
+    return pair(alice, bob, couple=CoupleFactory.create(name="Alice & Bob"))
 
 
 def make_charlie() -> User:
     """Always the outsider: a member of another couple."""
-    user = UserFactory(email="charlie@example.com", display_name="Charlie")
-    pair(user, couple=CoupleFactory(name="Charlie's place"))
+    user = UserFactory.create(email="charlie@example.com", display_name="Charlie")
+    pair(user, couple=CoupleFactory.create(name="Charlie's place"))
     return user
 
 
@@ -69,7 +73,7 @@ def join_as_new_partner(inviter: Client, name: str) -> tuple[User, Client]:
     inviter.post("/couple/invite/", {"email": ""})
     join_path = re.search(r"/join/[\w-]+/", inviter.get("/couple/").content.decode())
     assert join_path, "no invitation link on the couple page"
-    newcomer = UserFactory(display_name=name)
+    newcomer = UserFactory.create(display_name=name)
     client = client_for(newcomer)
     assert client.post(join_path.group(0)).status_code == 302
     assert Membership.objects.filter(user=newcomer).exists()

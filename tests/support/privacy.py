@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from django.http import HttpResponse
 from django.test import Client
 from jsonschema import Draft202012Validator
 
 from tests.factories import PASSWORD
+from tests.support.pages import Response
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "docs" / "export.schema.json").read_text()
@@ -24,7 +25,7 @@ def enter_password_again(client: Client) -> None:
     assert response.status_code == 302, response.content.decode()
 
 
-def body(response: HttpResponse) -> str:
+def body(response: Response) -> str:
     assert response.status_code == 200, response.status_code
     return b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
 
@@ -33,8 +34,9 @@ def download(client: Client, url: str) -> str:
     return body(client.get(url))
 
 
-def exported(client: Client) -> dict[str, object]:
-    """The person's JSON export, checked against its documented schema."""
-    data: dict[str, object] = json.loads(download(client, JSON_URL))
+def exported(client: Client) -> dict[str, Any]:
+    """The person's JSON export, checked against its documented schema (JSON's values are
+    whatever the document holds: the schema, not a Python type, says what they are)."""
+    data: dict[str, Any] = json.loads(download(client, JSON_URL))
     Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(data)
     return data

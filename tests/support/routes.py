@@ -5,7 +5,7 @@ tests open them too."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -182,7 +182,7 @@ class Route:
     view: Callable[..., object] | None = None
 
 
-def walk(patterns: list, prefix: str = "") -> Iterator[Route]:
+def walk(patterns: Sequence[URLPattern | URLResolver], prefix: str = "") -> Iterator[Route]:
     for p in patterns:
         if isinstance(p, URLResolver):
             yield from walk(p.url_patterns, prefix + str(p.pattern))

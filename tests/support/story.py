@@ -10,20 +10,19 @@ shared trigger script) is written without one and carries over."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import time_machine
-from django.http import HttpResponse
 from django.test import Client
 
 from agreements.models import Agreement, AgreementVersion
 from checkins.models import CheckIn, Entry, Reflection
 from couples.models import Couple, Membership, User
 from tests.factories import UserFactory
-from tests.support.pages import markup
+from tests.support.pages import Response, markup
 from tests.support.people import client_for, join_as_new_partner, reenter_password
 from toolkit.models import Repair, TriggerScript
 
@@ -33,7 +32,7 @@ WEEK_48 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 FORMER = re.compile(r"dan-|erin-old")
 
 
-def post(client: Client, path: str, data: dict[str, object] | None = None) -> HttpResponse:
+def post(client: Client, path: str, data: Mapping[str, object] | None = None) -> Response:
     response = client.post(path, data or {})
     assert response.status_code == 302, (path, response.status_code, markup(response))
     return response
@@ -78,7 +77,7 @@ class Story:
 def tell_story() -> Iterator[Story]:
     """Erin and Dan's weeks together, Dan leaving and Fay joining, each step through the pages;
     the clock stays at the end of the story until the block ends."""
-    erin = UserFactory(display_name="Erin", time_zone="Europe/Berlin")
+    erin = UserFactory.create(display_name="Erin", time_zone="Europe/Berlin")
     erin_client = client_for(erin)
     with time_machine.travel(WEEK_46) as clock:
         post(erin_client, "/couple/new/", {"name": "Our place", "time_zone": "Europe/Berlin"})

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import models
-from django.http import HttpResponse
+from django.http import HttpResponseBase
 
 from tests.support.hostile.payloads import RAW_INJECTIONS
 from tests.support.pages import visible_words
@@ -28,7 +28,7 @@ class Findings:
     unescaped: list[str] = field(default_factory=list)
     mangled: list[str] = field(default_factory=list)
 
-    def check(self, label: str, response: HttpResponse) -> None:
+    def check(self, label: str, response: HttpResponseBase) -> None:
         self.count += 1
         status = response.status_code
         label = f"{label} -> {status}"
@@ -76,7 +76,7 @@ def stored_values(marker: str) -> list[str]:
             continue
         for f in model._meta.concrete_fields:
             if isinstance(f, models.CharField | models.TextField):
-                values += model.objects.filter(**{f"{f.attname}__contains": marker}).values_list(
-                    f.attname, flat=True
-                )
+                values += model._default_manager.filter(
+                    **{f"{f.attname}__contains": marker}
+                ).values_list(f.attname, flat=True)
     return values

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from django.http import HttpResponse
+from django.http import HttpResponseBase
 
 from tests.support.hostile.crawl import Form, query_names, read_page, route_name
 from tests.support.hostile.world import DISCOVERERS, People, pages
@@ -70,7 +70,7 @@ def discover(found: SiteMap, people: People, state: str, where: tuple[str, ...])
                     queue.append((target, link, link))
 
 
-def takes_post(answer: HttpResponse) -> bool:
+def takes_post(answer: HttpResponseBase) -> bool:
     """What an OPTIONS request tells of a view: the methods it allows."""
     if "Allow" in answer:
         return "POST" in answer["Allow"]
