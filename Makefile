@@ -13,7 +13,7 @@ UV := uv
 UV_INSTALL :=
 endif
 
-.PHONY: run test lint validate bench bench-explain bench-quick bench-profile bench-pause bench-export bench-delivery manage seed icons screenshots chromium clean
+.PHONY: run test test-fast lint validate bench bench-explain bench-quick bench-profile bench-pause bench-export bench-delivery manage seed icons screenshots chromium clean
 
 .tools/uv/bin/uv:
 	python3 -m pip install --quiet --target .tools/uv uv
@@ -32,6 +32,10 @@ run: .venv/.synced
 
 test: .venv/.synced chromium
 	$(UV) run pytest $(PYTEST_ARGS)
+
+# The quick loop: everything but the browser tests (tests/e2e/), on every core.
+test-fast: .venv/.synced
+	$(UV) run pytest -n auto -m "not browser"
 
 lint: .venv/.synced
 	$(UV) run ruff check .

@@ -18,7 +18,7 @@ accesslog = "-"
 limit_request_line = 8190
 
 
-class _Response(wsgi.Response):
+class _Response(wsgi.Response):  # type: ignore[misc]  # gunicorn ships no types
     """Gunicorn names itself in a Server header on every answer, with no setting to stop it;
     Hearth's answers name no software for a scanner to look up."""
 

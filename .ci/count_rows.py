@@ -11,7 +11,7 @@ django.setup()
 
 from django.apps import apps  # noqa: E402
 
-HEARTH_APPS = {"couples", "checkins", "agreements", "toolkit", "schedules"}
+HEARTH_APPS = {"core", "couples", "checkins", "agreements", "toolkit", "schedules"}
 
 counts = {}
 for model in apps.get_models(include_auto_created=True):

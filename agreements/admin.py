@@ -5,7 +5,7 @@ from django.contrib import admin
 from agreements.models import Agreement, AgreementVersion, EmailPreference
 
 
-class AgreementVersionInline(admin.TabularInline):
+class AgreementVersionInline(admin.TabularInline[AgreementVersion, Agreement]):
     model = AgreementVersion
     fk_name = "agreement"
     extra = 0
@@ -15,7 +15,7 @@ class AgreementVersionInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(admin.ModelAdmin[Agreement]):
     list_display = ("title", "couple", "category", "status", "version", "revisit_by")
     list_filter = ("category", "status")
     raw_id_fields = ("couple", "current")
@@ -23,13 +23,13 @@ class AgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgreementVersion)
-class AgreementVersionAdmin(admin.ModelAdmin):
+class AgreementVersionAdmin(admin.ModelAdmin[AgreementVersion]):
     list_display = ("agreement", "number", "kind", "status", "created_at", "expires_at")
     list_filter = ("status", "kind")
     raw_id_fields = ("agreement", "proposed_by", "responded_by")
 
 
 @admin.register(EmailPreference)
-class EmailPreferenceAdmin(admin.ModelAdmin):
+class EmailPreferenceAdmin(admin.ModelAdmin[EmailPreference]):
     list_display = ("user", "proposal_emails")
     raw_id_fields = ("user",)

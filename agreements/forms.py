@@ -28,7 +28,7 @@ from agreements.services import CHOOSE_MORE_TIME, PauseDefaults, Terms
 PAUSE_FIELDS = ("pause_minutes", "signal_phrases", "grounding_practice", "return_phrase")
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(forms.ModelForm[AgreementVersion]):
     """The text of a proposal and, for "how we pause", the pause terms. `base_version` is the
     version the proposer was looking at, so a proposal written for an older one is refused;
     `counters` is the partner's proposal this one answers, if any."""
@@ -239,7 +239,7 @@ class RetireForm(forms.Form):
     )
 
 
-class EmailPreferenceForm(forms.ModelForm):
+class EmailPreferenceForm(forms.ModelForm[EmailPreference]):
     class Meta:
         model = EmailPreference
         fields = ("proposal_emails",)

@@ -56,7 +56,8 @@ def seed(weeks: int, tag: str) -> Client:
     """A couple with `weeks` weeks of history; Alice's client, signed in and re-authenticated."""
     from agreements.models import Agreement, AgreementVersion, PauseSignal
     from checkins.models import CheckIn, Entry, Reflection, current_week
-    from couples.models import ActivityEntry, Couple, Membership, User
+    from core.models import ActivityEntry
+    from couples.models import Couple, Membership, User
     from couples.signals import couple_created
     from toolkit.models import Repair, SavedTopic, TriggerScript
 

@@ -8,7 +8,7 @@ from checkins.models import CheckIn, Entry, Prompt, Reflection
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(admin.ModelAdmin[CheckIn]):
     list_display = ("couple", "week_start", "revealed_at", "closed_at")
     raw_id_fields = ("couple", "next_step_by")
     # What partners write is theirs; the admin shows the shape of a week, not its words.
@@ -16,7 +16,7 @@ class CheckInAdmin(admin.ModelAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(admin.ModelAdmin[Entry]):
     list_display = ("checkin", "author", "updated_at", "shared_at")
     raw_id_fields = ("checkin", "author")
     fields = ("checkin", "author", "updated_at", "shared_at", "edited_after_sharing_at")
@@ -24,7 +24,7 @@ class EntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reflection)
-class ReflectionAdmin(admin.ModelAdmin):
+class ReflectionAdmin(admin.ModelAdmin[Reflection]):
     list_display = ("entry", "listener", "created_at", "answer")
     raw_id_fields = ("entry", "listener")
     fields = ("entry", "listener", "created_at", "answer", "answered_at")
@@ -32,7 +32,7 @@ class ReflectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Prompt)
-class PromptAdmin(admin.ModelAdmin):
+class PromptAdmin(admin.ModelAdmin[Prompt]):
     """Hearth's own library. A couple's own prompts are their words and stay out of the admin."""
 
     list_display = ("text", "category")

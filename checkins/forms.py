@@ -34,7 +34,7 @@ def keep_as_typed(form: forms.BaseForm) -> None:
             field.widget.attrs.pop("maxlength", None)
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(forms.ModelForm[Entry]):
     feelings = forms.MultipleChoiceField(
         label=_("How I'm feeling (optional)"),
         required=False,
@@ -79,7 +79,7 @@ class EntryActionForm(forms.Form):
     share = forms.BooleanField(required=False, widget=PressedButton)
 
 
-class ReflectionForm(forms.ModelForm):
+class ReflectionForm(forms.ModelForm[Reflection]):
     class Meta:
         model = Reflection
         fields = ("heard",)
@@ -107,7 +107,7 @@ class AnswerForm(forms.Form):
         keep_as_typed(self)
 
 
-class ReplyForm(forms.ModelForm):
+class ReplyForm(forms.ModelForm[Reflection]):
     class Meta:
         model = Reflection
         fields = ("reply",)
@@ -119,7 +119,7 @@ class ReplyForm(forms.ModelForm):
         self.fields["reply"].required = True
 
 
-class NextStepForm(forms.ModelForm):
+class NextStepForm(forms.ModelForm[CheckIn]):
     class Meta:
         model = CheckIn
         fields = ("next_step",)
@@ -181,7 +181,7 @@ class WeekPromptForm(forms.Form):
     shown = forms.IntegerField(required=False)
 
 
-class PromptForm(forms.ModelForm):
+class PromptForm(forms.ModelForm[Prompt]):
     class Meta:
         model = Prompt
         fields = ("category", "text")

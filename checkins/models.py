@@ -162,7 +162,9 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
         partners = Entry.objects.filter(
             checkin_id=OuterRef("pk"), author__membership__couple_id=OuterRef("couple_id")
         ).exclude(author_id=membership.user_id)
-        return self.filter(couple_id=membership.couple_id).annotate(
+        return self.filter(
+            couple_id=membership.couple_id
+        ).annotate(  # type: ignore[no-redef]  # see CheckIn's declarations
             last_step=Subquery(earlier.values("next_step")[:1]),
             partner_started=Exists(partners),
             partner_shared_at=Subquery(partners.values("shared_at")[:1]),
@@ -172,7 +174,7 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
         """Each week with the prompt it has on offer, in the same query, for
         `CheckIn.prompt_on_offer`. At most one is on offer, and it is the week's latest offer:
         a prompt is set aside before another is offered."""
-        return self.annotate(
+        return self.annotate(  # type: ignore[no-redef]  # see CheckIn's declarations
             on_offer=FilteredRelation("prompt_offers", condition=Q(prompt_offers__outcome="")),
             on_offer_id=F("on_offer__id"),
             on_offer_prompt_id=F("on_offer__prompt_id"),
@@ -184,7 +186,7 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
     def counted(self) -> CheckInQuerySet:
         """Each week with `found`, how many weeks the whole query holds before any slice, read
         in the same query: a page of weeks knows how many pages there are without a COUNT."""
-        return self.annotate(found=Window(Count("*")))
+        return self.annotate(found=Window(Count("*")))  # type: ignore[no-redef]  # see CheckIn's declarations
 
     def matching(self, q: str, membership: Membership) -> CheckInQuerySet:
         """Weeks with `q`, ignoring case, in an entry or in the chosen step that `membership`'s
@@ -223,6 +225,8 @@ class CheckIn(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     objects = CheckInQuerySet.as_manager()
+    # Annotations, declared for their types (django-stubs reports the querysets that set them
+    # as redefining them: it takes a declaration for a field, hence those querysets' ignores).
     # Set by `CheckInQuerySet.for_week_page`.
     last_step: str | None
     partner_started: bool
@@ -235,6 +239,8 @@ class CheckIn(models.Model):
     on_offer_couple_id: int | None
     # Set by `CheckInQuerySet.counted`.
     found: int
+    # The entries a member may read, prefetched by `checkins.services.history`.
+    visible: list[Entry]
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-week_start"]
@@ -485,7 +491,7 @@ class PromptQuerySet(models.QuerySet["Prompt"]):
     def with_marks(self, couple: Couple) -> PromptQuerySet:
         """Each prompt with `couple`'s marks on it, in the same query: `retired_at`,
         `favourite_at` and `saved_at` (None where the couple has not marked it)."""
-        return self.annotate(
+        return self.annotate(  # type: ignore[no-redef]  # see Prompt's declarations
             mine=models.FilteredRelation("marks", condition=Q(marks__couple_id=couple.pk)),
             retired_at=F("mine__retired_at"),
             favourite_at=F("mine__favourite_at"),
@@ -497,7 +503,7 @@ class PromptQuerySet(models.QuerySet["Prompt"]):
         `last_offered` (None if never)."""
         offers = PromptOffer.objects.filter(checkin__couple_id=couple.pk, prompt_id=OuterRef("pk"))
         latest = offers.order_by("-checkin__week_start").values("checkin__week_start")[:1]
-        return self.annotate(last_offered=models.Subquery(latest))
+        return self.annotate(last_offered=models.Subquery(latest))  # type: ignore[no-redef]  # see Prompt's declarations
 
     # Of prompts read `with_marks`:
 
@@ -512,7 +518,8 @@ class PromptQuerySet(models.QuerySet["Prompt"]):
 
     def saved(self) -> PromptQuerySet:
         """Saved for the next check-in, in the order they will be offered."""
-        return self.filter(Q(saved_at__isnull=False)).order_by("saved_at", "id")
+        # django-stubs checks order_by() against the model's fields; `saved_at` is with_marks()'s.
+        return self.filter(Q(saved_at__isnull=False)).order_by("saved_at", "id")  # type: ignore[misc]
 
 
 class Prompt(models.Model):
@@ -532,6 +539,7 @@ class Prompt(models.Model):
 
     objects = PromptQuerySet.as_manager()
 
+    # Annotations, declared for their types (as on CheckIn).
     # The couple's marks, on prompts read through `PromptQuerySet.with_marks`.
     retired_at: datetime | None
     favourite_at: datetime | None

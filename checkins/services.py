@@ -331,7 +331,8 @@ def history(*, membership: Membership, q: str = "", carried: int = CARRIED_OVER_
         ]
     )
     return History(
-        weeks=weeks.prefetch_related(Prefetch("entries", readable, to_attr="visible")),
+        # django-stubs takes CheckIn's declaration of `visible` for a clash, hence the ignore.
+        weeks=weeks.prefetch_related(Prefetch("entries", readable, to_attr="visible")),  # type: ignore[no-redef]
         carried_over=carried_over[:carried],
         more_carried_over=len(carried_over) > carried,
         picture=[WeekMet(monday, monday in met) for monday in mondays],

@@ -429,7 +429,7 @@ class CarriedOver:
     resolve_url: str
 
 
-def _history_page(weeks: CheckInQuerySet, number: str | None) -> Page:
+def _history_page(weeks: CheckInQuerySet, number: str | None) -> Page[CheckIn]:
     """The page of `weeks` asked for, as `Paginator.get_page` gives it (the first page for a
     number that is none, the last one past the end), with the number of weeks read in the
     page's own query instead of a COUNT of its own."""

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from couples.models import User
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no types
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         """Wrong passwords for an address are counted per network they come from, so that
         someone who knows a person's address cannot lock them out by failing from elsewhere:

@@ -1,6 +1,7 @@
-"""What every Hearth app shares. Domain apps import from here; core imports no domain app
-beyond the people and couples it is about. It is an installed app for its one page (one-click
-unsubscribe) and template folder; it keeps no table of its own.
+"""What every Hearth app shares. Domain apps import from here; core imports no other Hearth app
+when it runs (couples' models only for type hints), so nothing cycles through it. It is an
+installed app for the activity log's model (`core.models.ActivityEntry`), the outbox rows'
+abstract shape, its one page (one-click unsubscribe) and its template folder.
 
 - `core.errors.RefusedError`: the error every service raises when the rules refuse a request.
 - `core.activity.log`: a line in the activity log both partners read.

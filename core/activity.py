@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from couples.models import ActivityEntry, Couple, User
+from typing import TYPE_CHECKING
+
+from core.models import ActivityEntry
+
+if TYPE_CHECKING:
+    from couples.models import Couple, User
 
 
 def log(*, couple: Couple, actor: User | None, message: str) -> ActivityEntry:

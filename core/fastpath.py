@@ -62,7 +62,9 @@ def week_progress(
         cursor.execute(
             _week_progress_sql(), [user_id, connection.ops.adapt_datefield_value(week_start)]
         )
-        return cursor.fetchall()
+        rows: list[tuple[datetime | None, int | None, datetime | None, bool | None]]
+        rows = cursor.fetchall()  # the DB-API's rows are untyped; the SQL above selects these
+        return rows
 
 
 @cache

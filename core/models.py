@@ -1,15 +1,49 @@
-"""The shape every outbox row shares (see core/outbox.py); core itself keeps no table."""
+"""The activity log both partners read, and the shape every outbox row shares (see
+core/outbox.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from core.emails import mail_domain
+
+if TYPE_CHECKING:
+    from couples.models import Membership
+
+
+class ActivityEntryQuerySet(models.QuerySet["ActivityEntry"]):
+    def visible_to(self, membership: Membership) -> ActivityEntryQuerySet:
+        """What changed since `membership`'s member joined: the log of the partners before them
+        (the agreements they proposed and declined) stays theirs."""
+        return self.filter(couple_id=membership.couple_id, created_at__gte=membership.joined_at)
+
+
+class ActivityEntry(models.Model):
+    """What changed in the couple space, readable by both partners. Plain facts, no scoring.
+    Its table kept the name it had when the model lived in couples/."""
+
+    couple = models.ForeignKey("couples.Couple", on_delete=models.CASCADE, related_name="activity")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ActivityEntryQuerySet.as_manager()
+
+    class Meta:
+        db_table = "couples_activityentry"
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        verbose_name_plural = "activity entries"
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class Outbound(models.Model):

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from couples.models import User
+if TYPE_CHECKING:
+    from couples.models import User
 
 YOU = "you"
 PARTNER = "partner"
@@ -48,7 +50,7 @@ def who(person: User | int | None, *, reader_id: int | None, members: Iterable[U
     """Who `person` (a user or their id; None once their account is gone) is to the reader,
     `members` being the people in the reader's couple now (the reader among them, as
     `couples.access.current_partners` gives them)."""
-    person_id = person.pk if isinstance(person, User) else person
+    person_id = person if person is None or isinstance(person, int) else person.pk
     if person_id is not None:
         for member in members:
             if member.pk == person_id:

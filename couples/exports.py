@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from core.models import ActivityEntry
 from core.registry import CHUNK_SIZE, ExportReader, Record, export_section
-from couples.models import ActivityEntry, Membership
+from couples.models import Membership
 
 
 @export_section("activity")

@@ -37,7 +37,7 @@ class SignupForm(forms.Form):
         user.save(update_fields=["display_name", "time_zone"])
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(forms.ModelForm[User]):
     time_zone = forms.ChoiceField(label=_("Your time zone"))
 
     class Meta:
@@ -51,7 +51,7 @@ class ProfileForm(forms.ModelForm):
         )
 
 
-class CoupleForm(forms.ModelForm):
+class CoupleForm(forms.ModelForm[Couple]):
     time_zone = forms.ChoiceField(
         label=_("Home time zone"),
         initial="UTC",

@@ -170,30 +170,3 @@ class Invitation(models.Model):
         if self.expires_at <= now:
             return str(_("This invitation has expired. Ask your partner for a new link."))
         return ""
-
-
-class ActivityEntryQuerySet(models.QuerySet["ActivityEntry"]):
-    def visible_to(self, membership: Membership) -> ActivityEntryQuerySet:
-        """What changed since `membership`'s member joined: the log of the partners before them
-        (the agreements they proposed and declined) stays theirs."""
-        return self.filter(couple_id=membership.couple_id, created_at__gte=membership.joined_at)
-
-
-class ActivityEntry(models.Model):
-    """What changed in the couple space, readable by both partners. Plain facts, no scoring."""
-
-    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="activity")
-    actor = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    message = models.CharField(max_length=300)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    objects = ActivityEntryQuerySet.as_manager()
-
-    class Meta:
-        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
-        verbose_name_plural = "activity entries"
-
-    def __str__(self) -> str:
-        return self.message

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import RefusedError
+from core.models import ActivityEntry
 from couples import access, services
 from couples.forms import (
     CoupleForm,
@@ -18,7 +19,7 @@ from couples.forms import (
     ProfileForm,
 )
 from couples.middleware import remember_time_zone
-from couples.models import ActivityEntry, Invitation
+from couples.models import Invitation
 
 PENDING_INVITE = "pending_invitation_token"
 NEW_INVITE_LINK = "new_invitation_link"
@@ -118,7 +119,7 @@ def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.couple_required
-@reauthentication_required(app="allauth.account")
+@reauthentication_required(app="allauth.account")  # type: ignore[untyped-decorator]  # allauth ships no types
 @require_http_methods(["GET", "HEAD", "POST"])
 def leave(request: HttpRequest) -> HttpResponse:
     user = access.member(request)

@@ -5,7 +5,7 @@ from django import forms
 from notices.models import NoticePreference
 
 
-class NoticeEmailForm(forms.ModelForm):
+class NoticeEmailForm(forms.ModelForm[NoticePreference]):
     # The settings page holds the pause email's "email_me" too.
     prefix = "notice"
 

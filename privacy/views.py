@@ -25,7 +25,7 @@ from privacy.forms import DeleteAccountForm
 
 @login_required
 @require_safe
-@reauthentication_required
+@reauthentication_required  # type: ignore[untyped-decorator]  # allauth ships no types
 @never_cache
 def export(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/export.html", {"couple": access.member_couple(request)})
@@ -47,7 +47,7 @@ def _download(
 
 @login_required
 @require_safe
-@reauthentication_required
+@reauthentication_required  # type: ignore[untyped-decorator]  # allauth ships no types
 @never_cache
 def export_json(request: HttpRequest) -> StreamingHttpResponse:
     return _download(request, exporting.json_export, "json", "application/json; charset=utf-8")
@@ -55,14 +55,14 @@ def export_json(request: HttpRequest) -> StreamingHttpResponse:
 
 @login_required
 @require_safe
-@reauthentication_required
+@reauthentication_required  # type: ignore[untyped-decorator]  # allauth ships no types
 @never_cache
 def export_html(request: HttpRequest) -> StreamingHttpResponse:
     return _download(request, exporting.html_export, "html", "text/html; charset=utf-8")
 
 
 @login_required
-@reauthentication_required
+@reauthentication_required  # type: ignore[untyped-decorator]  # allauth ships no types
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
     user = access.member(request)

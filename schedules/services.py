@@ -467,7 +467,8 @@ def calendar(occurrences: list[tuple[Schedule, datetime]], *, method: str = "") 
             for tzid in sorted(cal.get_missing_tzids())
             if (zone := _vtimezone(tzid, min(years) - 1, max(years) + 1)) is not None
         ]
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()  # icalendar leaves to_ical() unannotated
+    return ical
 
 
 @cache

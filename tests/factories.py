@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import factory
 from allauth.account.models import EmailAddress
+from factory.declarations import PostGenerationMethodCall, Sequence
+from factory.django import DjangoModelFactory
+from factory.helpers import post_generation
 
 from couples.models import Couple, Membership, User
 from couples.signals import couple_created
@@ -14,28 +16,28 @@ PASSWORD = "a calm evening walk"
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
 
-    email = factory.Sequence(lambda n: f"person{n}@example.com")
-    display_name = factory.Sequence(lambda n: f"Person {n}")
+    email = Sequence(lambda n: f"person{n}@example.com")
+    display_name = Sequence(lambda n: f"Person {n}")
     time_zone = "Europe/Berlin"
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = PostGenerationMethodCall("set_password", PASSWORD)
 
-    @factory.post_generation
+    @post_generation  # type: ignore[untyped-decorator]  # factory-boy leaves it unannotated
     def verified(obj: User, create: bool, extracted: bool | None, **kwargs: object) -> None:
         obj.save()
         if create and extracted is not False:
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
-class CoupleFactory(factory.django.DjangoModelFactory):
+class CoupleFactory(DjangoModelFactory[Couple]):
     class Meta:
         model = Couple
 
-    name = factory.Sequence(lambda n: f"Space {n}")
+    name = Sequence(lambda n: f"Space {n}")
     time_zone = "Europe/Berlin"
 
 
@@ -43,7 +45,7 @@ def pair(*users: User, couple: Couple | None = None) -> Couple:
     """Put `users` in `couple` (a new one by default), seeded as a newly created couple is. Each
     takes a free seat, as joining does: a couple never has more than two members."""
     is_new = couple is None or not couple.memberships.exists()
-    couple = couple or CoupleFactory()
+    couple = couple or CoupleFactory.create()
     for user in users:
         seat = Membership.free_seat(couple)
         assert seat is not None, f"{couple} already has two members"

@@ -31,15 +31,16 @@ from config.celery import app as celery_app
 from couples import services
 from schedules import tasks
 from schedules.models import ReminderDelivery, Schedule
-from tests.conftest import _free_port, _test_database_url, wait_for_mail
 from tests.factories import UserFactory, pair
+from tests.support.servers import free_port, url_of_test_database
+from tests.support.worker import wait_for_mail
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_sends_the_invitation_email(real_worker: None) -> None:
-    alice = UserFactory(display_name="Alice")
+    alice = UserFactory.create(display_name="Alice")
     couple = pair(alice)
     services.invite_partner(couple=couple, inviter=alice, email="bob@example.com")
 
@@ -87,7 +88,7 @@ class SlowServer:
 @pytest.fixture
 def slow_server() -> Iterator[tuple[SlowServer, int]]:
     server = SlowServer()
-    port = _free_port()
+    port = free_port()
     controller = Controller(server, hostname="127.0.0.1", port=port)
     controller.start()
     yield server, port
@@ -108,7 +109,7 @@ def worker_process(slow_server: tuple[SlowServer, int], tmp_path: Path) -> Itera
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.slow_worker_settings",
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": url_of_test_database(),
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(port),
         "SMTP_USE_TLS": "false",
@@ -143,7 +144,7 @@ def couples_with_a_reminder_due_now(count: int) -> None:
     1-hour reminder is due."""
     now = timezone.now()
     for _ in range(count):
-        couple = pair(UserFactory(), UserFactory())
+        couple = pair(UserFactory.create(), UserFactory.create())
         couple.schedules.all().delete()
         start = (now + timedelta(minutes=30)).astimezone(couple.tz)
         schedule = Schedule(

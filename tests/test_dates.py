@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
-from django.http import HttpResponse
 from django.template import Context, Template
 from django.test import Client
 from django.utils import timezone
@@ -23,8 +22,9 @@ from agreements.models import PauseSignal
 from checkins.models import CheckIn, Entry, current_week
 from config.formats.en import formats
 from couples.models import Couple, User
-from tests.conftest import client_for, main_content
-from tests.schedules.conftest import make_schedule
+from tests.support.pages import Response, main_content
+from tests.support.people import client_for
+from tests.support.schedules import make_schedule
 
 # Sunday 29 November 2026: 22:33 in Tokyo, 08:33 in New York, 14:33 in Berlin (the home zone).
 MOMENT = datetime(2026, 11, 29, 13, 33, tzinfo=UTC)
@@ -115,7 +115,7 @@ def at_the_moment() -> Iterator[None]:
 def seen(client: Client, path: str, status: int = 200) -> str:
     """The page's main part as read: tags dropped where they stand (so "22:33</time>." reads
     "22:33."), entities decoded, whitespace collapsed."""
-    response: HttpResponse = client.get(path)
+    response: Response = client.get(path)
     assert response.status_code == status, path
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", main_content(response))).split())
 

@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -22,8 +23,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def compose() -> dict:
-    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+def compose() -> dict[str, Any]:
+    """docker-compose.yml as YAML reads it: whatever the file holds."""
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return loaded
 
 
 def procfile() -> dict[str, str]:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from pytest_django import Settings
 
 MESSAGE = (
     "From: Hearth <hearth@localhost>\nTo: alice@example.com\nSubject: Reset your password\n"
@@ -12,7 +13,7 @@ MESSAGE = (
 
 
 @pytest.fixture
-def one_mail(settings, tmp_path: Path) -> None:
+def one_mail(settings: Settings, tmp_path: Path) -> None:
     settings.DEBUG = True
     settings.MAIL_DIR = tmp_path
     (tmp_path / "20261130-000000-1.eml").write_text(MESSAGE)
@@ -33,7 +34,7 @@ def test_another_machine_never_reads_sent_mail(one_mail: None, path: str) -> Non
     assert "Reset your password" not in response.content.decode()
 
 
-def test_sent_mail_is_not_served_with_debug_off(one_mail: None, settings) -> None:
+def test_sent_mail_is_not_served_with_debug_off(one_mail: None, settings: Settings) -> None:
     settings.DEBUG = False
     assert Client(REMOTE_ADDR="127.0.0.1").get("/dev/mail/").status_code == 404
 

@@ -16,6 +16,7 @@ from django.core import mail
 from django.core.mail import EmailMessage
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from agreements import services as agreements
 from agreements.models import Category
@@ -132,7 +133,11 @@ def test_every_email_template_is_read_here() -> None:
 
 @pytest.mark.parametrize("name", sorted(EMAILS))
 def test_an_email_says_nothing_the_couple_wrote(
-    name: str, planted: Couple, alice: User, bob: User, django_capture_on_commit_callbacks
+    name: str,
+    planted: Couple,
+    alice: User,
+    bob: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         sent = EMAILS[name](planted, alice, bob)

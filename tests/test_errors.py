@@ -1,20 +1,24 @@
 from __future__ import annotations
 
+from typing import NoReturn
+
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import path
 
-from tests.conftest import client_for
+from couples.models import User
+from tests.support.people import client_for
 
 
-def broken_view(request: object) -> None:
+def broken_view(request: HttpRequest) -> NoReturn:
     raise RuntimeError("secret internals")
 
 
 urlpatterns = [path("broken/", broken_view)]
 
 
-def test_an_unknown_page_is_a_kind_404(alice) -> None:
+def test_an_unknown_page_is_a_kind_404(alice: User) -> None:
     response = client_for(alice).get("/no/such/page/")
     assert response.status_code == 404
     assert "We couldn't find that page" in response.content.decode()

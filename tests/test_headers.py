@@ -14,11 +14,11 @@ import re
 import runpy
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from django.conf import settings as django_settings
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.test import Client
 from django.urls import path
 
@@ -27,8 +27,8 @@ from config import urls as project_urls
 from couples.models import Couple, User
 from schedules import services as schedule_services
 from schedules.models import ReminderDelivery
-from tests.hostile.world import Objects
-from tests.test_urls import OBJECT_ARGS, World, every_route, sample_path
+from tests.support.hostile.world import Objects
+from tests.support.routes import OBJECT_ARGS, World, every_route, sample_path
 
 # What config/settings.py decides from DEBUG alone; the rest of a test run's settings stay.
 SECURITY_SETTINGS = (
@@ -80,7 +80,7 @@ def browser(user: User | None = None, **kwargs: Any) -> Client:
     return client
 
 
-def assert_hardened(response: HttpResponse, where: str) -> None:
+def assert_hardened(response: HttpResponseBase, where: str) -> None:
     headers = response.headers
     csp = headers.get("Content-Security-Policy", "")
     assert "frame-ancestors 'none'" in csp, where
@@ -116,7 +116,7 @@ def assert_scripts_carry_the_nonce(page: str, csp: str, where: str) -> None:
     assert not re.search(r"<style\b|\sstyle=|\son[a-z]+=", page), where
 
 
-def answers_for(client: Client, path: str) -> Iterator[tuple[str, HttpResponse]]:
+def answers_for(client: Client, path: str) -> Iterator[tuple[str, HttpResponseBase]]:
     yield f"GET {path}", client.get(path)
     yield f"htmx GET {path}", client.get(path, headers={"HX-Request": "true"})
     yield f"POST {path}", client.post(path)
@@ -183,7 +183,7 @@ def test_allauth_pages_and_a_static_file_carry_the_headers(alice: User) -> None:
     assert_hardened(stylesheet, "a static file")
 
 
-def broken_view(request: object) -> None:
+def broken_view(request: HttpRequest) -> NoReturn:
     raise RuntimeError("broken")
 
 

@@ -9,14 +9,24 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.http import HttpResponse
 from django.test import Client
 from django.test.signals import template_rendered
 
 from couples.models import Couple
+from tests.support.pages import Response
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("config", "couples", "checkins", "agreements", "toolkit", "schedules", "privacy", "notices")
+APPS = (
+    "config",
+    "core",
+    "couples",
+    "checkins",
+    "agreements",
+    "toolkit",
+    "schedules",
+    "privacy",
+    "notices",
+)
 WRITES = {"save", "delete", "update", "create", "bulk_create", "get_or_create", "update_or_create"}
 
 
@@ -165,11 +175,11 @@ def _template_layer() -> list[Path]:
     """Every context processor module the settings name, and every template tag module."""
     from django.conf import settings
 
-    dotted = {
-        name.rsplit(".", 1)[0]
-        for engine in settings.TEMPLATES
-        for name in engine.get("OPTIONS", {}).get("context_processors", [])
-    }
+    dotted: set[str] = set()
+    for engine in settings.TEMPLATES:
+        options = engine.get("OPTIONS", {})
+        assert isinstance(options, dict)  # django-stubs reads the settings' dicts as objects
+        dotted |= {name.rsplit(".", 1)[0] for name in options.get("context_processors", [])}
     processors = [
         ROOT / f"{module.replace('.', '/')}.py" for module in dotted if module.split(".")[0] in APPS
     ]
@@ -274,10 +284,120 @@ def writes_while_rendering() -> Iterator[list[str]]:
 @pytest.mark.parametrize("path", ["/", "/checkins/", "/couple/", "/settings/"])
 def test_a_page_told_that_the_partner_left_writes_nothing_while_it_renders(
     path: str, couple: Couple, alice_client: Client, bob_client: Client,
-    writes_while_rendering: list[str], words: Callable[[HttpResponse], str],
+    writes_while_rendering: list[str], words: Callable[[Response], str],
 ) -> None:  # fmt: skip
     bob_client.post("/couple/leave/", {"tell_partner": "next_visit"})
     writes_while_rendering.clear()
     page = alice_client.get(path)
     assert "Your partner has left the space." in words(page)
     assert writes_while_rendering == []
+
+
+# Test modules share helpers through tests/support/, never by importing one another.
+IMPORTABLE_FROM_TESTS = ("tests.support", "tests.factories", "tests.settings")
+
+
+def _imports_of_other_tests(tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            modules = [node.module]
+        elif isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        else:
+            continue
+        found += [
+            m
+            for m in modules
+            if (m == "tests" or m.startswith("tests."))
+            and not any(m == ok or m.startswith(ok + ".") for ok in IMPORTABLE_FROM_TESTS)
+        ]
+    return found
+
+
+def test_no_test_module_imports_another_test_module_or_a_conftest() -> None:
+    tests = sorted(
+        path
+        for path in (ROOT / "tests").rglob("*.py")
+        if path.name == "conftest.py" or path.name.startswith("test_")
+    )
+    assert len(tests) > 50
+    found = {
+        str(path.relative_to(ROOT)): imports
+        for path in tests
+        if (imports := _imports_of_other_tests(ast.parse(path.read_text())))
+    }
+    assert not found, f"import these from tests/support/ instead: {found}"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "from tests.conftest import client_for",
+        "from tests.test_urls import every_route",
+        "import tests.checkins.conftest",
+        "from tests.hostile.world import build",
+    ],
+)
+def test_the_check_finds_a_test_importing_another_test(line: str) -> None:
+    assert _imports_of_other_tests(ast.parse(line))
+
+
+def test_the_check_lets_tests_import_support_and_factories() -> None:
+    lines = "from tests.support.pages import visible_words\nfrom tests.factories import pair"
+    assert not _imports_of_other_tests(ast.parse(lines))
+
+
+def _app_imports() -> dict[str, set[str]]:
+    """Which Hearth apps each app imports when it runs (imports for type hints alone aside)."""
+    graph: dict[str, set[str]] = {app: set() for app in APPS}
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text())
+            hints = {
+                id(inner)
+                for node in ast.walk(tree)
+                if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+                for inner in ast.walk(node)
+            }
+            for node in ast.walk(tree):
+                if id(node) in hints:
+                    continue
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                elif isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                else:
+                    continue
+                graph[app] |= {n.split(".")[0] for n in names} & (set(APPS) - {app})
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle of `graph`, or [] when it has none."""
+    done: set[str] = set()
+
+    def visit(app: str, path: list[str]) -> list[str]:
+        if app in path:
+            return [*path[path.index(app) :], app]
+        if app in done:
+            return []
+        for other in sorted(graph[app]):
+            if found := visit(other, [*path, app]):
+                return found
+        done.add(app)
+        return []
+
+    return next((found for app in sorted(graph) if (found := visit(app, []))), [])
+
+
+def test_no_app_imports_an_app_that_imports_it_back() -> None:
+    graph = _app_imports()
+    assert graph["core"] == set()
+    assert _cycle(graph) == []
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from agreements import tasks
 from couples.models import Couple, User
-from tests.conftest import Answer, Visitor
 from tests.factories import PASSWORD, UserFactory
+from tests.support.servers import Answer, Visitor
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -91,7 +91,7 @@ def test_a_pause_started_through_one_process_reaches_a_poll_to_the_other_at_once
 
     answer = bob_browser.get(b, f"/pause/banner/?v={stamp}")
     assert answer.status == 200
-    assert "Alice asked for a pause: “I need a pause”" in answer.text
+    assert "Alice asked for a pause: “I need a pause”" in answer.markup
 
 
 def test_a_pause_ended_by_the_celery_task_reaches_every_process(
@@ -103,7 +103,7 @@ def test_a_pause_ended_by_the_celery_task_reaches_every_process(
     shown = {}
     for browser, server in ((alice_browser, a), (bob_browser, b)):
         banner = browser.get(server, "/pause/banner/")
-        assert "asked for a pause" in banner.text
+        assert "asked for a pause" in banner.markup
         shown[server] = (browser, stamp_of(banner.body), shown_pause(banner.body))
         assert browser.get(server, f"/pause/banner/?v={shown[server][1]}").status == 204
 
@@ -114,7 +114,7 @@ def test_a_pause_ended_by_the_celery_task_reaches_every_process(
     for server, (browser, stamp, pause_id) in shown.items():
         answer = browser.get(server, f"/pause/banner/?v={stamp}&p={pause_id}")
         assert answer.status == 200, server
-        assert "The pause has ended. Welcome back." in answer.text
+        assert "The pause has ended. Welcome back." in answer.markup
 
 
 def test_wrong_passwords_counted_through_one_process_slow_down_the_other(
@@ -123,13 +123,13 @@ def test_wrong_passwords_counted_through_one_process_slow_down_the_other(
     a, b = servers
     # An address of its own: the servers count attempts in a store every test process shares
     # (Redis on CI), and the five minutes of slowing down must not reach another test's Alice.
-    person = UserFactory(email=f"guesser-{uuid.uuid4().hex}@example.com")
+    person = UserFactory.create(email=f"guesser-{uuid.uuid4().hex}@example.com")
     with_real_password(person)
     browser = Visitor()
     for _ in range(5):
         wrong = log_in(browser, a, person, password="wrong")
-        assert "The email address and/or password you specified are not correct." in wrong.text
+        assert "The email address and/or password you specified are not correct." in wrong.markup
 
     answer = log_in(browser, b, person)
-    assert "Too many failed login attempts" in answer.text
+    assert "Too many failed login attempts" in answer.markup
     assert browser.get(b, "/settings/").status == 302

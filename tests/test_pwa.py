@@ -6,15 +6,18 @@ from __future__ import annotations
 import json
 import re
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from config import pwa
 from couples.models import User
+from tests.support.pages import Response
 
 
 def png_size(path: str) -> tuple[int, int]:
@@ -91,10 +94,12 @@ def test_the_page_script_registers_the_worker_for_the_whole_site(client: Client)
 def precached(client: Client) -> list[str]:
     body = client.get("/sw.js").content.decode()
     match = re.search(r"const ASSETS = (\[.*?\]);", body)
+    offline = re.search(r"const OFFLINE_URL = (\S+);", body)
     assert match is not None
+    assert offline is not None
     return [
         *json.loads(match.group(1)),
-        json.loads(re.search(r"const OFFLINE_URL = (\S+);", body).group(1)),
+        json.loads(offline.group(1)),
     ]
 
 
@@ -114,7 +119,9 @@ def test_the_worker_never_stores_what_it_fetches_from_the_network(client: Client
     assert ".put(" not in body
 
 
-def test_the_offline_page_says_what_needs_a_connection_and_names_nobody(alice: User, words) -> None:
+def test_the_offline_page_says_what_needs_a_connection_and_names_nobody(
+    alice: User, words: Callable[[Response | str], str]
+) -> None:
     client = Client()
     client.force_login(alice)
     response = client.get("/offline/")
@@ -128,7 +135,7 @@ def test_the_offline_page_says_what_needs_a_connection_and_names_nobody(alice: U
 
 @pytest.mark.parametrize("path", ["/manifest.webmanifest", "/sw.js", "/offline/"])
 def test_the_app_files_need_no_sign_in_and_no_database(
-    path: str, client: Client, db: None, django_assert_num_queries
+    path: str, client: Client, db: None, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     with django_assert_num_queries(0):
         assert client.get(path).status_code == 200

@@ -30,7 +30,8 @@ def where(node: ast.Node) -> str:
 
 
 def text(tokens: Iterable[ast.Node]) -> str:
-    return tinycss2.serialize(tokens).strip()
+    serialized: str = tinycss2.serialize(tokens)  # tinycss2 ships no types
+    return serialized.strip()
 
 
 def meaningful(tokens: Iterable[ast.Node]) -> list[ast.Node]:

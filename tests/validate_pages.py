@@ -17,8 +17,8 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from tests.hostile.crawl import read_page
-from tests.hostile.world import People, build, pages
+from tests.support.hostile.crawl import read_page
+from tests.support.hostile.world import People, build, pages
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU = ROOT / ".tools" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from toolkit.models import Phrase, PhraseGroup, Repair, SavedTopic, SharedValue, TriggerScript
 
 
-class PhraseForm(forms.ModelForm):
+class PhraseForm(forms.ModelForm[Phrase]):
     group = forms.ChoiceField(
         label=_("Group"), choices=PhraseGroup.choices, initial=PhraseGroup.FEEL
     )
@@ -20,7 +20,7 @@ class PhraseForm(forms.ModelForm):
         help_texts = {"text": _("Words you both recognise, for example “I feel unsure”.")}
 
 
-class TriggerScriptForm(forms.ModelForm):
+class TriggerScriptForm(forms.ModelForm[TriggerScript]):
     class Meta:
         model = TriggerScript
         fields = ("when_i_notice", "i_will")
@@ -30,14 +30,14 @@ class TriggerScriptForm(forms.ModelForm):
         }
 
 
-class SavedTopicForm(forms.ModelForm):
+class SavedTopicForm(forms.ModelForm[SavedTopic]):
     class Meta:
         model = SavedTopic
         fields = ("topic", "session", "note")
         widgets = {"session": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
 
 
-class RepairForm(forms.ModelForm):
+class RepairForm(forms.ModelForm[Repair]):
     class Meta:
         model = Repair
         fields = ("acknowledgement", "apology", "plan", "follow_up_on")
@@ -64,14 +64,14 @@ class RepairForm(forms.ModelForm):
         return follow_up_on
 
 
-class RepairResponseForm(forms.ModelForm):
+class RepairResponseForm(forms.ModelForm[Repair]):
     class Meta:
         model = Repair
         fields = ("response",)
         widgets = {"response": forms.Textarea(attrs={"rows": 3})}
 
 
-class SharedValueForm(forms.ModelForm):
+class SharedValueForm(forms.ModelForm[SharedValue]):
     class Meta:
         model = SharedValue
         fields = ("name", "description")

@@ -40,7 +40,7 @@ from toolkit.models import (
 )
 
 
-def _edit_page(request: HttpRequest, form: forms.ModelForm, title: str, back: str) -> HttpResponse:
+def _edit_page(request: HttpRequest, form: forms.BaseForm, title: str, back: str) -> HttpResponse:
     return render(request, "toolkit/edit.html", {"form": form, "title": title, "back": back})
 
 
@@ -302,7 +302,7 @@ def repair(request: HttpRequest, pk: int) -> HttpResponse:
     repair = get_object_or_404(Repair.objects.visible_to(access.current_membership(request)), pk=pk)
     today = timezone.localdate(timezone=me.tz)
     is_author = repair.author_id == me.pk
-    form: forms.ModelForm
+    form: forms.ModelForm[Repair]
     if is_author:
         form = RepairForm(request.POST or None, instance=repair, today=today)
     else:

@@ -1,73 +1,20 @@
-"""Helpers shared by the agreements and pause tests: agreements written straight to the
-database, proposals made through the service, two partners acting at the same instant, and
-pages posted as a person would."""
+"""Fixtures of the agreements and pause tests: an agreement in force, proposals made through the
+service, two partners acting at the same instant, and pages posted as a person would."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
-from datetime import timedelta
-from typing import Any
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
-from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from agreements import services
-from agreements.limits import PROPOSAL_LIFETIME
-from agreements.models import Agreement, AgreementVersion, Category
+from agreements.models import Agreement, AgreementVersion
 from core.errors import RefusedError
 from couples.models import Couple, User
-
-Propose = Callable[..., AgreementVersion]
-AtTheSameInstant = Callable[..., list[str]]
-Post = Callable[..., HttpResponse]
-
-
-def text(response: HttpResponse) -> str:
-    """The page as read: whitespace collapsed, entities decoded."""
-    return html.unescape(" ".join(response.content.decode().split()))
-
-
-def agreed(
-    couple: Couple,
-    proposer: User,
-    accepter: User,
-    *,
-    versions: int = 1,
-    title: str = "Phones at dinner",
-    category: str = Category.DIGITAL,
-    revisit_by: object = None,
-) -> Agreement:
-    """An agreement with `versions` accepted versions, written straight to the database (the
-    services are tested on their own); version n reads "Version n: ..."."""
-    agreement = Agreement.objects.create(couple=couple, title=title, category=category)
-    start = timezone.now() - timedelta(days=versions)
-    for n in range(1, versions + 1):
-        at = start + timedelta(hours=n)
-        version = AgreementVersion.objects.create(
-            agreement=agreement,
-            text=f"Version {n}: our phones stay in the drawer during dinner.",
-            base_version=n - 1,
-            number=n,
-            status=AgreementVersion.Status.ACCEPTED,
-            proposed_by=proposer,
-            responded_by=accepter,
-            created_at=at,
-            expires_at=at + PROPOSAL_LIFETIME,
-            responded_at=at,
-            revisit_by=revisit_by,
-            **(
-                {"pause_minutes": 30, "signal_phrases": "I need a pause", "return_phrase": "Back"}
-                if category == Category.PAUSE
-                else {}
-            ),
-        )
-    agreement.current, agreement.version = version, versions
-    agreement.status, agreement.revisit_by = Agreement.Status.ACTIVE, revisit_by
-    agreement.save()
-    return agreement
+from tests.support.agreements import AtTheSameInstant, Post, Propose, agreed
+from tests.support.pages import Response
 
 
 @pytest.fixture
@@ -113,11 +60,11 @@ def at_the_same_instant(at_once: Callable[..., list[object]]) -> AtTheSameInstan
 
 
 @pytest.fixture
-def act(django_capture_on_commit_callbacks: Any) -> Post:
+def act(django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> Post:
     """Post as a person would and follow the redirect, running what happens after commit
     (emails, the banner's stamp)."""
 
-    def post(client: Client, path: str, data: dict[str, object] | None = None) -> HttpResponse:
+    def post(client: Client, path: str, data: dict[str, object] | None = None) -> Response:
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(path, data or {}, follow=True)
 
@@ -132,7 +79,7 @@ def start(act: Post) -> Post:
 
     def post(
         client: Client, minutes: int | str = 20, phrase: str = first_phrase, own: str = ""
-    ) -> HttpResponse:
+    ) -> Response:
         return act(client, "/pause/", {"phrase": phrase, "own_words": own, "minutes": minutes})
 
     return post

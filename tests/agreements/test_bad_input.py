@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from agreements import services
 from agreements.models import TEXT_MAX_LENGTH, Agreement, AgreementVersion
-from couples.models import ActivityEntry, Couple, User
-from tests.agreements.conftest import Propose, text
+from core.models import ActivityEntry
+from couples.models import Couple, User
+from tests.support.agreements import Propose
+from tests.support.pages import markup
 
 Status = AgreementVersion.Status
 
@@ -66,15 +68,15 @@ def test_a_retired_agreement_cannot_change(
     before = snapshot(phones)
 
     response = alice_client.get(f"/agreements/{phones.pk}/propose/", follow=True)
-    assert "This agreement was retired, so it can no longer change." in text(response)
+    assert "This agreement was retired, so it can no longer change." in markup(response)
     response = alice_client.post(
         f"/agreements/{phones.pk}/propose/", {"text": "Back again", "base_version": 1}, follow=True
     )
-    assert "This agreement was retired, so it can no longer change." in text(response)
+    assert "This agreement was retired, so it can no longer change." in markup(response)
     response = alice_client.post(
         f"/agreements/{phones.pk}/retire/", {"base_version": 1}, follow=True
     )
-    assert "This agreement was retired" in text(response)
+    assert "This agreement was retired" in markup(response)
     assert snapshot(phones) == before
 
 
@@ -86,7 +88,7 @@ def test_accepting_ones_own_proposal_is_refused(
     response = alice_client.post(
         f"/agreements/{phones.pk}/accept/", {"proposal": proposal.pk}, follow=True
     )
-    assert "You proposed this, so you have already said yes." in text(response)
+    assert "You proposed this, so you have already said yes." in markup(response)
     assert snapshot(phones) == before
 
 
@@ -102,7 +104,7 @@ def test_answering_a_withdrawn_proposal_is_refused(
         {"proposal": proposal.pk, "reason": "Not yet"},
         follow=True,
     )
-    assert "That proposal is no longer open (withdrawn)" in text(response)
+    assert "That proposal is no longer open (withdrawn)" in markup(response)
     assert snapshot(phones) == before
 
 
@@ -114,7 +116,7 @@ def test_only_the_proposer_can_withdraw(
     response = bob_client.post(
         f"/agreements/{phones.pk}/withdraw/", {"proposal": proposal.pk}, follow=True
     )
-    assert "Only the partner who proposed it can withdraw a proposal." in text(response)
+    assert "Only the partner who proposed it can withdraw a proposal." in markup(response)
     assert snapshot(phones) == before
 
 
@@ -142,7 +144,7 @@ def test_a_forged_proposal_id_is_refused(
         response = bob_client.post(
             f"/agreements/{phones.pk}/accept/", {"proposal": forged}, follow=True
         )
-        assert "That proposal doesn't belong to this agreement." in text(response)
+        assert "That proposal doesn't belong to this agreement." in markup(response)
     assert snapshot(phones) == before
 
 
@@ -167,7 +169,7 @@ def test_a_change_written_for_an_older_version_is_refused_and_the_text_kept(
         f"/agreements/{phones.pk}/propose/",
         {"text": "Written while looking at 1", "base_version": 1},
     )
-    page = text(response)
+    page = markup(response)
     assert "While you were writing, version 2 was accepted." in page
     assert "Written while looking at 1" in page
     assert 'name="base_version" value="2"' in page
@@ -189,7 +191,7 @@ def test_accepting_a_proposal_based_on_an_older_version_is_refused(
     response = bob_client.post(
         f"/agreements/{phones.pk}/accept/", {"proposal": stale.pk}, follow=True
     )
-    assert "This proposal was written for an earlier version" in text(response)
+    assert "This proposal was written for an earlier version" in markup(response)
     assert snapshot(phones) == before
 
 
@@ -201,7 +203,7 @@ def test_a_declined_proposal_cannot_come_back_unchanged_within_7_days(
     before = snapshot(phones)
     data = {"text": "No phones at all.", "base_version": 1}
     response = alice_client.post(f"/agreements/{phones.pk}/propose/", data)
-    assert "declined this same proposal less than 7 days ago" in text(response)
+    assert "declined this same proposal less than 7 days ago" in markup(response)
     assert snapshot(phones) == before
 
     # Changed words may be proposed at once; the same words once 7 days have passed.
@@ -212,7 +214,7 @@ def test_a_declined_proposal_cannot_come_back_unchanged_within_7_days(
     services.withdraw(agreement=phones, proposal_id=waiting.pk, by=alice)
     with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
         response = alice_client.post(f"/agreements/{phones.pk}/propose/", data, follow=True)
-    assert "Proposed. Your partner will find it waiting." in text(response)
+    assert "Proposed. Your partner will find it waiting." in markup(response)
     assert phones.versions.get(status=Status.OPEN).text == "No phones at all."
 
 
@@ -222,7 +224,7 @@ def test_proposing_the_text_already_in_force_is_refused(
     before = snapshot(phones)
     data = {"text": phones.current.text, "base_version": 1}  # type: ignore[union-attr]
     response = alice_client.post(f"/agreements/{phones.pk}/propose/", data)
-    assert "That is the text already in force." in text(response)
+    assert "That is the text already in force." in markup(response)
     assert snapshot(phones) == before
 
 
@@ -232,5 +234,5 @@ def test_a_second_proposal_while_mine_waits_is_refused(
     propose(phones, alice, "No phones at all.")
     before = snapshot(phones)
     response = alice_client.get(f"/agreements/{phones.pk}/propose/", follow=True)
-    assert "Your proposal is still waiting." in text(response)
+    assert "Your proposal is still waiting." in markup(response)
     assert snapshot(phones) == before

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from agreements import banner, services
 from agreements.models import Category
 from couples.models import Couple, User
-from tests.agreements.conftest import agreed
-from tests.agreements.test_pause import PHRASES, poll, text, version_in
-from tests.conftest import HOME_QUERIES, client_for
 from tests.factories import UserFactory
+from tests.support.agreements import PHRASES, agreed, poll, version_in
+from tests.support.pages import HOME_QUERIES, markup
+from tests.support.people import client_for
 
 PRACTICE = "Walk around the block and name five things you can see."
 PAGES = ["/", "/agreements/", "/checkins/", "/toolkit/", "/schedule/", "/couple/", "/settings/"]
@@ -40,7 +41,7 @@ def test_every_page_shows_the_partner_an_open_pause_and_the_grounding_practice_w
     couple: Couple, alice: User, bob_client: Client, practice: None, path: str
 ) -> None:
     alice_pauses(couple, alice)
-    banner = banner_of(text(bob_client.get(path)))
+    banner = banner_of(markup(bob_client.get(path)))
     assert f"Alice asked for a pause: “{PHRASES[0]}”" in banner
     assert f"While you pause: {PRACTICE}" in banner
     assert 'href="/pause/"' in banner
@@ -50,13 +51,13 @@ def test_the_sender_sees_their_own_pause_on_every_page_without_the_partners_word
     couple: Couple, alice: User, alice_client: Client, practice: None
 ) -> None:
     alice_pauses(couple, alice)
-    banner = banner_of(text(alice_client.get("/")))
+    banner = banner_of(markup(alice_client.get("/")))
     assert "You asked for a pause." in banner
     assert PRACTICE not in banner
 
 
 def test_without_a_pause_the_page_shows_no_banner(bob_client: Client, practice: None) -> None:
-    banner = banner_of(text(bob_client.get("/")))
+    banner = banner_of(markup(bob_client.get("/")))
     assert "asked for a pause" not in banner
     assert PRACTICE not in banner
 
@@ -66,7 +67,7 @@ def test_the_first_poll_after_a_page_answers_nothing_changed(
 ) -> None:
     alice_pauses(couple, alice)
     page = bob_client.get("/")
-    assert 'data-hx-trigger="every 4s"' in text(page)  # no extra request as the page loads
+    assert 'data-hx-trigger="every 4s"' in markup(page)  # no extra request as the page loads
     assert poll(bob_client, version_in(page)).status_code == 204
 
 
@@ -82,7 +83,7 @@ def test_the_stamp_is_the_couples_latest_pause_and_its_version(
 
 
 def test_a_person_in_no_couple_never_gets_the_empty_answer(db: None) -> None:
-    loner = UserFactory(email="loner@example.com")
+    loner = UserFactory.create(email="loner@example.com")
     assert banner.stamp_for_user(loner.pk) is None
     answer = poll(client_for(loner), banner.NO_PAUSE)
     assert (answer.status_code, answer.headers["Location"]) == (302, "/")
@@ -106,7 +107,7 @@ def test_the_banner_costs_the_home_page_one_query_and_the_partner_two_more_durin
     alice_client: Client,
     bob_client: Client,
     practice: None,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     with django_assert_num_queries(HOME_QUERIES):
         bob_client.get("/")

@@ -7,11 +7,12 @@ import time_machine
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from agreements import tasks
 from agreements.models import Agreement, AgreementVersion
 from couples.models import Couple, User
-from tests.agreements.conftest import AtTheSameInstant, Propose, agreed
+from tests.support.agreements import AtTheSameInstant, Propose, agreed
 
 Status = AgreementVersion.Status
 LATER = timedelta(days=14, minutes=1)
@@ -91,7 +92,7 @@ def test_a_partner_who_turned_emails_off_gets_none(
     assert [m.to for m in mail.outbox] == [["alice@example.com"]]
 
 
-def test_beat_runs_the_expiry_task_regularly(settings) -> None:
+def test_beat_runs_the_expiry_task_regularly(settings: Settings) -> None:
     from config.celery import app
 
     entry = settings.CELERY_BEAT_SCHEDULE["expire-agreement-proposals"]
@@ -104,7 +105,7 @@ def test_the_email_about_a_waiting_proposal_is_neutral_and_links_to_it(
     alice: User,
     bob: User,
     phones: Agreement,
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
     propose: Propose,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
@@ -115,4 +116,5 @@ def test_the_email_about_a_waiting_proposal_is_neutral_and_links_to_it(
     assert f"/agreements/{phones.pk}/" in message.body
     assert "phones" not in message.body.lower()
     assert "it stays open for 14 days" in message.body
-    assert "it stays open for 14 days" in str(message.alternatives[0].content)
+    assert isinstance(message, mail.EmailMultiAlternatives)
+    assert "it stays open for 14 days" in str(message.alternatives[0].content)  # type: ignore[attr-defined]  # django-stubs: plain tuples

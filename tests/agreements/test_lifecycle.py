@@ -3,6 +3,8 @@ force checked at every step. CI runs it on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.core import mail
@@ -11,8 +13,9 @@ from django.utils import timezone
 
 from agreements import tasks
 from agreements.models import Agreement, AgreementVersion
-from couples.models import ActivityEntry, Couple
-from tests.agreements.conftest import text
+from core.models import ActivityEntry
+from couples.models import Couple
+from tests.support.pages import markup
 
 Status = AgreementVersion.Status
 
@@ -27,7 +30,7 @@ def open_proposal(agreement: Agreement) -> AgreementVersion:
 
 
 def page(client: Client, path: str) -> str:
-    return text(client.get(path))
+    return markup(client.get(path))
 
 
 def propose(client: Client, agreement: Agreement, words: str, **extra: object) -> None:
@@ -73,7 +76,9 @@ def test_the_whole_consent_lifecycle(
     # Bob counter-proposes; Alice's proposal is answered, Bob's now waits for Alice.
     propose(bob_client, agreement, "No phones at dinner, except when on call.")
     assert in_force(agreement) is None
-    assert open_proposal(agreement).proposed_by.display_name == "Bob"
+    proposer = open_proposal(agreement).proposed_by
+    assert proposer is not None
+    assert proposer.display_name == "Bob"
     assert mail.outbox[-1].to == ["alice@example.com"]
 
     # Alice accepts: version 1 is in force.
@@ -107,7 +112,7 @@ def test_the_whole_consent_lifecycle(
 
     # Bob proposes a change that nobody answers: after 14 days it expires.
     propose(bob_client, agreement, "No phones at dinner, ever.")
-    with time_machine.travel(timezone.now() + timezone.timedelta(days=15)):
+    with time_machine.travel(timezone.now() + timedelta(days=15)):
         tasks.expire_proposals.delay()
     assert agreement.versions.get(text="No phones at dinner, ever.").status == Status.EXPIRED
     assert in_force(agreement) == "No phones at dinner, except when on call."

@@ -7,13 +7,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from agreements import services
 from agreements.models import Agreement, AgreementVersion, PauseSignal
 from couples.models import Couple, User
-from tests.agreements.conftest import Post, Propose, agreed, text
-from tests.agreements.test_pause import make_past_pauses
-from tests.conftest import join_as_new_partner
+from tests.support.agreements import Post, Propose, agreed, make_past_pauses
+from tests.support.pages import markup
+from tests.support.people import join_as_new_partner
 
 Status = AgreementVersion.Status
 
@@ -38,13 +39,13 @@ def test_a_newcomer_reads_the_version_in_force_when_she_joined_and_all_that_came
     first = phones.versions.get(number=1)
     fay, fay_client = fay_joins(alice_client, bob_client)
 
-    page = text(fay_client.get(f"/agreements/{phones.pk}/"))
+    page = markup(fay_client.get(f"/agreements/{phones.pk}/"))
     assert "Version 3: our phones stay in the drawer" in page
     for earlier in ("Version 1:", "Version 2:", "bob-declined-words", "alice-reason", "bob-why"):
         assert earlier not in page, earlier
-    compare = text(fay_client.get(f"/agreements/{phones.pk}/compare/"))
+    compare = markup(fay_client.get(f"/agreements/{phones.pk}/compare/"))
     assert "Version 2" not in compare
-    asked = text(fay_client.get(f"/agreements/{phones.pk}/compare/", {"a": first.pk, "b": 0}))
+    asked = markup(fay_client.get(f"/agreements/{phones.pk}/compare/", {"a": first.pk, "b": 0}))
     assert "Choose two versions from the lists." in asked
     assert "Version 1:" not in asked
 
@@ -53,12 +54,12 @@ def test_a_newcomer_reads_the_version_in_force_when_she_joined_and_all_that_came
     mine = propose(phones, fay, "Version 3: our phones stay in the drawer during dinner. Also")
     services.accept(agreement=phones, proposal_id=mine.pk, by=alice)
     third = phones.versions.get(number=3)
-    compared = text(
+    compared = markup(
         fay_client.get(f"/agreements/{phones.pk}/compare/", {"a": third.pk, "b": mine.pk})
     )
     assert "[added: </span> Also<" in compared
     # Alice made every earlier version with Bob and reads them all.
-    page = text(alice_client.get(f"/agreements/{phones.pk}/"))
+    page = markup(alice_client.get(f"/agreements/{phones.pk}/"))
     for earlier in ("Version 1:", "bob-declined-words", "alice-reason", "bob-why", "dinner. Also"):
         assert earlier in page, earlier
 
@@ -86,7 +87,7 @@ def test_an_agreement_never_in_force_or_retired_before_she_joined_is_not_hers(
     kept = agreed(couple, alice, bob, title="In force")
     _fay, fay_client = fay_joins(alice_client, bob_client)
 
-    listing = text(fay_client.get("/agreements/"))
+    listing = markup(fay_client.get("/agreements/"))
     assert "In force" in listing
     assert "bob-title" not in listing
     assert "alice-retired" not in listing
@@ -94,12 +95,12 @@ def test_an_agreement_never_in_force_or_retired_before_she_joined_is_not_hers(
         assert fay_client.get(f"/agreements/{agreement.pk}/").status_code == 404
         assert fay_client.get(f"/agreements/{agreement.pk}/compare/").status_code == 404
     assert fay_client.get(f"/agreements/{kept.pk}/").status_code == 200
-    assert "bob-title" not in text(fay_client.get("/couple/"))
+    assert "bob-title" not in markup(fay_client.get("/couple/"))
 
-    listing = text(alice_client.get("/agreements/"))
+    listing = markup(alice_client.get("/agreements/"))
     assert "bob-title" in listing
     assert "alice-retired" in listing
-    assert "bob-title" in text(alice_client.get("/couple/"))
+    assert "bob-title" in markup(alice_client.get("/couple/"))
 
 
 def test_leaving_withdraws_ones_open_proposals_so_no_one_finds_them_waiting(
@@ -116,11 +117,11 @@ def test_leaving_withdraws_ones_open_proposals_so_no_one_finds_them_waiting(
 
     bobs.refresh_from_db()
     assert bobs.status == Status.WITHDRAWN
-    assert "Withdrawn on" in text(alice_client.get(f"/agreements/{phones.pk}/"))
-    assert "A former partner withdrew the proposal" in text(alice_client.get("/couple/"))
+    assert "Withdrawn on" in markup(alice_client.get(f"/agreements/{phones.pk}/"))
+    assert "A former partner withdrew the proposal" in markup(alice_client.get("/couple/"))
     for path in ("/", "/agreements/", f"/agreements/{phones.pk}/"):
-        assert "bob-open-words" not in text(fay_client.get(path)), path
-        assert "Waiting for your answer" not in text(fay_client.get(path)), path
+        assert "bob-open-words" not in markup(fay_client.get(path)), path
+        assert "Waiting for your answer" not in markup(fay_client.get(path)), path
     # Nothing stands in the way of Fay's own proposal.
     fay_client.post(
         f"/agreements/{phones.pk}/propose/",
@@ -141,7 +142,7 @@ def test_an_open_proposal_of_the_partner_who_stayed_waits_for_the_newcomer(
     alices = propose(phones, alice, "alice-open-words")
     fay, fay_client = fay_joins(alice_client, bob_client)
 
-    page = text(fay_client.get(f"/agreements/{phones.pk}/"))
+    page = markup(fay_client.get(f"/agreements/{phones.pk}/"))
     assert "alice-open-words" in page
     services.accept(agreement=phones, proposal_id=alices.pk, by=fay)
     assert Agreement.objects.get().current == alices
@@ -156,7 +157,7 @@ def test_a_newcomers_agreement_pages_cost_the_same_however_long_the_history(
     bob_client: Client,
     agreements: int,
     versions: int,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
     propose: Propose,
 ) -> None:
     for n in range(agreements):
@@ -169,16 +170,16 @@ def test_a_newcomers_agreement_pages_cost_the_same_however_long_the_history(
     # session, user, couple with both partners, agreements with their open proposals, the
     # pause banner
     with django_assert_num_queries(5):
-        page = text(fay_client.get("/agreements/"))
+        page = markup(fay_client.get("/agreements/"))
     assert page.count("Alice proposed a change") == agreements
     # session, user, couple with both partners, the agreement with its history, the pause
     # banner
     with django_assert_num_queries(5):
-        page = text(fay_client.get(f"/agreements/{agreement.pk}/"))
+        page = markup(fay_client.get(f"/agreements/{agreement.pk}/"))
     assert f"Version {versions} by Alice" in page
     assert f"Version {versions - 1} by Alice" not in page
     with django_assert_num_queries(6):
-        page = text(
+        page = markup(
             fay_client.get(
                 f"/agreements/{agreement.pk}/compare/", {"a": current.pk, "b": proposal.pk}
             )
@@ -194,7 +195,7 @@ def test_past_pauses_from_before_she_joined_are_not_hers_to_look_back_on(
     alice_client: Client,
     bob_client: Client,
     past: int,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     make_past_pauses(couple, bob, past)
     fay, fay_client = fay_joins(alice_client, bob_client)
@@ -211,10 +212,10 @@ def test_past_pauses_from_before_she_joined_are_not_hers_to_look_back_on(
     # session, user, couple with both partners, the open pause and past pauses, the pause
     # protocol in force, the vocabulary's "I need…" phrases, the pause banner: as for anyone
     with django_assert_num_queries(7):
-        page = text(fay_client.get("/pause/"))
+        page = markup(fay_client.get("/pause/"))
     assert "fay-pause" in page
     assert "“Past pause" not in page
-    assert f"Past pause {past - 1}" in text(alice_client.get("/pause/"))
+    assert f"Past pause {past - 1}" in markup(alice_client.get("/pause/"))
 
 
 def test_a_former_partners_pause_ends_when_someone_new_joins(
@@ -223,14 +224,14 @@ def test_a_former_partners_pause_ends_when_someone_new_joins(
     start(bob_client, phrase="own", own="bob-pause-words")
     bob_client.post("/couple/leave/")
     # Alice keeps the calm page Bob's pause gave her until she is ready...
-    assert "bob-pause-words" in text(alice_client.get("/pause/"))
+    assert "bob-pause-words" in markup(alice_client.get("/pause/"))
     # ...or until she invites someone new: the pause was between her and Bob.
     fay, fay_client = join_as_new_partner(alice_client, "Fay")
 
     pause = PauseSignal.objects.get()
     assert pause.ended_at is not None
     for path in ("/", "/pause/", "/pause/banner/", "/checkins/this-week/"):
-        assert "bob-pause-words" not in text(fay_client.get(path, follow=True)), path
-    assert "A former partner asked for a pause" not in text(alice_client.get("/pause/"))
+        assert "bob-pause-words" not in markup(fay_client.get(path, follow=True)), path
+    assert "A former partner asked for a pause" not in markup(alice_client.get("/pause/"))
     start(fay_client, phrase="own", own="fay-pause-words")
     assert PauseSignal.objects.get(ended_at__isnull=True).sender == fay

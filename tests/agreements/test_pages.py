@@ -7,12 +7,14 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from agreements import services
 from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
 from couples.models import Couple, User
-from tests.agreements.conftest import Propose, agreed, text
 from tests.factories import UserFactory, pair
+from tests.support.agreements import Propose, agreed
+from tests.support.pages import markup
 
 
 def test_the_list_puts_what_awaits_my_answer_first_and_groups_by_category(
@@ -27,19 +29,19 @@ def test_the_list_puts_what_awaits_my_answer_first_and_groups_by_category(
     chores = agreed(couple, alice, bob, title="Sunday chores", category=Category.HOME)
     propose(chores, alice, "Chores on Saturday.")
 
-    page = text(bob_client.get("/agreements/"))
+    page = markup(bob_client.get("/agreements/"))
     waiting = page.index("Waiting for your answer")
     assert waiting < page.index("Topics for home") < page.index("Digital and social media")
     assert "Sunday chores</a>: Alice proposed a change" in page
     # The proposer is not asked to answer their own proposal.
-    assert "Waiting for your answer" not in text(alice_client.get("/agreements/"))
+    assert "Waiting for your answer" not in markup(alice_client.get("/agreements/"))
 
 
 def test_the_detail_page_shows_the_text_in_force_the_proposal_and_the_history(
     phones: Agreement, alice: User, bob_client: Client, propose: Propose
 ) -> None:
     propose(phones, alice, "Version 2: our phones stay in the hallway during dinner.")
-    page = text(bob_client.get(f"/agreements/{phones.pk}/"))
+    page = markup(bob_client.get(f"/agreements/{phones.pk}/"))
     assert "What you agree to now" in page
     assert "Version 1: our phones stay in the drawer during dinner." in page
     assert "Proposed change" in page
@@ -50,14 +52,14 @@ def test_the_detail_page_shows_the_text_in_force_the_proposal_and_the_history(
 
 
 def test_new_starts_from_a_starter_in_hearths_words(alice_client: Client) -> None:
-    picker = text(alice_client.get("/agreements/new/"))
+    picker = markup(alice_client.get("/agreements/new/"))
     assert "How we pause and come back" in picker
     assert "Device-free times" in picker
-    form = text(alice_client.get("/agreements/new/", {"starter": "device-free"}))
+    form = markup(alice_client.get("/agreements/new/", {"starter": "device-free"}))
     assert 'value="Device-free times"' in form
     assert "Our phones stay out of reach during dinner" in form
     assert "Pause terms" not in form
-    pause_form = text(alice_client.get("/agreements/new/", {"starter": "pause-protocol"}))
+    pause_form = markup(alice_client.get("/agreements/new/", {"starter": "pause-protocol"}))
     assert "Pause terms" in pause_form
     assert 'value="30"' in pause_form
 
@@ -66,7 +68,7 @@ def test_a_former_partners_writing_is_shown_as_theirs_without_their_name(
     phones: Agreement, alice_client: Client, bob_client: Client
 ) -> None:
     bob_client.post("/couple/leave/")
-    page = text(alice_client.get(f"/agreements/{phones.pk}/"))
+    page = markup(alice_client.get(f"/agreements/{phones.pk}/"))
     assert "Accepted by A former partner" in page
     assert "Bob" not in page
 
@@ -80,7 +82,7 @@ def test_the_home_page_lists_due_revisits_and_what_awaits_me(
     waiting = agreed(couple, alice, bob, title="Screens in bed")
     propose(waiting, alice, "No screens in bed after ten.")
 
-    page = text(bob_client.get("/"))
+    page = markup(bob_client.get("/"))
     assert "Time to look at together again:</p> <ul> <li><a" in page
     assert "Due today</a>" in page
     assert "Due next month" not in page
@@ -102,7 +104,7 @@ def test_the_home_card_lists_a_due_agreement_twice_when_it_also_awaits_me_but_ne
     agreed(couple, alice, bob, title="Quiet one")
 
     def card(client: Client) -> str:
-        page = text(client.get("/"))
+        page = markup(client.get("/"))
         return page[page.index("<h3>Agreements</h3>") : page.index("<h3>Pause</h3>")]
 
     for_bob = card(bob_client)
@@ -142,7 +144,7 @@ def test_list_queries_do_not_grow(
     bob: User,
     bob_client: Client,
     agreements: int,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
     propose: Propose,
 ) -> None:
     for n in range(agreements):
@@ -151,7 +153,7 @@ def test_list_queries_do_not_grow(
     # session, user, couple with both partners, agreements with their open proposals, the
     # pause banner
     with django_assert_num_queries(5):
-        page = text(bob_client.get("/agreements/"))
+        page = markup(bob_client.get("/agreements/"))
     assert page.count("Alice proposed a change") == agreements
 
 
@@ -163,7 +165,7 @@ def test_detail_and_compare_queries_do_not_grow(
     bob_client: Client,
     agreements: int,
     versions: int,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
     propose: Propose,
 ) -> None:
     for _ in range(agreements):
@@ -172,11 +174,11 @@ def test_detail_and_compare_queries_do_not_grow(
     # session, user, couple with both partners, the agreement with its history, the pause
     # banner
     with django_assert_num_queries(5):
-        page = text(bob_client.get(f"/agreements/{agreement.pk}/"))
+        page = markup(bob_client.get(f"/agreements/{agreement.pk}/"))
     assert f"Version {versions} by Alice" in page
     first = agreement.versions.get(number=1)
     with django_assert_num_queries(6):
-        page = text(
+        page = markup(
             bob_client.get(
                 f"/agreements/{agreement.pk}/compare/", {"a": first.pk, "b": proposal.pk}
             )
@@ -258,7 +260,7 @@ def test_pause_terms_are_between_20_minutes_and_24_hours(
         assert stored.versions.get().pause_minutes == int(minutes)
     else:
         assert stored is None
-        assert refusal in text(response)
+        assert refusal in markup(response)
         # What was typed is kept in the text box, ready to correct.
         textarea = re.compile(r'<textarea [^>]*id="id_text">\s*We pause kindly\.</textarea>')
         assert textarea.search(response.content.decode())
@@ -268,12 +270,14 @@ def test_the_admin_lists_and_opens_agreements(phones: Agreement) -> None:
     staff = User.objects.create_superuser("admin@example.com", "a calm evening walk")
     client = Client()
     client.force_login(staff)
-    assert "Phones at dinner" in text(client.get("/admin/agreements/agreement/"))
-    opened = text(client.get(f"/admin/agreements/agreement/{phones.pk}/change/"))
+    assert "Phones at dinner" in markup(client.get("/admin/agreements/agreement/"))
+    opened = markup(client.get(f"/admin/agreements/agreement/{phones.pk}/change/"))
     assert 'value="Phones at dinner"' in opened
     assert "Agreement versions" in opened
     # The versions list names each version's agreement.
-    assert "Phones at dinner (Accepted)" in text(client.get("/admin/agreements/agreementversion/"))
+    assert "Phones at dinner (Accepted)" in markup(
+        client.get("/admin/agreements/agreementversion/")
+    )
     assert client.get("/admin/agreements/emailpreference/").status_code == 200
 
 
@@ -282,11 +286,11 @@ def test_compare_shows_the_last_two_accepted_versions_until_two_are_chosen(
 ) -> None:
     agreement = agreed(couple, alice, bob, versions=3)
     first, _second, third = agreement.versions.order_by("number")
-    page = text(bob_client.get(f"/agreements/{agreement.pk}/compare/"))
+    page = markup(bob_client.get(f"/agreements/{agreement.pk}/compare/"))
     assert "From Version 2 by Alice" in page
     assert "to Version 3 by Alice" in page
     # Chosen the wrong way round, they are still shown older first.
-    page = text(
+    page = markup(
         bob_client.get(f"/agreements/{agreement.pk}/compare/", {"a": third.pk, "b": first.pk})
     )
     assert "From Version 1 by Alice" in page
@@ -301,8 +305,13 @@ def test_compare_refuses_versions_not_in_this_history_and_shows_the_latest_two(
     agreement = agreed(couple, alice, bob, versions=2)
     other = agreed(couple, alice, bob, title="Other").versions.get()
     first = agreement.versions.get(number=1)
-    for choice in ({"a": first.pk, "b": other.pk}, {"a": "x", "b": first.pk}, {"a": first.pk}):
-        page = text(bob_client.get(f"/agreements/{agreement.pk}/compare/", choice))
+    choices: list[dict[str, int | str]] = [
+        {"a": first.pk, "b": other.pk},
+        {"a": "x", "b": first.pk},
+        {"a": first.pk},
+    ]
+    for choice in choices:
+        page = markup(bob_client.get(f"/agreements/{agreement.pk}/compare/", choice))
         assert "Choose two versions from the lists." in page
         assert "From Version 1 by Alice" in page
         assert "to Version 2 by Alice" in page
@@ -311,13 +320,13 @@ def test_compare_refuses_versions_not_in_this_history_and_shows_the_latest_two(
 def test_new_starts_from_a_blank_page_of_the_chosen_category(alice_client: Client) -> None:
     form = alice_client.get("/agreements/new/", {"category": "pause"})
     assert form.context["form"]["category"].value() == "pause"
-    assert "Pause terms" in text(form)
+    assert "Pause terms" in markup(form)
     # An unknown starter with a known category still starts that category's blank page.
     form = alice_client.get("/agreements/new/", {"starter": "nope", "category": "home"})
     assert form.context["form"]["category"].value() == "home"
     assert form.context["form"]["text"].value() is None
     # Nothing known chosen: the examples are offered again.
-    picker = text(alice_client.get("/agreements/new/", {"starter": "nope", "category": "x"}))
+    picker = markup(alice_client.get("/agreements/new/", {"starter": "nope", "category": "x"}))
     assert "Start from an example" in picker
 
 
@@ -327,7 +336,7 @@ def test_lists_hold_only_the_couples_own_agreements_proposals_and_pauses(
     ours = agreed(couple, alice, bob, title="Ours")
     propose(ours, alice, "Our proposal.")
     theirs_couple = charlie.membership.couple
-    partner = UserFactory(display_name="Dana")
+    partner = UserFactory.create(display_name="Dana")
     pair(partner, couple=theirs_couple)
     theirs = agreed(theirs_couple, charlie, partner, title="Charlie's own")
     propose(theirs, charlie, "Their proposal.")
@@ -337,6 +346,6 @@ def test_lists_hold_only_the_couples_own_agreements_proposals_and_pauses(
     assert [v.agreement for v in AgreementVersion.objects.for_couple(couple)] == [ours, ours]
     assert not PauseSignal.objects.for_couple(couple).exists()
     for path in ("/agreements/", "/", "/pause/"):
-        page = text(bob_client.get(path))
+        page = markup(bob_client.get(path))
         assert "Charlie" not in page
         assert "Their p" not in page

@@ -9,31 +9,20 @@ from django.core import mail
 from django.db.models import F
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries, Settings
 
-from agreements import services, tasks
+from agreements import tasks
 from agreements.models import PauseSignal
-from couples.models import ActivityEntry, Couple, User
-from tests.agreements.conftest import text
+from core.models import ActivityEntry
+from couples.models import Couple, User
+from tests.support.agreements import PHRASES, Post, make_past_pauses, poll, version_in
+from tests.support.pages import Response, markup
 from toolkit.models import Phrase, PhraseGroup, TriggerScript
 
-PHRASES = services.PauseDefaults().signal_phrases
 
-
-def without_tokens(response) -> str:
+def without_tokens(response: Response) -> str:
     """The page without its per-response CSRF tokens and CSP nonces."""
-    return re.sub(r"[A-Za-z0-9_-]{20,}", "", text(response))
-
-
-def poll(client: Client, version: str = "", shown: str = ""):
-    """The banner's poll as an open page sends it (htmx)."""
-    query = {"v": version, "p": shown} if version else {}
-    return client.get("/pause/banner/", query, HTTP_HX_REQUEST="true")
-
-
-def version_in(response) -> str:
-    match = re.search(r"/pause/banner/\?v=([^&\"]+)", response.content.decode())
-    assert match, response.content.decode()
-    return match.group(1)
+    return re.sub(r"[A-Za-z0-9_-]{20,}", "", markup(response))
 
 
 def the_pause() -> PauseSignal:
@@ -41,22 +30,6 @@ def the_pause() -> PauseSignal:
     pause = PauseSignal.objects.order_by("-started_at").first()
     assert pause is not None
     return pause
-
-
-def make_past_pauses(couple: Couple, sender: User, count: int) -> None:
-    start = timezone.now() - timedelta(days=count + 1)
-    PauseSignal.objects.bulk_create(
-        PauseSignal(
-            couple=couple,
-            sender=sender,
-            phrase=f"Past pause {i}",
-            started_at=start + timedelta(days=i),
-            returns_at=start + timedelta(days=i, minutes=30),
-            ended_at=start + timedelta(days=i, minutes=35),
-            end_reason=PauseSignal.EndReason.READY,
-        )
-        for i in range(count)
-    )
 
 
 def messages_of(couple: Couple) -> list[str]:
@@ -73,19 +46,22 @@ def test_the_layout_offers_a_pause_to_a_paired_member(alice_client: Client) -> N
     assert 'data-hx-get="/pause/banner/?v=0"' in page
 
 
-def test_starting_a_pause_shows_the_calm_page(couple: Couple, alice_client: Client, start) -> None:
-    page = text(start(alice_client, minutes=30, phrase=PHRASES[1]))
+def test_starting_a_pause_shows_the_calm_page(
+    couple: Couple, alice_client: Client, start: Post
+) -> None:
+    page = markup(start(alice_client, minutes=30, phrase=PHRASES[1]))
     assert "You're taking a pause" in page
     assert PHRASES[1] in page
     assert "Try not to rehearse the argument" in page
     assert "breathe in for four counts" in page
     pause = the_pause()
     assert pause.returns_at - pause.started_at == timedelta(minutes=30)
+    assert pause.sender is not None
     assert pause.sender.display_name == "Alice"
     assert "Alice asked for a pause" in messages_of(couple)
 
 
-def test_a_pause_in_ones_own_words_is_kept_as_written(alice_client: Client, start) -> None:
+def test_a_pause_in_ones_own_words_is_kept_as_written(alice_client: Client, start: Post) -> None:
     own = "I'm <overwhelmed> & need air"
     page = start(alice_client, phrase="own", own=own).content.decode()
     assert the_pause().phrase == own
@@ -93,9 +69,9 @@ def test_a_pause_in_ones_own_words_is_kept_as_written(alice_client: Client, star
 
 
 def test_own_words_left_empty_are_asked_for_and_the_choice_is_kept(
-    alice_client: Client, start
+    alice_client: Client, start: Post
 ) -> None:
-    page = text(start(alice_client, minutes=45, phrase="own", own=""))
+    page = markup(start(alice_client, minutes=45, phrase="own", own=""))
     assert "Write a few words, or pick one of the phrases." in page
     assert '<option value="45" selected>' in page
     assert not PauseSignal.objects.exists()
@@ -105,7 +81,7 @@ def test_the_form_starts_from_the_default_length_and_shows_the_return_time(
     alice_client: Client,
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
-        page = text(alice_client.get("/pause/"))
+        page = markup(alice_client.get("/pause/"))
     assert '<option value="20" selected>20 minutes</option>' in page
     # Alice lives in Berlin (UTC+1 in early March).
     assert "You'll come back at <output" in page
@@ -113,10 +89,10 @@ def test_the_form_starts_from_the_default_length_and_shows_the_return_time(
 
 
 def test_asking_again_while_a_pause_is_on_shows_the_one_that_is_on(
-    alice_client: Client, bob_client: Client, start
+    alice_client: Client, bob_client: Client, start: Post
 ) -> None:
     start(alice_client, phrase=PHRASES[0])
-    page = text(start(bob_client, phrase=PHRASES[2]))
+    page = markup(start(bob_client, phrase=PHRASES[2]))
     assert "A pause is already on. Here it is." in page
     assert "Alice asked for a pause" in page
     assert PHRASES[0] in page
@@ -129,9 +105,9 @@ def test_someone_alone_is_asked_to_invite_their_partner_first(alice: User) -> No
     create_couple(user=alice, name="Waiting", time_zone="UTC")
     client = Client()
     client.force_login(alice)
-    assert "Invite your partner" in text(client.get("/pause/"))
+    assert "Invite your partner" in markup(client.get("/pause/"))
     response = client.post("/pause/", {"phrase": PHRASES[0], "minutes": 20}, follow=True)
-    assert "A pause is for the two of you." in text(response)
+    assert "A pause is for the two of you." in markup(response)
     assert not PauseSignal.objects.exists()
 
 
@@ -139,17 +115,17 @@ def test_someone_alone_is_asked_to_invite_their_partner_first(alice: User) -> No
 
 
 def test_the_partner_sees_the_banner_and_an_unchanged_poll_is_empty(
-    alice_client: Client, bob_client: Client, start
+    alice_client: Client, bob_client: Client, start: Post
 ) -> None:
     empty = poll(bob_client)
     assert empty.status_code == 200
-    assert "asked for a pause" not in text(empty)
+    assert "asked for a pause" not in markup(empty)
     assert poll(bob_client, version_in(empty)).status_code == 204
 
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
         start(alice_client, minutes=30)
         banner = poll(bob_client, version_in(empty))
-        page = text(banner)
+        page = markup(banner)
         assert banner.status_code == 200
         assert f"Alice asked for a pause: “{PHRASES[0]}”" in page
         # Bob lives in New York: 12:30 UTC is 08:30 there (summer time began on 8 March).
@@ -160,24 +136,24 @@ def test_the_partner_sees_the_banner_and_an_unchanged_poll_is_empty(
 
 
 def test_the_banner_says_welcome_back_once_the_shown_pause_ends(
-    alice_client: Client, bob_client: Client, start, act
+    alice_client: Client, bob_client: Client, start: Post, act: Post
 ) -> None:
     start(alice_client)
     shown = poll(bob_client)
     act(alice_client, f"/pause/{the_pause().pk}/end/")
     after = poll(bob_client, version_in(shown), str(the_pause().pk))
     assert after.status_code == 200
-    assert "The pause has ended. Welcome back." in text(after)
+    assert "The pause has ended. Welcome back." in markup(after)
     assert poll(bob_client, version_in(after)).status_code == 204
 
 
-def test_the_sender_sees_their_own_pause_in_the_banner(alice_client: Client, start) -> None:
+def test_the_sender_sees_their_own_pause_in_the_banner(alice_client: Client, start: Post) -> None:
     start(alice_client)
-    assert "You asked for a pause." in text(poll(alice_client))
+    assert "You asked for a pause." in markup(poll(alice_client))
 
 
 def test_the_stamp_is_read_from_the_database_not_the_cache(
-    alice_client: Client, bob_client: Client, start
+    alice_client: Client, bob_client: Client, start: Post
 ) -> None:
     from django.core.cache import cache
 
@@ -187,15 +163,15 @@ def test_the_stamp_is_read_from_the_database_not_the_cache(
     assert poll(bob_client, version_in(shown), str(the_pause().pk)).status_code == 204
     # A change written by another process (here, straight to the table) is seen at once.
     PauseSignal.objects.update(phrase="Changed elsewhere", version=F("version") + 1)
-    assert "Changed elsewhere" in text(poll(bob_client, version_in(shown), str(the_pause().pk)))
+    assert "Changed elsewhere" in markup(poll(bob_client, version_in(shown), str(the_pause().pk)))
 
 
 def test_the_cheap_answer_is_not_given_to_another_couple(
-    alice_client: Client, charlie_client: Client, start
+    alice_client: Client, charlie_client: Client, start: Post
 ) -> None:
     start(alice_client)
     version = version_in(poll(alice_client))
-    page = text(poll(charlie_client, version))
+    page = markup(poll(charlie_client, version))
     assert "Alice" not in page
     assert PHRASES[0] not in page
 
@@ -206,9 +182,9 @@ def test_an_unchanged_poll_costs_one_query_beyond_the_session_whatever_the_histo
     alice: User,
     alice_client: Client,
     bob_client: Client,
-    start,
+    start: Post,
     past: int,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     make_past_pauses(couple, alice, past)
     TriggerScript.objects.bulk_create(
@@ -233,24 +209,24 @@ def test_an_unchanged_poll_costs_one_query_beyond_the_session_whatever_the_histo
 
 
 def test_both_ready_ends_the_pause_at_the_return_time(
-    couple: Couple, alice_client: Client, bob_client: Client, start, act
+    couple: Couple, alice_client: Client, bob_client: Client, start: Post, act: Post
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
         start(alice_client, minutes=20)
         pk = the_pause().pk
-        assert "I'm ready to come back" in text(bob_client.get("/pause/"))
-        early = text(act(bob_client, f"/pause/{pk}/ready/"))
+        assert "I'm ready to come back" in markup(bob_client.get("/pause/"))
+        early = markup(act(bob_client, f"/pause/{pk}/ready/"))
         assert "It isn't time to come back yet: the pause runs until Tue 08:20." in early
 
         clock.shift(timedelta(minutes=20))
-        page = text(bob_client.get("/pause/"))
+        page = markup(bob_client.get("/pause/"))
         assert "It's time to come back." in page
         assert "data-shown-when-due hidden" not in page
-        page = text(act(bob_client, f"/pause/{pk}/ready/"))
+        page = markup(act(bob_client, f"/pause/{pk}/ready/"))
         assert "You're ready to come back. The pause ends when you both are." in page
         assert the_pause().ended_at is None
 
-        page = text(act(alice_client, f"/pause/{pk}/ready/"))
+        page = markup(act(alice_client, f"/pause/{pk}/ready/"))
     assert "You're both ready. The pause has ended. Welcome back." in page
     assert "Need a pause?" in page
     pause = the_pause()
@@ -259,7 +235,7 @@ def test_both_ready_ends_the_pause_at_the_return_time(
 
 
 def test_the_partner_does_not_see_whether_the_sender_is_ready(
-    alice_client: Client, bob_client: Client, start, act
+    alice_client: Client, bob_client: Client, start: Post, act: Post
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
         start(alice_client, minutes=20)
@@ -273,35 +249,37 @@ def test_the_partner_does_not_see_whether_the_sender_is_ready(
 
 
 def test_the_sender_ends_the_pause(
-    couple: Couple, alice_client: Client, bob_client: Client, start, act
+    couple: Couple, alice_client: Client, bob_client: Client, start: Post, act: Post
 ) -> None:
     start(alice_client)
-    page = text(act(alice_client, f"/pause/{the_pause().pk}/end/"))
+    page = markup(act(alice_client, f"/pause/{the_pause().pk}/end/"))
     assert "The pause has ended. Welcome back." in page
     assert the_pause().end_reason == PauseSignal.EndReason.SENDER
     assert "Alice ended the pause" in messages_of(couple)
-    assert "asked for a pause" not in text(poll(bob_client))
+    assert "asked for a pause" not in markup(poll(bob_client))
 
 
 def test_the_partner_cannot_end_the_senders_pause(
-    alice_client: Client, bob_client: Client, start, act
+    alice_client: Client, bob_client: Client, start: Post, act: Post
 ) -> None:
     start(alice_client)
-    assert "End the pause now" not in text(bob_client.get("/pause/"))
-    page = text(act(bob_client, f"/pause/{the_pause().pk}/end/"))
+    assert "End the pause now" not in markup(bob_client.get("/pause/"))
+    page = markup(act(bob_client, f"/pause/{the_pause().pk}/end/"))
     assert "Only the person who asked for this pause can end it early." in page
     assert the_pause().ended_at is None
 
 
-def test_ending_a_pause_that_already_ended_says_so(alice_client: Client, start, act) -> None:
+def test_ending_a_pause_that_already_ended_says_so(
+    alice_client: Client, start: Post, act: Post
+) -> None:
     start(alice_client)
     pk = the_pause().pk
     act(alice_client, f"/pause/{pk}/end/")
-    assert "This pause has already ended." in text(act(alice_client, f"/pause/{pk}/end/"))
+    assert "This pause has already ended." in markup(act(alice_client, f"/pause/{pk}/end/"))
 
 
 def test_another_couples_pause_is_not_found(
-    alice_client: Client, charlie_client: Client, start
+    alice_client: Client, charlie_client: Client, start: Post
 ) -> None:
     start(alice_client)
     pk = the_pause().pk
@@ -314,32 +292,36 @@ def test_another_couples_pause_is_not_found(
 
 
 def test_the_sender_extends_once(
-    couple: Couple, alice_client: Client, bob_client: Client, start, act
+    couple: Couple, alice_client: Client, bob_client: Client, start: Post, act: Post
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
         start(alice_client, minutes=20)
         pk = the_pause().pk
-        page = text(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 30}))
+        page = markup(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 30}))
         assert "The pause now runs until Tue 13:50." in page
         assert "Extend the pause" not in page
-        assert ">Tue 08:50</time>, your time." in text(poll(bob_client))
-        again = text(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 30}))
+        assert ">Tue 08:50</time>, your time." in markup(poll(bob_client))
+        again = markup(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 30}))
     assert "already been extended once" in again
     assert the_pause().returns_at == datetime(2026, 3, 10, 12, 50, tzinfo=UTC)
     assert "Alice extended the pause" in messages_of(couple)
 
 
-def test_the_partner_cannot_extend(alice_client: Client, bob_client: Client, start, act) -> None:
+def test_the_partner_cannot_extend(
+    alice_client: Client, bob_client: Client, start: Post, act: Post
+) -> None:
     start(alice_client)
-    page = text(act(bob_client, f"/pause/{the_pause().pk}/extend/", {"minutes": 30}))
+    page = markup(act(bob_client, f"/pause/{the_pause().pk}/extend/", {"minutes": 30}))
     assert "Only the person who asked for this pause can extend it." in page
     assert the_pause().extended_at is None
 
 
 @pytest.mark.parametrize("minutes", ["0", "-30", "soon", ""])
-def test_an_extension_of_no_time_is_refused(alice_client: Client, start, act, minutes: str) -> None:
+def test_an_extension_of_no_time_is_refused(
+    alice_client: Client, start: Post, act: Post, minutes: str
+) -> None:
     start(alice_client)
-    page = text(act(alice_client, f"/pause/{the_pause().pk}/extend/", {"minutes": minutes}))
+    page = markup(act(alice_client, f"/pause/{the_pause().pk}/extend/", {"minutes": minutes}))
     assert "Choose how much longer you need." in page
     assert the_pause().extended_at is None
 
@@ -360,9 +342,9 @@ def test_an_extension_of_no_time_is_refused(alice_client: Client, start, act, mi
     ],
 )
 def test_a_return_time_outside_the_bounds_is_refused_with_a_reason(
-    alice_client: Client, start, minutes: int | str, message: str
+    alice_client: Client, start: Post, minutes: int | str, message: str
 ) -> None:
-    page = text(start(alice_client, minutes=minutes, phrase=PHRASES[2]))
+    page = markup(start(alice_client, minutes=minutes, phrase=PHRASES[2]))
     assert message in page
     assert 'id="id_phrase_2" checked' in page
     assert not PauseSignal.objects.exists()
@@ -373,29 +355,29 @@ def test_a_return_time_outside_the_bounds_is_refused_with_a_reason(
     [(20, "Tue 13:20", "Tue 08:20"), (1440, "Wed 13:00", "Wed 08:00")],
 )
 def test_the_bounds_themselves_are_accepted_and_shown_in_each_persons_zone(
-    alice_client: Client, bob_client: Client, start, minutes: int, berlin: str, new_york: str
+    alice_client: Client, bob_client: Client, start: Post, minutes: int, berlin: str, new_york: str
 ) -> None:
     # 10 March 2026: New York is already on summer time (UTC-4), Berlin not yet (UTC+1).
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
-        alice_page = text(start(alice_client, minutes=minutes))
-        bob_page = text(bob_client.get("/pause/"))
+        alice_page = markup(start(alice_client, minutes=minutes))
+        bob_page = markup(bob_client.get("/pause/"))
     assert f">{berlin}</time>, your time." in alice_page
     assert f">{new_york}</time>, your time." in bob_page
     assert the_pause().returns_at - the_pause().started_at == timedelta(minutes=minutes)
 
 
 def test_an_extension_may_reach_24_hours_from_the_start_and_no_further(
-    alice_client: Client, start, act
+    alice_client: Client, start: Post, act: Post
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
         start(alice_client, minutes=23 * 60)
         pk = the_pause().pk
-        refused = text(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 61}))
+        refused = markup(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 61}))
         assert (
             "A pause lasts at most 24 hours from when it began, so this one can run until "
             "Wed 13:00 at the latest" in refused
         )
-        huge = text(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 99999999999}))
+        huge = markup(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 99999999999}))
         assert "Choose how much longer you need." in huge
         assert the_pause().extended_at is None
         act(alice_client, f"/pause/{pk}/extend/", {"minutes": 60})
@@ -406,7 +388,7 @@ def test_an_extension_may_reach_24_hours_from_the_start_and_no_further(
 
 
 def test_a_pause_nobody_closed_ends_at_24_hours_once_when_the_task_runs_twice(
-    couple: Couple, alice_client: Client, bob_client: Client, start
+    couple: Couple, alice_client: Client, bob_client: Client, start: Post
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
         start(alice_client, minutes=60)
@@ -416,7 +398,7 @@ def test_a_pause_nobody_closed_ends_at_24_hours_once_when_the_task_runs_twice(
 
         clock.shift(timedelta(minutes=2))
         # Past 24 hours it is no longer shown, even before the task closes it.
-        assert "Need a pause?" in text(bob_client.get("/pause/"))
+        assert "Need a pause?" in markup(bob_client.get("/pause/"))
         tasks.end_overdue_pauses.delay()
         tasks.end_overdue_pauses.delay()
     pause = the_pause()
@@ -429,17 +411,17 @@ def test_a_pause_nobody_closed_ends_at_24_hours_once_when_the_task_runs_twice(
 
 
 def test_a_new_pause_can_start_after_an_unclosed_one_ran_out(
-    alice_client: Client, bob_client: Client, start
+    alice_client: Client, bob_client: Client, start: Post
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
         start(alice_client)
         clock.shift(timedelta(hours=25))
-        page = text(start(bob_client, phrase=PHRASES[1]))
+        page = markup(start(bob_client, phrase=PHRASES[1]))
     assert "You're taking a pause" in page
     assert PauseSignal.objects.filter(ended_at__isnull=True).count() == 1
 
 
-def test_the_beat_schedule_runs_the_task(settings) -> None:
+def test_the_beat_schedule_runs_the_task(settings: Settings) -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["end-overdue-pauses"]
     assert entry["task"] == tasks.end_overdue_pauses.name
 
@@ -448,13 +430,13 @@ def test_the_beat_schedule_runs_the_task(settings) -> None:
 
 
 def test_past_pauses_are_listed_plainly(
-    couple: Couple, alice: User, bob_client: Client, start, act, alice_client: Client
+    couple: Couple, alice: User, bob_client: Client, start: Post, act: Post, alice_client: Client
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False) as clock:
         start(alice_client, phrase=PHRASES[1])
         clock.shift(timedelta(minutes=45))
         act(alice_client, f"/pause/{the_pause().pk}/end/")
-        page = text(bob_client.get("/pause/"))
+        page = markup(bob_client.get("/pause/"))
     assert f"Tue 10 Mar 2026, 08:00</time> · “{PHRASES[1]}” · 45 min" in page
     assert "Alice" not in page.split("Past pauses")[1]
 
@@ -471,9 +453,9 @@ def test_the_pause_page_queries_do_not_grow_with_history(
     couple: Couple,
     alice: User,
     alice_client: Client,
-    start,
+    start: Post,
     past: int,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     make_past_pauses(couple, alice, past)
     Phrase.objects.bulk_create(
@@ -484,7 +466,7 @@ def test_the_pause_page_queries_do_not_grow_with_history(
     # protocol in force, the vocabulary's "I need…" phrases (both offered by the form), the
     # pause banner
     with django_assert_num_queries(7):
-        page = text(alice_client.get("/pause/"))
+        page = markup(alice_client.get("/pause/"))
     assert f"I need {past - 1} minutes" in page
     assert f"“Past pause {past - 1}”" in page
     start(alice_client)
@@ -492,12 +474,12 @@ def test_the_pause_page_queries_do_not_grow_with_history(
     # protocol in force (its grounding practice), the pause banner (the sender's own: the pause
     # alone)
     with django_assert_num_queries(6):
-        page = text(alice_client.get("/pause/"))
+        page = markup(alice_client.get("/pause/"))
     assert "You're taking a pause" in page
 
 
 def test_home_has_a_pause_card(alice_client: Client) -> None:
-    page = text(alice_client.get("/"))
+    page = markup(alice_client.get("/"))
     assert "<h3>Pause</h3> <p>When a conversation gets to be too much" in page
     assert "Open the pause page" in page
 
@@ -505,19 +487,19 @@ def test_home_has_a_pause_card(alice_client: Client) -> None:
 # Email, only for those who ask for it
 
 
-def test_the_partner_gets_no_email_by_default(alice_client: Client, start) -> None:
+def test_the_partner_gets_no_email_by_default(alice_client: Client, start: Post) -> None:
     start(alice_client)
     assert not mail.outbox
 
 
 def test_a_partner_who_asked_for_email_gets_a_neutral_email(
-    alice_client: Client, bob_client: Client, bob: User, start
+    alice_client: Client, bob_client: Client, bob: User, start: Post
 ) -> None:
-    page = text(bob_client.get("/settings/"))
+    page = markup(bob_client.get("/settings/"))
     assert "Email me when my partner asks for a pause" in page
     response = bob_client.post("/settings/pause-email/", {"email_me": "on"}, follow=True)
-    assert "Saved." in text(response)
-    assert 'id="id_email_me" checked' in text(response)
+    assert "Saved." in markup(response)
+    assert 'id="id_email_me" checked' in markup(response)
 
     start(alice_client, phrase=PHRASES[1])
     [message] = mail.outbox
@@ -531,7 +513,7 @@ def test_a_partner_who_asked_for_email_gets_a_neutral_email(
 
 
 def test_a_partner_left_alone_comes_back_without_waiting_for_the_one_who_left(
-    bob: User, bob_client: Client, alice_client: Client, start, act
+    bob: User, bob_client: Client, alice_client: Client, start: Post, act: Post
 ) -> None:
     from couples.services import leave_couple
 
@@ -539,21 +521,21 @@ def test_a_partner_left_alone_comes_back_without_waiting_for_the_one_who_left(
         start(alice_client)
         leave_couple(user=bob)
         clock.shift(timedelta(minutes=20))
-        page = text(act(alice_client, f"/pause/{the_pause().pk}/ready/"))
+        page = markup(act(alice_client, f"/pause/{the_pause().pk}/ready/"))
     assert "The pause has ended. Welcome back." in page
     assert the_pause().end_reason == PauseSignal.EndReason.READY
 
 
 def test_a_pause_ends_when_the_partner_who_asked_for_it_leaves(
-    alice: User, bob_client: Client, alice_client: Client, start
+    alice: User, bob_client: Client, alice_client: Client, start: Post
 ) -> None:
     from couples.services import leave_couple
 
     with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
         start(alice_client)
         leave_couple(user=alice)
-        assert "asked for a pause" not in text(bob_client.get("/pause/"))
+        assert "asked for a pause" not in markup(bob_client.get("/pause/"))
     pause = the_pause()
     assert pause.ended_at == datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
     assert pause.end_reason == PauseSignal.EndReason.SENDER
-    assert "A former partner ended the pause" in text(bob_client.get("/couple/"))
+    assert "A former partner ended the pause" in markup(bob_client.get("/couple/"))

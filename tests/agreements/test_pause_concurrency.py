@@ -10,7 +10,7 @@ import pytest
 from agreements import services
 from agreements.models import PauseSignal
 from couples.models import Couple, User
-from tests.agreements.conftest import AtTheSameInstant
+from tests.support.agreements import AtTheSameInstant
 
 PHRASE = "I need a pause."
 

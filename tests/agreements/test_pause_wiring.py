@@ -12,8 +12,8 @@ from django.utils import timezone
 from agreements.models import Agreement, PauseSignal
 from agreements.services import PauseDefaults
 from couples.models import Couple, User
-from tests.agreements.conftest import text
-from tests.agreements.test_pause import poll, version_in
+from tests.support.agreements import Post, poll, version_in
+from tests.support.pages import markup
 from toolkit.models import Phrase, PhraseGroup, TriggerScript
 
 BUILT_IN = PauseDefaults()
@@ -68,7 +68,7 @@ def test_the_accepted_pause_protocol_sets_the_pause_defaults(
     assert choices[:2] == ["Time out, please.", "I need a pause"]
     assert not set(BUILT_IN.signal_phrases) & set(choices)
 
-    calm = text(
+    calm = markup(
         alice_client.post("/pause/", {"phrase": "Time out, please.", "minutes": 30}, follow=True)
     )
     assert "“Time out, please.”" in calm
@@ -78,13 +78,13 @@ def test_the_accepted_pause_protocol_sets_the_pause_defaults(
     pause = PauseSignal.objects.get()
     assert pause.returns_at - pause.started_at == timedelta(minutes=30)
     # The partner's calm page shows the same practice.
-    assert "Walk around the block" in text(bob_client.get("/pause/"))
+    assert "Walk around the block" in markup(bob_client.get("/pause/"))
 
 
 def test_without_a_grounding_practice_the_breathing_exercise_is_shown(
     alice_client: Client,
 ) -> None:
-    calm = text(
+    calm = markup(
         alice_client.post(
             "/pause/", {"phrase": BUILT_IN.signal_phrases[0], "minutes": 20}, follow=True
         )
@@ -132,16 +132,16 @@ def test_a_pause_keeps_its_vocabulary_phrase_after_the_phrase_is_retired(
     assert quiet.retired_at is not None
     pause.refresh_from_db()
     assert pause.phrase == "I need a little quiet"
-    assert "Alice asked for a pause: “I need a little quiet”" in text(poll(bob_client))
+    assert "Alice asked for a pause: “I need a little quiet”" in markup(poll(bob_client))
     alice_client.post(f"/pause/{pause.pk}/end/")
-    assert "“I need a little quiet”" in text(alice_client.get("/pause/"))
+    assert "“I need a little quiet”" in markup(alice_client.get("/pause/"))
 
 
 # The sender's shared trigger scripts on the partner's banner
 
 
 def test_a_shared_trigger_script_appears_on_the_partners_pause_banner_unshared_it_disappears(
-    alice_client: Client, bob_client: Client, act
+    alice_client: Client, bob_client: Client, act: Post
 ) -> None:
     act(alice_client, "/toolkit/scripts/", {"when_i_notice": "my jaw tightens", "i_will": "walk"})
     act(alice_client, "/toolkit/scripts/", {"when_i_notice": "I go numb", "i_will": "sit down"})
@@ -151,12 +151,12 @@ def test_a_shared_trigger_script_appears_on_the_partners_pause_banner_unshared_i
     shown = str(PauseSignal.objects.get().pk)
 
     first = poll(bob_client)
-    banner = text(first)
+    banner = markup(first)
     assert "Alice asked for a pause" in banner
     assert "When I notice my jaw tightens, I'll walk" in banner
     assert "I go numb" not in banner  # still private
     # The sender's own banner does not repeat their scripts back to them.
-    assert "my jaw tightens" not in text(poll(alice_client))
+    assert "my jaw tightens" not in markup(poll(alice_client))
 
     # The same pause stays on; only the script changes.
     version = version_in(first)
@@ -164,8 +164,8 @@ def test_a_shared_trigger_script_appears_on_the_partners_pause_banner_unshared_i
     act(alice_client, f"/toolkit/scripts/{script.pk}/share/", {"share": "no"})
     after = poll(bob_client, version, shown)
     assert after.status_code == 200
-    assert "Alice asked for a pause" in text(after)
-    assert "my jaw tightens" not in text(after)
+    assert "Alice asked for a pause" in markup(after)
+    assert "my jaw tightens" not in markup(after)
     assert poll(bob_client, version_in(after), shown).status_code == 204
 
 
@@ -181,9 +181,9 @@ def test_editing_or_deleting_a_shared_script_updates_the_partners_banner(
     alice: User,
     alice_client: Client,
     bob_client: Client,
-    act,
+    act: Post,
     change: str,
-    data: dict,
+    data: dict[str, str],
     still_there: bool,
 ) -> None:
     script = TriggerScript.objects.create(
@@ -196,10 +196,10 @@ def test_editing_or_deleting_a_shared_script_updates_the_partners_banner(
     act(alice_client, "/pause/", {"phrase": BUILT_IN.signal_phrases[0], "minutes": 20})
     shown = str(PauseSignal.objects.get().pk)
     first = poll(bob_client)
-    assert "When I notice my jaw tightens, I'll walk" in text(first)
+    assert "When I notice my jaw tightens, I'll walk" in markup(first)
 
     act(alice_client, f"/toolkit/scripts/{script.pk}/{change}", data)
-    after = text(poll(bob_client, version_in(first), shown))
+    after = markup(poll(bob_client, version_in(first), shown))
     assert "my jaw tightens" not in after
     assert ("When I notice my chest is tight, I'll breathe out slowly" in after) == still_there
 
@@ -219,7 +219,7 @@ def test_a_signal_phrase_too_long_to_store_on_a_pause_is_refused(alice_client: C
         },
     )
     assert response.status_code == 200
-    page = text(response)
+    page = markup(response)
     assert f"Keep each phrase to 200 characters; one has {len(long.strip())}." in page
     assert long.strip() in page
     assert not Agreement.objects.exists()

@@ -4,8 +4,8 @@ from django.test import Client
 
 from checkins.models import CheckIn, Entry, Reflection
 from couples.models import Couple, User
-from tests.checkins.conftest import week_of
 from tests.factories import UserFactory
+from tests.support.checkins import week_of
 
 
 def test_the_admin_shows_the_shape_of_a_week_never_its_words(
@@ -14,7 +14,7 @@ def test_the_admin_shows_the_shape_of_a_week_never_its_words(
     checkin = week_of(couple, alice, bob, weeks_ago=0, step="A private step")
     entry = Entry.objects.get(author=alice)
     reflection = Reflection.objects.create(entry=entry, listener=bob, heard="A private paraphrase")
-    staff = UserFactory(is_staff=True, is_superuser=True)
+    staff = UserFactory.create(is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(staff)
     for path in (

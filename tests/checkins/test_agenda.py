@@ -10,12 +10,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from agreements.models import PauseSignal
 from checkins.models import CheckIn
 from couples.models import Couple, User
-from tests.agreements.conftest import agreed
-from tests.checkins.conftest import NOW, URL, week_of
+from tests.support.agreements import agreed
+from tests.support.checkins import NOW, URL, week_of
 from toolkit.models import Repair
 
 TOMORROW = date(2026, 11, 26)
@@ -136,7 +137,7 @@ def test_the_check_in_page_costs_the_same_with_1_or_20_of_each_agenda_item(
     alice: User,
     bob: User,
     alice_client: Client,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     for n in range(size):
         agreed(couple, alice, bob, title=f"Agreement {n}", revisit_by=date(2026, 11, 1))

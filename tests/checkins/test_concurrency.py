@@ -9,8 +9,8 @@ from django.test import Client
 
 from checkins.models import CheckIn, Entry
 from couples.models import Couple, User
-from tests.checkins.conftest import URL, write
-from tests.conftest import client_for
+from tests.support.checkins import URL, write
+from tests.support.people import client_for
 
 
 @pytest.mark.django_db(transaction=True)

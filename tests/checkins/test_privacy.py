@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from checkins.models import CheckIn, Entry, Reflection, current_week
 from couples.models import Couple, User
-from tests.checkins.conftest import HTMX, URL, WEEK, text, week_of, write
-from tests.conftest import join_as_new_partner
 from tests.factories import UserFactory
+from tests.support.checkins import HTMX, URL, WEEK, week_of, write
+from tests.support.pages import markup
+from tests.support.people import join_as_new_partner
 
 SECRET = "only-bob-knows 🦊"
 
@@ -23,9 +24,9 @@ def everything_alice_can_fetch(client: Client, bobs: Entry) -> dict[str, str]:
     pages = {
         "page": client.get(URL),
         "page while editing": client.get(URL + "?edit=1"),
-        "page as htmx": client.get(URL, **HTMX),
+        "page as htmx": client.get(URL, headers=HTMX),
         "status": client.get(f"/checkins/{WEEK}/status/"),
-        "status as htmx": client.get(f"/checkins/{WEEK}/status/", **HTMX),
+        "status as htmx": client.get(f"/checkins/{WEEK}/status/", headers=HTMX),
         "her own autosave": write(client, htmx=True, small_win="mine", challenge="mine too"),
         "history": client.get("/checkins/"),
         "search": client.get("/checkins/", {"q": "only-bob"}),
@@ -58,15 +59,15 @@ def test_a_hidden_draft_never_leaks_to_the_partner(
     for name, body in everything_alice_can_fetch(alice_client, bobs).items():
         assert "only-bob-knows" not in body, name
         assert "🦊" not in body, name
-    assert "No weeks match" in text(alice_client.get("/checkins/", {"q": "only-bob"}))
-    assert "No weeks match" in text(alice_client.get("/checkins/", {"q": "Overwhelmed"}))
+    assert "No weeks match" in markup(alice_client.get("/checkins/", {"q": "only-bob"}))
+    assert "No weeks match" in markup(alice_client.get("/checkins/", {"q": "Overwhelmed"}))
     assert Entry.objects.get(author=bob).small_win == SECRET
 
 
 def test_ones_own_draft_is_searchable_by_its_author(couple: Couple, alice_client: Client) -> None:
     alice_client.get(URL)
     write(alice_client, small_win="a picnic by the river", challenge="")
-    assert "a picnic by the river" in text(alice_client.get("/checkins/", {"q": "picnic"}))
+    assert "a picnic by the river" in markup(alice_client.get("/checkins/", {"q": "picnic"}))
 
 
 def test_a_former_partners_share_never_reveals_a_current_partners_draft(
@@ -79,7 +80,7 @@ def test_a_former_partners_share_never_reveals_a_current_partners_draft(
     _carol, carol_client = join_as_new_partner(alice_client, "Carol")
     write(carol_client, action="share", small_win="carol win", challenge="carol challenge")
 
-    page = text(carol_client.get(URL))
+    page = markup(carol_client.get(URL))
     assert "alice-draft" not in page
     assert CheckIn.objects.get().revealed_at is None
 
@@ -96,9 +97,9 @@ def test_a_former_partners_draft_stays_private_after_the_reveal(
 
     assert CheckIn.objects.get().revealed_at is not None
     for client in (alice_client, carol_client):
-        assert "carol win" in text(client.get(URL))
-        assert SECRET not in text(client.get(URL))
-        assert SECRET not in text(client.get("/checkins/", {"q": "only-bob"}))
+        assert "carol win" in markup(client.get(URL))
+        assert SECRET not in markup(client.get(URL))
+        assert SECRET not in markup(client.get("/checkins/", {"q": "only-bob"}))
 
 
 def test_an_entry_shared_by_someone_who_left_before_the_reveal_is_never_revealed(
@@ -124,14 +125,14 @@ def test_an_entry_shared_by_someone_who_left_before_the_reveal_is_never_revealed
         }
         for name, response in pages.items():
             assert response.status_code == 200, name
-            page = text(response)
+            page = markup(response)
             assert "bob-left-win" not in page, name
             assert "bob-left-challenge" not in page, name
             assert "A former partner" not in page, name
             assert "a former partner" not in page, name
-        assert "alice win" in text(pages["week"])
-        assert "fay win" in text(pages["week"])
-        assert "No weeks match" in text(pages["search"])
+        assert "alice win" in markup(pages["week"])
+        assert "fay win" in markup(pages["week"])
+        assert "No weeks match" in markup(pages["search"])
 
 
 def test_the_migration_reveals_only_what_each_opened_week_revealed(
@@ -139,7 +140,7 @@ def test_the_migration_reveals_only_what_each_opened_week_revealed(
 ) -> None:
     """Rows as the code before `Entry.revealed_at` left them, marked by the data migration."""
     migration = importlib.import_module("checkins.migrations.0004_entry_revealed_at")
-    fay = UserFactory(display_name="Fay")
+    fay = UserFactory.create(display_name="Fay")
     opened = timezone.now()
     before, after = opened - timedelta(hours=1), opened + timedelta(hours=1)
 
@@ -222,14 +223,14 @@ def test_what_a_former_partner_heard_and_proposed_stays_theirs(
     assert "bob-heard" not in seen_by_fay
     assert "bob-reply" not in seen_by_fay
     assert "You replied" not in seen_by_fay
-    assert "bob-step" not in text(fay_client.get(URL))
+    assert "bob-step" not in markup(fay_client.get(URL))
 
     # Bob's step was withdrawn when he left: nobody in the couple stands behind it, and the week
     # closes only on a step both current partners choose.
     checkin = CheckIn.objects.get()
     assert (checkin.next_step, checkin.next_step_by, checkin.next_step_at) == ("", None, None)
-    assert "Agree and close the week" not in text(fay_client.get(URL))
-    assert "bob-step" not in text(alice_client.get(URL))
+    assert "Agree and close the week" not in markup(fay_client.get(URL))
+    assert "bob-step" not in markup(alice_client.get(URL))
     assert checkin.closed_at is None
 
 
@@ -245,23 +246,23 @@ def test_a_new_partner_reads_none_of_the_weeks_shared_before_she_joined(
     last_week = CheckIn.objects.order_by("week_start").first()
     assert last_week is not None
 
-    history = text(fay_client.get("/checkins/"))
-    assert "Bob&#x27;s" not in history
-    assert "Alice&#x27;s" not in history
+    history = markup(fay_client.get("/checkins/"))
+    assert "Bob's" not in history
+    assert "Alice's" not in history
     assert "bob-step" not in history
     assert "The weeks you meet will appear here." in history
     for q in ("win", "challenge", "bob-step"):
-        assert "No weeks match" in text(fay_client.get("/checkins/", {"q": q})), q
+        assert "No weeks match" in markup(fay_client.get("/checkins/", {"q": q})), q
     # Last week was Alice and Bob's: for Fay there is no such week to open.
     earlier = fay_client.get(f"/checkins/{last_week.label}/")
     assert earlier.status_code == 404
-    assert "Bob&#x27;s" not in text(earlier)
-    this_week = text(fay_client.get(URL))
-    assert "Bob&#x27;s" not in this_week
-    assert "Alice&#x27;s" not in this_week
+    assert "Bob's" not in markup(earlier)
+    this_week = markup(fay_client.get(URL))
+    assert "Bob's" not in this_week
+    assert "Alice's" not in this_week
     assert "bob-step" not in this_week
 
     # Alice still reads all of it, Bob's words as a former partner's.
-    assert "Bob&#x27;s win" in text(alice_client.get(f"/checkins/{last_week.label}/"))
-    assert "bob-step" in text(alice_client.get(URL))
-    assert "Bob&#x27;s win" in text(alice_client.get("/checkins/", {"q": "Bob"}))
+    assert "Bob's win" in markup(alice_client.get(f"/checkins/{last_week.label}/"))
+    assert "bob-step" in markup(alice_client.get(URL))
+    assert "Bob's win" in markup(alice_client.get("/checkins/", {"q": "Bob"}))

@@ -13,8 +13,8 @@ from django.test import Client
 
 from checkins.models import Prompt, PromptCategory
 from couples.models import Couple
-from tests.conftest import latest, migrate, migrated_back_to
 from tests.factories import UserFactory
+from tests.support.migrations import latest, migrate, migrated_back_to
 
 # Words that keep score, blame or rank one partner against the other.
 JUDGING = re.compile(
@@ -80,7 +80,7 @@ def test_the_admin_edits_hearths_library_and_never_shows_a_couples_own_prompts(
 ) -> None:
     Prompt.objects.create(couple=couple, category="repair", text="Our private question?")
     staff = Client()
-    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    staff.force_login(UserFactory.create(is_staff=True, is_superuser=True))
     page = staff.get("/admin/checkins/prompt/", {"all": ""}).content.decode()
     assert "Our private question?" not in page
     own = Prompt.objects.get(couple=couple)

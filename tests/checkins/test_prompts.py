@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from checkins import services
 from checkins.models import (
@@ -24,8 +25,9 @@ from checkins.models import (
     current_week,
 )
 from couples.models import Couple, User
-from tests.checkins.conftest import HTMX, NOW, URL, WEEK, ensure_library, text, week_of, write
-from tests.conftest import client_for, join_as_new_partner, visible_words
+from tests.support.checkins import HTMX, NOW, URL, WEEK, ensure_library, week_of, write
+from tests.support.pages import Response, markup, visible_words
+from tests.support.people import client_for, join_as_new_partner
 
 NEXT_WEEK_URL = "/checkins/2026-W49/"
 
@@ -33,7 +35,7 @@ NEXT_WEEK_URL = "/checkins/2026-W49/"
 def offered(client: Client, url: str = URL) -> str:
     """The question the week page offers, as read; "" when it offers none."""
     found = re.search(
-        r'<blockquote class="prompt" dir="auto">(.*?)</blockquote>', text(client.get(url))
+        r'<blockquote class="prompt" dir="auto">(.*?)</blockquote>', markup(client.get(url))
     )
     return html.unescape(found[1]) if found else ""
 
@@ -50,12 +52,14 @@ def seen(client: Client, path: str, **params: str) -> str:
     return visible_words(client.get(path, params, follow=True))
 
 
-def change(client: Client, change: str, shown: int | None = None, **headers: str) -> object:
+def change(
+    client: Client, change: str, shown: int | None = None, headers: dict[str, str] | None = None
+) -> Response:
     data = {"change": change, **({"shown": str(shown)} if shown else {})}
-    return client.post(f"/checkins/{WEEK}/prompt/", data, **headers)
+    return client.post(f"/checkins/{WEEK}/prompt/", data, headers=headers)
 
 
-def mark(client: Client, prompt: Prompt, change: str) -> object:
+def mark(client: Client, prompt: Prompt, change: str) -> Response:
     return client.post(f"/prompts/{prompt.pk}/", {"change": change, "next": "/prompts/"})
 
 
@@ -139,7 +143,7 @@ def test_a_retired_prompt_is_never_offered(
     for weeks in range(1, 4):
         clock.move_to(NOW + timedelta(weeks=weeks))
         assert keep.text in html.unescape(
-            text(alice_client.get("/checkins/this-week/", follow=True))
+            markup(alice_client.get("/checkins/this-week/", follow=True))
         )
     assert not PromptOffer.objects.filter(prompt=would_be).exists()
 
@@ -159,7 +163,7 @@ def test_a_prompt_saved_from_the_prompts_page_comes_at_the_next_check_in(
     clock.move_to(NOW + timedelta(weeks=1))
     assert offered(bob_client, NEXT_WEEK_URL) == saved.text
     assert offered(alice_client, NEXT_WEEK_URL) == saved.text
-    assert "Nothing saved" in text(alice_client.get("/prompts/"))
+    assert "Nothing saved" in markup(alice_client.get("/prompts/"))
 
 
 def test_prompts_saved_before_the_week_opens_come_first_in_the_order_saved(
@@ -193,8 +197,8 @@ def test_a_swap_over_htmx_answers_with_the_prompt_part_of_the_page(
     couple: Couple, alice_client: Client
 ) -> None:
     before = offered(alice_client)
-    response = change(alice_client, "swap", offer_on(couple).pk, **HTMX)
-    part = html.unescape(text(response))
+    response = change(alice_client, "swap", offer_on(couple).pk, headers=HTMX)
+    part = html.unescape(markup(response))
     assert part.startswith('<section id="prompt"')
     assert offer_on(couple).prompt.text in part
     assert before not in part
@@ -212,9 +216,9 @@ def test_two_swaps_of_the_same_prompt_at_once_change_it_only_once(
     )
     assert "This week's question changed a moment ago. Here it is now." in visible_words(late)
     assert PromptOffer.objects.count() == 2
-    late_htmx = change(bob_client, "skip", shown, **HTMX)
+    late_htmx = change(bob_client, "skip", shown, headers=HTMX)
     assert "This week's question changed a moment ago" in visible_words(late_htmx)
-    assert offer_on(couple).prompt.text in html.unescape(text(late_htmx))
+    assert offer_on(couple).prompt.text in html.unescape(markup(late_htmx))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -269,11 +273,11 @@ def test_the_check_in_works_with_no_prompt_at_all(
     couple: Couple, alice: User, alice_client: Client, bob_client: Client
 ) -> None:
     retire_all_but(couple)
-    page = text(alice_client.get(URL))
+    page = markup(alice_client.get(URL))
     assert "Every prompt is retired, so there is none to offer." in page
     write(alice_client, small_win="w", challenge="c", action="share")
     write(bob_client, small_win="w2", challenge="c2", action="share")
-    assert "Together this week" in text(alice_client.get(URL))
+    assert "Together this week" in markup(alice_client.get(URL))
     assert not PromptOffer.objects.exists()
 
 
@@ -281,19 +285,19 @@ def test_an_earlier_week_shows_its_prompt_and_cannot_change_it(
     couple: Couple, alice: User, bob: User, alice_client: Client
 ) -> None:
     quiet = week_of(couple, alice, bob, weeks_ago=2)
-    assert 'id="prompt"' not in text(alice_client.get(f"/checkins/{quiet.label}/"))
+    assert 'id="prompt"' not in markup(alice_client.get(f"/checkins/{quiet.label}/"))
 
     last = week_of(couple, alice, bob, weeks_ago=1)
     prompt = Prompt.objects.first()
     assert prompt is not None
     offer = PromptOffer.objects.create(checkin=last, prompt=prompt)
-    page = text(alice_client.get(f"/checkins/{last.label}/"))
+    page = markup(alice_client.get(f"/checkins/{last.label}/"))
     assert html.escape(prompt.text) in page
     assert "Another question" not in page
     refused = alice_client.post(
         f"/checkins/{last.label}/prompt/", {"change": "swap", "shown": offer.pk}, follow=True
     )
-    assert "This week has ended" in text(refused)
+    assert "This week has ended" in markup(refused)
     assert PromptOffer.objects.get().outcome == ""
 
 
@@ -308,17 +312,17 @@ def test_a_hand_made_change_is_refused_kindly(alice_client: Client) -> None:
 
 
 def test_the_prompts_page_browses_by_category(alice_client: Client) -> None:
-    first = text(alice_client.get("/prompts/"))
+    first = markup(alice_client.get("/prompts/"))
     appreciation = Prompt.objects.filter(category=PromptCategory.APPRECIATION)
     assert all(html.escape(p.text) in first for p in appreciation)
     repair_page = alice_client.get("/prompts/", {"show": "repair"})
     # A prompt added from here starts in the category being browsed.
     assert '<option value="repair" selected>' in repair_page.content.decode()
-    repair = html.unescape(text(repair_page))
+    repair = html.unescape(markup(repair_page))
     assert all(p.text in repair for p in Prompt.objects.filter(category=PromptCategory.REPAIR))
     assert not any(p.text in repair for p in appreciation)
     # An unknown choice shows the first category rather than failing.
-    assert text(alice_client.get("/prompts/", {"show": "nonsense"})).count(
+    assert markup(alice_client.get("/prompts/", {"show": "nonsense"})).count(
         "Favourite"
     ) == first.count("Favourite")
 
@@ -327,22 +331,24 @@ def test_favourites_retired_and_back_again(alice_client: Client, bob_client: Cli
     prompt = Prompt.objects.filter(category=PromptCategory.VALUES).first()
     assert prompt is not None
     mark(alice_client, prompt, "favourite")
-    favourites = html.unescape(text(bob_client.get("/prompts/", {"show": "favourites"})))
+    favourites = html.unescape(markup(bob_client.get("/prompts/", {"show": "favourites"})))
     assert prompt.text in favourites
     assert "Remove from favourites" in favourites
     mark(bob_client, prompt, "unfavourite")
-    assert "No favourites yet" in text(alice_client.get("/prompts/", {"show": "favourites"}))
+    assert "No favourites yet" in markup(alice_client.get("/prompts/", {"show": "favourites"}))
 
     response = mark(alice_client, prompt, "retire")
-    assert "Retired. Hearth won" in text(alice_client.get(response.headers["Location"]))
-    assert prompt.text not in html.unescape(text(alice_client.get("/prompts/", {"show": "values"})))
-    assert prompt.text in html.unescape(text(alice_client.get("/prompts/", {"show": "retired"})))
+    assert "Retired. Hearth won" in markup(alice_client.get(response.headers["Location"]))
+    assert prompt.text not in html.unescape(
+        markup(alice_client.get("/prompts/", {"show": "values"}))
+    )
+    assert prompt.text in html.unescape(markup(alice_client.get("/prompts/", {"show": "retired"})))
     refused = alice_client.post(
         f"/prompts/{prompt.pk}/", {"change": "save", "next": "/prompts/"}, follow=True
     )
-    assert "This prompt is retired. Bring it back first to save it." in text(refused)
+    assert "This prompt is retired. Bring it back first to save it." in markup(refused)
     mark(alice_client, prompt, "restore")
-    assert prompt.text in html.unescape(text(alice_client.get("/prompts/", {"show": "values"})))
+    assert prompt.text in html.unescape(markup(alice_client.get("/prompts/", {"show": "values"})))
 
 
 def test_a_mark_returns_only_to_a_path_on_this_site(alice_client: Client) -> None:
@@ -396,7 +402,7 @@ def test_a_prompt_that_cannot_be_kept_is_refused_with_the_words_shown_again(
 def test_an_unknown_category_is_refused(alice_client: Client) -> None:
     response = alice_client.post("/prompts/", {"category": "gossip", "text": "Hm?"})
     assert response.status_code == 400
-    assert "Select a valid choice." in text(response)
+    assert "Select a valid choice." in markup(response)
     assert not Prompt.objects.filter(couple__isnull=False).exists()
 
 
@@ -407,7 +413,7 @@ def test_another_couple_never_sees_or_marks_a_couples_own_prompts(
     couple: Couple, alice: User, alice_client: Client, charlie: User, charlie_client: Client
 ) -> None:
     own = services.add_prompt(couple=couple, author=alice, category="repair", text="Ours alone?")
-    assert "Ours alone?" not in text(charlie_client.get("/prompts/", {"show": "repair"}))
+    assert "Ours alone?" not in markup(charlie_client.get("/prompts/", {"show": "repair"}))
     assert charlie_client.post(f"/prompts/{own.pk}/", {"change": "retire"}).status_code == 404
     assert not PromptMark.objects.exists()
     # Hearth's library is everyone's; marking it marks it for charlie's couple only.
@@ -415,7 +421,7 @@ def test_another_couple_never_sees_or_marks_a_couples_own_prompts(
     assert shared is not None
     mark(charlie_client, shared, "retire")
     assert PromptMark.objects.get().couple == charlie.membership.couple
-    assert html.escape(shared.text) in text(
+    assert html.escape(shared.text) in markup(
         alice_client.get("/prompts/", {"show": shared.category})
     )
     # A week's prompt is only ever changed through one's own couple's week.
@@ -466,7 +472,7 @@ def test_a_former_partners_prompts_stay_with_those_who_were_there(
 def prompt_data(request: pytest.FixtureRequest, couple: Couple, alice: User, bob: User) -> int:
     """`n` prompts of the couple's own, `n` favourites, `n` saved and `n` retired, and `n`
     earlier weeks each with a swapped and a kept offer."""
-    n = request.param
+    n: int = request.param
     own = [
         services.add_prompt(couple=couple, author=alice, category="repair", text=f"Own {i}?")
         for i in range(n)
@@ -486,7 +492,10 @@ def prompt_data(request: pytest.FixtureRequest, couple: Couple, alice: User, bob
 
 @pytest.mark.parametrize("show", ["repair", "own", "favourites", "retired"])
 def test_the_prompts_page(
-    prompt_data: int, show: str, alice_client: Client, django_assert_num_queries
+    prompt_data: int,
+    show: str,
+    alice_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     # session, user, couple, partners, the prompts shown with the couple's marks and who added
     # them, the prompts saved for the next check-in, and the pause banner
@@ -497,7 +506,9 @@ def test_the_prompts_page(
         assert page.count("Added by you") == prompt_data
 
 
-def test_a_mark(prompt_data: int, alice_client: Client, django_assert_num_queries) -> None:
+def test_a_mark(
+    prompt_data: int, alice_client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     prompt = Prompt.objects.filter(couple__isnull=True).last()
     assert prompt is not None
     # session, user, couple, the prompt, whether it is retired, then the mark written by
@@ -507,7 +518,9 @@ def test_a_mark(prompt_data: int, alice_client: Client, django_assert_num_querie
     assert PromptMark.objects.get(prompt=prompt).saved_at is not None
 
 
-def test_adding_a_prompt(prompt_data: int, alice_client: Client, django_assert_num_queries) -> None:
+def test_adding_a_prompt(
+    prompt_data: int, alice_client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     # session, user, couple, the insert
     with django_assert_num_queries(4):
         alice_client.post("/prompts/", {"category": "values", "text": "What matters now?"})
@@ -515,7 +528,7 @@ def test_adding_a_prompt(prompt_data: int, alice_client: Client, django_assert_n
 
 
 def test_the_first_visit_of_a_week_chooses_its_prompt_once(
-    prompt_data: int, alice_client: Client, django_assert_num_queries
+    prompt_data: int, alice_client: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     # The week page's queries, the week created (in a savepoint), then its prompt chosen:
     # the candidates with their marks and when each was last offered, and the offer written
@@ -530,12 +543,15 @@ def test_the_first_visit_of_a_week_chooses_its_prompt_once(
 
 
 def test_a_swap(
-    prompt_data: int, couple: Couple, alice_client: Client, django_assert_num_queries
+    prompt_data: int,
+    couple: Couple,
+    alice_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     offered(alice_client)
     shown = offer_on(couple).pk
     # session, user, couple, the week, the offer set aside, the next prompt chosen and offered
     # with its saved mark cleared (in savepoints), then the week's prompt read for the answer
     with django_assert_num_queries(13):
-        response = change(alice_client, "swap", shown, **HTMX)
-    assert offer_on(couple).prompt.text in html.unescape(text(response))
+        response = change(alice_client, "swap", shown, headers=HTMX)
+    assert offer_on(couple).prompt.text in html.unescape(markup(response))

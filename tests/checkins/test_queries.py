@@ -7,27 +7,33 @@ import re
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from checkins.models import Entry, Reflection, parse_week
 from couples.models import Couple, User
-from tests.checkins.conftest import HTMX, URL, WEEK, statuses, text, week_of, write
-from tests.conftest import join_as_new_partner
+from tests.support.checkins import HTMX, URL, WEEK, statuses, week_of, write
+from tests.support.pages import markup
+from tests.support.people import join_as_new_partner
 from toolkit.models import Phrase, PhraseGroup
 
 
 @pytest.fixture(params=[1, 50], ids=["1 week", "50 weeks"])
 def weeks(request: pytest.FixtureRequest, couple: Couple, alice: User, bob: User) -> int:
-    for ago in range(1, request.param + 1):
+    count: int = request.param
+    for ago in range(1, count + 1):
         week_of(couple, alice, bob, weeks_ago=ago, step=f"step {ago}")
     Phrase.objects.bulk_create(
         Phrase(couple=couple, group=PhraseGroup.FEEL, text=f"I feel {n}", position=100 + n)
-        for n in range(request.param)
+        for n in range(count)
     )
-    return request.param
+    return count
 
 
 def test_the_week_page_before_the_reveal(
-    weeks: int, alice_client: Client, bob_client: Client, django_assert_num_queries
+    weeks: int,
+    alice_client: Client,
+    bob_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     alice_client.get(URL)
     write(bob_client, small_win="w", challenge="c")
@@ -39,8 +45,8 @@ def test_the_week_page_before_the_reveal(
         page = alice_client.get(URL)
     # The page those queries paid for: both statuses, every phrase to pick, last week's step.
     assert statuses(page) == {"own-status": "not started yet", "partner-status": "writing"}
-    assert all(f'value="I feel {n}"' in text(page) for n in range(weeks))
-    assert 'The small step you chose last time: <strong dir="auto">step 1</strong>' in text(page)
+    assert all(f'value="I feel {n}"' in markup(page) for n in range(weeks))
+    assert 'The small step you chose last time: <strong dir="auto">step 1</strong>' in markup(page)
 
 
 def test_the_week_page_after_the_reveal(
@@ -49,7 +55,7 @@ def test_the_week_page_after_the_reveal(
     alice: User,
     bob: User,
     alice_client: Client,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     week_of(couple, alice, bob, weeks_ago=0)
     for entry in Entry.objects.filter(checkin__week_start__gte="2026-11-23"):
@@ -60,44 +66,49 @@ def test_the_week_page_after_the_reveal(
     alice_client.get(URL)
     # ... and the reflections of both entries (no feelings picker once shared)
     with django_assert_num_queries(10):
-        page = text(alice_client.get(URL))
-    assert "Alice&#x27;s win" in page
-    assert "Bob&#x27;s win" in page
+        page = markup(alice_client.get(URL))
+    assert "Alice's win" in page
+    assert "Bob's win" in page
     assert page.count("What I heard is h") == 2 * weeks
 
 
 def test_the_status_poll_costs_one_query_beyond_the_signed_in_person(
-    weeks: int, alice_client: Client, bob_client: Client, django_assert_num_queries
+    weeks: int,
+    alice_client: Client,
+    bob_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     alice_client.get(URL)
     write(bob_client, small_win="w", challenge="c")
     # The session and the user, as for every view, then the week with both partners' progress
     # in one query.
     with django_assert_num_queries(3):
-        response = alice_client.get(f"/checkins/{WEEK}/status/", **HTMX)
+        response = alice_client.get(f"/checkins/{WEEK}/status/", headers=HTMX)
     assert statuses(response) == {"partner-status": "writing", "own-status": "not started yet"}
     shown = {"own": "not_started", "partner": "writing"}
     with django_assert_num_queries(3):
-        unchanged = alice_client.get(f"/checkins/{WEEK}/status/", shown, **HTMX)
+        unchanged = alice_client.get(f"/checkins/{WEEK}/status/", shown, headers=HTMX)
     assert unchanged.status_code == 204
 
 
-def test_history(weeks: int, alice_client: Client, django_assert_num_queries) -> None:
+def test_history(
+    weeks: int, alice_client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     # session, user, couple with both partners, the page of weeks with how many there are,
     # their visible entries, carried-over challenges, weeks met, the pause banner
     with django_assert_num_queries(8):
-        first = text(alice_client.get("/checkins/"))
+        first = markup(alice_client.get("/checkins/"))
     assert len(re.findall(r"Week (\d+), ", first)) == min(weeks, 10)
-    assert first.count("Alice&#x27;s win") == min(weeks, 10)
+    assert first.count("Alice's win") == min(weeks, 10)
     # Past the last found page, one more reads the last page from the other end.
     with django_assert_num_queries(8 if weeks > 10 else 9):
-        second = text(alice_client.get("/checkins/", {"q": "win", "page": "2"}))
+        second = markup(alice_client.get("/checkins/", {"q": "win", "page": "2"}))
     # A second page of found weeks, or the only one when there are too few for two.
     assert len(re.findall(r"Week (\d+), ", second)) == (10 if weeks > 10 else weeks)
 
 
 def test_an_autosave(
-    weeks: int, alice: User, alice_client: Client, django_assert_num_queries
+    weeks: int, alice: User, alice_client: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     alice_client.get(URL)
     write(alice_client, htmx=True, small_win="w", challenge="")
@@ -106,12 +117,17 @@ def test_an_autosave(
     # savepoint)
     with django_assert_num_queries(10):
         saved = write(alice_client, htmx=True, small_win="w2", challenge="")
-    assert Entry.objects.get(author=alice, checkin__week_start=parse_week(WEEK)).small_win == "w2"
-    assert "Saved privately. Only you can see it." in text(saved)
+    monday = parse_week(WEEK)
+    assert monday is not None
+    assert Entry.objects.get(author=alice, checkin__week_start=monday).small_win == "w2"
+    assert "Saved privately. Only you can see it." in markup(saved)
 
 
 def test_a_new_partners_history_and_week_cost_the_same_however_much_came_before(
-    weeks: int, alice_client: Client, bob_client: Client, django_assert_num_queries
+    weeks: int,
+    alice_client: Client,
+    bob_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     alice_client.get(URL)
     bob_client.post("/couple/leave/")
@@ -119,12 +135,12 @@ def test_a_new_partners_history_and_week_cost_the_same_however_much_came_before(
     # Alice's history's queries, less the page of weeks and their entries, as Fay has none
     # yet: what she may read is part of each query, never one more.
     with django_assert_num_queries(7):
-        history = text(fay_client.get("/checkins/"))
+        history = markup(fay_client.get("/checkins/"))
     with django_assert_num_queries(7):
-        searched = text(fay_client.get("/checkins/", {"q": "win"}))
+        searched = markup(fay_client.get("/checkins/", {"q": "win"}))
     # The week page before the reveal, as Alice's (Fay has no draft yet).
     with django_assert_num_queries(10):
-        page = text(fay_client.get(URL))
+        page = markup(fay_client.get(URL))
     # What those queries paid for: none of the weeks Alice and Bob kept before Fay came.
     assert "No check-ins yet" in history
     assert "No weeks match" in searched

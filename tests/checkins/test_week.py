@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from django.http import HttpResponse as Response
 from django.test import Client
 
 from checkins.models import CheckIn, Entry, Reflection
 from couples.models import Couple, User
-from tests.checkins.conftest import HTMX, NOW, URL, WEEK, statuses, text, week_of, write
+from tests.support.checkins import HTMX, NOW, URL, WEEK, EntryFields, statuses, week_of, write
+from tests.support.pages import Response, markup
 from toolkit.models import Phrase, PhraseGroup
 
 
@@ -21,7 +21,6 @@ def test_this_week_redirects_to_the_week_and_creates_it_on_first_visit(
     response = alice_client.get("/checkins/this-week/")
     assert response.headers["Location"] == URL
     assert not CheckIn.objects.exists()
-    assert alice_client.get(URL).status_code == 200
     assert alice_client.get(URL).status_code == 200
     assert CheckIn.objects.get(couple=couple).label == WEEK
 
@@ -36,11 +35,11 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     saved = write(
         alice_client, htmx=True, small_win="I slept well 😴", challenge="Mornings feel rushed"
     )
-    assert "Saved privately" in text(saved)
+    assert "Saved privately" in markup(saved)
     write(bob_client, htmx=True, small_win="שיחה טובה עם אמא", challenge="Work spills into dinner")
-    assert "Mornings feel rushed" not in text(bob_client.get(URL))
-    assert "Work spills into dinner" not in text(alice_client.get(URL))
-    assert statuses(bob_client.get(f"/checkins/{WEEK}/status/", **HTMX)) == {
+    assert "Mornings feel rushed" not in markup(bob_client.get(URL))
+    assert "Work spills into dinner" not in markup(alice_client.get(URL))
+    assert statuses(bob_client.get(f"/checkins/{WEEK}/status/", headers=HTMX)) == {
         "partner-status": "writing",
         "own-status": "writing",
     }
@@ -50,9 +49,9 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
         alice_client, action="share", small_win="I slept well 😴", challenge="Mornings feel rushed"
     )
     assert response.status_code == 302
-    assert "opens for both of you" in text(alice_client.get(URL))
-    assert "Mornings feel rushed" not in text(bob_client.get(URL))
-    assert statuses(bob_client.get(f"/checkins/{WEEK}/status/", **HTMX)) == {
+    assert "opens for both of you" in markup(alice_client.get(URL))
+    assert "Mornings feel rushed" not in markup(bob_client.get(URL))
+    assert statuses(bob_client.get(f"/checkins/{WEEK}/status/", headers=HTMX)) == {
         "partner-status": "shared",
         "own-status": "writing",
     }
@@ -67,11 +66,13 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     checkin = CheckIn.objects.get(couple=couple)
     assert checkin.revealed_at is not None
     for client in (alice_client, bob_client):
-        page = text(client.get(URL))
+        page = markup(client.get(URL))
         assert "I slept well 😴" in page
         assert "שיחה טובה עם אמא" in page
     # Alice's page polls; at the reveal the poll reloads it.
-    assert alice_client.get(f"/checkins/{WEEK}/status/", **HTMX).headers["HX-Refresh"] == "true"
+    assert (
+        alice_client.get(f"/checkins/{WEEK}/status/", headers=HTMX).headers["HX-Refresh"] == "true"
+    )
 
     # Reflective listening: Bob says what he heard; Alice answers.
     alices = Entry.objects.get(author=alice)
@@ -80,7 +81,7 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     refused = bob_client.post(
         f"/checkins/{WEEK}/reflections/{first.pk}/reply/", {"reply": "Let's wake earlier"}
     )
-    assert "A reply opens once your partner says you heard them" in text(refused)
+    assert "A reply opens once your partner says you heard them" in markup(refused)
     assert not Reflection.objects.exclude(reply="").exists()
     alice_client.post(
         f"/checkins/{WEEK}/reflections/{first.pk}/answer/",
@@ -94,34 +95,35 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     bob_client.post(
         f"/checkins/{WEEK}/reflections/{second.pk}/reply/", {"reply": "Headphones for you?"}
     )
-    page = text(alice_client.get(URL))
+    page = markup(alice_client.get(URL))
     assert "What I heard is you feel hurried" in page
-    assert "It&#x27;s the noise, not the time" in page
+    assert "It's the noise, not the time" in page
     assert "What I heard is the noise gets to you" in page
     assert 'Bob replied: <span dir="auto">Headphones for you?</span>' in page
 
     # Closing: Alice proposes, Bob agrees, and the week is closed.
     alice_client.post(f"/checkins/{WEEK}/next-step/", {"next_step": "One slow breakfast together"})
     checkin.refresh_from_db()
+    assert checkin.next_step_at is not None
     proposed_at = checkin.next_step_at.isoformat()
     own = alice_client.post(
         f"/checkins/{WEEK}/next-step/agree/", {"proposed_at": proposed_at}, follow=True
     )
-    assert "You proposed this step" in text(own)
+    assert "You proposed this step" in markup(own)
     bob_client.post(f"/checkins/{WEEK}/next-step/agree/", {"proposed_at": proposed_at})
     checkin.refresh_from_db()
     assert checkin.closed
-    summary = text(bob_client.get(URL))
+    summary = markup(bob_client.get(URL))
     assert "This week is closed. Well done, both of you." in summary
     assert "One slow breakfast together" in summary
 
 
 def test_next_week_puts_the_agreed_step_on_the_agenda(
-    couple: Couple, alice: User, bob: User, alice_client: Client, clock
+    couple: Couple, alice: User, bob: User, alice_client: Client, clock: time_machine.Traveller
 ) -> None:
     week_of(couple, alice, bob, weeks_ago=0, step="Walk after dinner")
     clock.shift(timedelta(days=7))
-    page = text(alice_client.get("/checkins/this-week/", follow=True))
+    page = markup(alice_client.get("/checkins/this-week/", follow=True))
     assert "2026-W49" in alice_client.get("/checkins/this-week/").headers["Location"]
     assert (
         'The small step you chose last time: <strong dir="auto">Walk after dinner</strong>' in page
@@ -129,16 +131,16 @@ def test_next_week_puts_the_agreed_step_on_the_agenda(
 
 
 def test_a_step_written_with_its_own_full_stop_is_not_given_a_second(
-    couple: Couple, alice: User, bob: User, alice_client: Client, clock
+    couple: Couple, alice: User, bob: User, alice_client: Client, clock: time_machine.Traveller
 ) -> None:
     week_of(couple, alice, bob, weeks_ago=0, step="Walk after dinner.")
-    closed = text(alice_client.get(URL))
+    closed = markup(alice_client.get(URL))
     assert (
         'Your small step for next week: <strong dir="auto">Walk after dinner.</strong> </p>'
         in closed
     )
     clock.shift(timedelta(days=7))
-    agenda = text(alice_client.get("/checkins/this-week/", follow=True))
+    agenda = markup(alice_client.get("/checkins/this-week/", follow=True))
     assert "Walk after dinner.</strong> </p> <p>How did it go for each of you?</p>" in agenda
     for page in (closed, agenda):
         assert "dinner.</strong>." not in page
@@ -149,7 +151,7 @@ def test_sharing_an_empty_entry_is_refused_and_the_draft_is_kept(
 ) -> None:
     alice_client.get(URL)
     response = write(alice_client, action="share", small_win="A quiet Sunday")
-    assert "To share, write both one small win and one remaining challenge" in text(response)
+    assert "To share, write both one small win and one remaining challenge" in markup(response)
     entry = Entry.objects.get()
     assert entry.small_win == "A quiet Sunday"
     assert not entry.shared
@@ -173,13 +175,13 @@ def test_too_long_a_win_gets_a_kind_message_and_keeps_the_words(
     alice_client.get(URL)
     long = "w" * 1001
     response = write(alice_client, small_win=long, challenge="kept too")
-    page = text(response)
+    page = markup(response)
     assert response.status_code == 400
     assert "Please keep this to 1000 characters; it has 1001 now." in page
     assert long in page
     assert "kept too" in page
     assert not Entry.objects.exists()
-    notice = text(write(alice_client, htmx=True, small_win=long, challenge=""))
+    notice = markup(write(alice_client, htmx=True, small_win=long, challenge=""))
     assert "Not saved yet." in notice
     assert "1000 characters" in notice
 
@@ -249,7 +251,7 @@ def test_edits_after_sharing_are_marked_with_their_time(
     assert timedelta(0) <= edited - (NOW + timedelta(minutes=90)) < timedelta(minutes=1)
     # Both read the new words with the mark and the moment of the change.
     for client in (alice_client, bob_client):
-        page = text(client.get(URL))
+        page = markup(client.get(URL))
         assert "A better win" in page
         mark = re.search(r'Edited after sharing, <time datetime="([^"]+)">', page)
         assert mark
@@ -284,7 +286,7 @@ def test_confirming_ones_own_paraphrase_is_refused(
     response = bob_client.post(
         f"/checkins/{WEEK}/reflections/{reflection.pk}/answer/", {"answer": "yes"}
     )
-    assert "Only the person who wrote the challenge can say" in text(response)
+    assert "Only the person who wrote the challenge can say" in markup(response)
     reflection.refresh_from_db()
     assert reflection.answer == ""
 
@@ -295,7 +297,7 @@ def test_reflecting_on_ones_own_challenge_is_refused(
     week_of(couple, alice, bob, weeks_ago=0)
     own = Entry.objects.get(author=alice)
     response = alice_client.post(f"/checkins/{WEEK}/entries/{own.pk}/reflect/", {"heard": "me"})
-    assert "not your own" in text(response)
+    assert "not your own" in markup(response)
     assert not Reflection.objects.exists()
 
 
@@ -305,13 +307,14 @@ def test_agreeing_to_a_step_that_changed_meanwhile_is_refused(
     checkin = week_of(couple, alice, bob, weeks_ago=0)
     alice_client.post(f"/checkins/{WEEK}/next-step/", {"next_step": "Tea on Sunday"})
     checkin.refresh_from_db()
+    assert checkin.next_step_at is not None
     seen = checkin.next_step_at.isoformat()
     alice_client.post(f"/checkins/{WEEK}/next-step/", {"next_step": "Coffee on Saturday"})
     response = bob_client.post(
         f"/checkins/{WEEK}/next-step/agree/", {"proposed_at": seen}, follow=True
     )
-    assert "The proposed step changed while you were reading" in text(response)
-    assert "Coffee on Saturday" in text(response)
+    assert "The proposed step changed while you were reading" in markup(response)
+    assert "Coffee on Saturday" in markup(response)
     checkin.refresh_from_db()
     assert not checkin.closed
 
@@ -322,7 +325,7 @@ def test_a_malformed_week_is_refused_with_a_clear_message(
     for path in ("/checkins/2026-48/", "/checkins/2026-W54/", "/checkins/banana/"):
         response = alice_client.get(path)
         assert response.status_code == 404, path
-        assert "isn&#x27;t a week Hearth knows" in text(response), path
+        assert "isn't a week Hearth knows" in markup(response), path
         assert (
             alice_client.post(path.rstrip("/") + "/entry/", {"small_win": "x"}).status_code == 404
         )
@@ -331,7 +334,7 @@ def test_a_malformed_week_is_refused_with_a_clear_message(
 def test_a_week_beyond_this_one_is_refused(couple: Couple, alice_client: Client) -> None:
     response = alice_client.get("/checkins/2026-W49/", follow=True)
     assert response.redirect_chain[-1][0] == URL
-    assert "That week hasn&#x27;t begun yet." in text(response)
+    assert "That week hasn't begun yet." in markup(response)
     assert [checkin.label for checkin in CheckIn.objects.all()] == [WEEK]
 
 
@@ -340,14 +343,14 @@ def test_a_past_week_is_read_only_except_for_resolving_challenges(
 ) -> None:
     checkin = week_of(couple, alice, bob, weeks_ago=1)
     path = f"/checkins/{checkin.label}/"
-    page = text(alice_client.get(path))
+    page = markup(alice_client.get(path))
     assert "an earlier week" in page
-    assert "Alice&#x27;s win" in page
+    assert "Alice's win" in page
     assert 'name="small_win"' not in page
 
     response = write(alice_client, checkin.label, small_win="rewritten", challenge="c")
-    assert "This week has ended" in text(response)
-    assert "rewritten" in text(response)  # the words typed stay on the page
+    assert "This week has ended" in markup(response)
+    assert "rewritten" in markup(response)  # the words typed stay on the page
     entry = Entry.objects.get(author=alice)
     assert entry.small_win == "Alice's win"
 
@@ -364,7 +367,7 @@ def test_only_the_author_marks_a_challenge_resolved(
     response = bob_client.post(
         f"/checkins/{checkin.label}/entries/{alices.pk}/resolve/", follow=True
     )
-    assert "Only the person who wrote a challenge can mark it resolved." in text(response)
+    assert "Only the person who wrote a challenge can mark it resolved." in markup(response)
     alices.refresh_from_db()
     assert alices.challenge_resolved_at is None
 
@@ -374,7 +377,7 @@ def test_a_past_week_without_a_check_in_is_a_quiet_gap(
 ) -> None:
     response = alice_client.get("/checkins/2026-W40/")
     assert response.status_code == 404
-    assert "A quiet week is just a gap." in text(response)
+    assert "A quiet week is just a gap." in markup(response)
     assert not CheckIn.objects.exists()
 
 
@@ -382,9 +385,9 @@ def test_another_couple_opening_the_same_week_sees_only_their_own(
     couple: Couple, alice: User, bob: User, charlie_client: Client
 ) -> None:
     week_of(couple, alice, bob, weeks_ago=0)
-    page = text(charlie_client.get(URL))
+    page = markup(charlie_client.get(URL))
     assert "Alice" not in page
-    assert "Alice&#x27;s win" not in page
+    assert "Alice's win" not in page
     assert CheckIn.objects.count() == 2
 
 
@@ -396,7 +399,7 @@ def test_someone_alone_can_write_and_share_while_waiting_for_their_partner(alice
     client.force_login(alice)
     client.get(URL)
     write(client, action="share", small_win="w", challenge="c")
-    page = text(client.get(URL))
+    page = markup(client.get(URL))
     assert "Your partner hasn't joined yet." in page
     assert not CheckIn.objects.get().revealed
 
@@ -406,7 +409,7 @@ def test_agreeing_without_a_proposed_step_is_refused_and_the_week_stays_open(
 ) -> None:
     alice_client.get(URL)
     response = alice_client.post(f"/checkins/{WEEK}/next-step/agree/", {}, follow=True)
-    assert "There is no proposed step to agree to yet." in text(response)
+    assert "There is no proposed step to agree to yet." in markup(response)
     assert CheckIn.objects.get().closed_at is None
 
 
@@ -428,34 +431,34 @@ def test_every_save_message_says_truly_who_can_read_the_entry(
     notices: Callable[[Response], list[str]],
 ) -> None:
     alice_client.get(URL)
-    draft = {"small_win": "Tea together", "challenge": "Mornings"}
+    draft: EntryFields = {"small_win": "Tea together", "challenge": "Mornings"}
     assert notices(write(alice_client, follow=True, **draft)) == [
         "Saved privately. Only you can see it."
     ]
-    assert "Only you can see it." in text(write(alice_client, htmx=True, **draft))
+    assert "Only you can see it." in markup(write(alice_client, htmx=True, **draft))
 
     # Shared while Bob has not: an edit is still Alice's alone until Bob shares.
     assert notices(write(alice_client, action="share", follow=True, **draft)) == [
         "Shared. It opens for both of you when your partner shares too."
     ]
-    waiting = {**draft, "small_win": "Tea together, twice"}
+    waiting: EntryFields = {**draft, "small_win": "Tea together, twice"}
     assert notices(write(alice_client, follow=True, **waiting)) == [
         "Saved. It opens for both of you when your partner shares too."
     ]
-    assert "twice" not in text(bob_client.get(URL))
-    notice = text(write(alice_client, htmx=True, **waiting))
+    assert "twice" not in markup(bob_client.get(URL))
+    notice = markup(write(alice_client, htmx=True, **waiting))
     assert "It opens for both of you when your partner shares too." in notice
     assert "Only you can see it" not in notice
 
     # Bob shares: the week is open, and Alice's next edit reaches him at once.
     write(bob_client, action="share", small_win="A walk", challenge="Evenings")
-    opened = {**draft, "small_win": "Tea together, three times"}
+    opened: EntryFields = {**draft, "small_win": "Tea together, three times"}
     message = notices(write(alice_client, follow=True, **opened))
     assert message == [
         "Saved. Your partner can read it, with changes marked “edited after sharing”."
     ]
-    assert "three times" in text(bob_client.get(URL))
-    notice = text(write(alice_client, htmx=True, **opened))
+    assert "three times" in markup(bob_client.get(URL))
+    notice = markup(write(alice_client, htmx=True, **opened))
     assert "Your partner can read it" in notice
     assert "privately" not in notice
 
@@ -482,11 +485,11 @@ def test_both_statuses_are_right_for_both_people_at_every_step(
     def seen(alice: str, bob: str) -> None:
         assert status_list(alice_client) == f"You: {alice} Bob: {bob}"
         assert status_list(bob_client) == f"You: {bob} Alice: {alice}"
-        assert statuses(alice_client.get(poll, **HTMX)) == {
+        assert statuses(alice_client.get(poll, headers=HTMX)) == {
             "partner-status": bob,
             "own-status": alice,
         }
-        assert statuses(bob_client.get(poll, **HTMX)) == {
+        assert statuses(bob_client.get(poll, headers=HTMX)) == {
             "partner-status": alice,
             "own-status": bob,
         }
@@ -508,7 +511,7 @@ def test_both_statuses_are_right_for_both_people_at_every_step(
     # Bob shares too: the week opens, and each open page is reloaded by its poll.
     write(bob_client, action="share", small_win="w", challenge="c")
     for client in (alice_client, bob_client):
-        assert client.get(poll, **HTMX).headers["HX-Refresh"] == "true"
+        assert client.get(poll, headers=HTMX).headers["HX-Refresh"] == "true"
         assert 'class="statuses"' not in client.get(URL).content.decode()
 
 
@@ -518,12 +521,12 @@ def test_the_status_poll_answers_nothing_new_only_when_both_statuses_are_unchang
     poll = f"/checkins/{WEEK}/status/"
     alice_client.get(URL)
     unchanged = {"own": "not_started", "partner": "not_started"}
-    assert alice_client.get(poll, unchanged, **HTMX).status_code == 204
+    assert alice_client.get(poll, unchanged, headers=HTMX).status_code == 204
     write(alice_client, htmx=True, small_win="w", challenge="")
-    assert statuses(alice_client.get(poll, unchanged, **HTMX))["own-status"] == "writing"
-    assert alice_client.get(poll, {**unchanged, "own": "writing"}, **HTMX).status_code == 204
+    assert statuses(alice_client.get(poll, unchanged, headers=HTMX))["own-status"] == "writing"
+    assert alice_client.get(poll, {**unchanged, "own": "writing"}, headers=HTMX).status_code == 204
     write(bob_client, htmx=True, small_win="w", challenge="")
-    changed = alice_client.get(poll, {**unchanged, "own": "writing"}, **HTMX)
+    changed = alice_client.get(poll, {**unchanged, "own": "writing"}, headers=HTMX)
     assert statuses(changed)["partner-status"] == "writing"
 
 
@@ -546,9 +549,9 @@ def test_the_status_poll_refuses_a_session_ended_by_a_password_change(
 ) -> None:
     poll = f"/checkins/{WEEK}/status/"
     alice_client.get(URL)
-    assert statuses(alice_client.get(poll, **HTMX))["own-status"] == "not started yet"
+    assert statuses(alice_client.get(poll, headers=HTMX))["own-status"] == "not started yet"
     alice.set_password("a different evening walk")
     alice.save()
-    response = alice_client.get(poll, **HTMX)
+    response = alice_client.get(poll, headers=HTMX)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/accounts/login/")

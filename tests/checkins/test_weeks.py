@@ -9,8 +9,8 @@ from django.test import Client
 
 from checkins.models import parse_week, week_label
 from couples.models import Couple, User
-from tests.conftest import client_for
 from tests.factories import CoupleFactory, UserFactory, pair
+from tests.support.people import client_for
 
 
 def test_the_turn_of_the_year_belongs_to_week_53_of_2026(
@@ -45,10 +45,10 @@ def test_the_same_instant_is_a_different_week_in_auckland_and_los_angeles(
 ) -> None:
     # Sunday evening in UTC: already Monday morning in Auckland, still Sunday noon in LA.
     clock.move_to(datetime(2026, 11, 29, 20, tzinfo=UTC))
-    kiwi = UserFactory(display_name="Aroha")
-    pair(kiwi, couple=CoupleFactory(time_zone="Pacific/Auckland"))
-    angeleno = UserFactory(display_name="Luis")
-    pair(angeleno, couple=CoupleFactory(time_zone="America/Los_Angeles"))
+    kiwi = UserFactory.create(display_name="Aroha")
+    pair(kiwi, couple=CoupleFactory.create(time_zone="Pacific/Auckland"))
+    angeleno = UserFactory.create(display_name="Luis")
+    pair(angeleno, couple=CoupleFactory.create(time_zone="America/Los_Angeles"))
 
     assert client_for(kiwi).get("/checkins/this-week/").headers["Location"] == "/checkins/2026-W49/"
     assert (

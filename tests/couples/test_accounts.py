@@ -7,8 +7,8 @@ from django.core import mail
 from django.test import Client
 
 from couples.models import User
-from tests.conftest import client_for
 from tests.factories import PASSWORD
+from tests.support.people import client_for
 
 
 def test_logging_in_with_email_and_password(alice: User) -> None:
@@ -30,7 +30,9 @@ def test_repeated_wrong_passwords_are_slowed_down(alice: User) -> None:
 def test_resetting_a_forgotten_password(alice: User) -> None:
     Client().post("/accounts/password/reset/", {"email": "alice@example.com"})
     body = mail.outbox[-1].body
-    path = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", body).group(1)
+    found = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", str(body))
+    assert found, body
+    path = found.group(1)
     client = Client()
     form_page = client.get(path, follow=True)
     new = "a brand new quiet morning"

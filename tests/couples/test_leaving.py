@@ -9,28 +9,32 @@ import time_machine
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from agreements import services as agreements
 from agreements.models import AgreementVersion, Category, PauseSignal
 from checkins.models import CheckIn, current_week
+from core.activity import log
+from core.models import ActivityEntry
 from couples import services
-from couples.models import ActivityEntry, Couple, Membership, User
+from couples.models import Couple, Membership, User
 from schedules import tasks as schedule_tasks
 from schedules.models import ReminderDelivery, ReminderOptOut, Schedule
-from tests.conftest import client_for
 from tests.factories import UserFactory
+from tests.support.people import client_for
 
-Capture = Callable[..., object]
 Words = Callable[..., str]
 
 
 @pytest.fixture
-def capture(django_capture_on_commit_callbacks: Capture) -> Capture:
+def capture(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> DjangoCaptureOnCommitCallbacks:
     return django_capture_on_commit_callbacks
 
 
 @pytest.fixture
-def queries(django_assert_num_queries: Capture) -> Capture:
+def queries(django_assert_num_queries: DjangoAssertNumQueries) -> DjangoAssertNumQueries:
     return django_assert_num_queries
 
 
@@ -87,7 +91,7 @@ def test_a_new_partner_reads_the_activity_from_when_they_joined(
     alice_client.post("/couple/", {"name": "Before Fay", "time_zone": "Europe/Berlin"})
     bob_client.post("/couple/leave/")
     _invitation, token = services.invite_partner(couple=couple, inviter=alice)
-    fay = UserFactory(display_name="Fay")
+    fay = UserFactory.create(display_name="Fay")
     client_for(fay).post(f"/join/{token}/")
 
     fays = " ".join(client_for(fay).get("/couple/").content.decode().split())
@@ -134,7 +138,11 @@ def test_leaving_ends_the_pause_the_leaver_asked_for(
 
 
 def test_reminders_to_the_leaver_stop_at_once(
-    couple: Couple, alice: User, bob: User, bob_client: Client, capture: Capture
+    couple: Couple,
+    alice: User,
+    bob: User,
+    bob_client: Client,
+    capture: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     schedule = Schedule.objects.for_couple(couple).get()
     reminder_at = schedule.first_reminder_after(timezone.now())
@@ -157,7 +165,7 @@ def test_reminders_to_the_leaver_stop_at_once(
 
 
 def test_the_partner_is_emailed_once_now_when_the_leaver_chooses_email(
-    couple: Couple, alice: User, alice_client: Client, bob_client: Client, capture: Capture,
+    couple: Couple, alice: User, alice_client: Client, bob_client: Client, capture: DjangoCaptureOnCommitCallbacks,
     words: Words,
 ) -> None:  # fmt: skip
     with capture(execute=True):
@@ -171,7 +179,11 @@ def test_the_partner_is_emailed_once_now_when_the_leaver_chooses_email(
 
 
 def test_the_partner_is_told_once_on_their_next_visit_when_the_leaver_chooses_so(
-    couple: Couple, alice_client: Client, bob_client: Client, capture: Capture, words: Words
+    couple: Couple,
+    alice_client: Client,
+    bob_client: Client,
+    capture: DjangoCaptureOnCommitCallbacks,
+    words: Words,
 ) -> None:
     with capture(execute=True):
         bob_client.post("/couple/leave/", {"tell_partner": "next_visit"})
@@ -192,10 +204,10 @@ def test_the_leave_page_offers_both_ways_with_email_chosen(
 
 @pytest.mark.parametrize("entries", [1, 20])
 def test_the_leave_page_answers_in_the_same_queries_whatever_happened_before(
-    couple: Couple, bob: User, bob_client: Client, entries: int, queries: Capture
+    couple: Couple, bob: User, bob_client: Client, entries: int, queries: DjangoAssertNumQueries
 ) -> None:
     for n in range(entries):
-        services.log(couple=couple, actor=bob, message=f"did thing {n}")
+        log(couple=couple, actor=bob, message=f"did thing {n}")
     # The session, the user, allauth's three questions about two-factor while it checks that
     # the password was entered lately, the membership with its couple, the pause banner.
     with queries(7):

@@ -5,10 +5,13 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
+from core.activity import log
 from couples import services
 from couples.models import Couple, User
-from tests.conftest import HOME_QUERIES, client_for
+from tests.support.pages import HOME_QUERIES
+from tests.support.people import client_for
 
 
 def test_home_greets_both_partners(couple: Couple, alice_client: Client) -> None:
@@ -56,10 +59,14 @@ def test_couple_settings_rename_the_space_and_log_it(couple: Couple, alice_clien
 
 @pytest.mark.parametrize("entries", [1, 20])
 def test_page_queries_do_not_grow_with_activity(
-    couple: Couple, alice: User, alice_client: Client, django_assert_num_queries, entries: int
+    couple: Couple,
+    alice: User,
+    alice_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    entries: int,
 ) -> None:
     for _ in range(entries):
-        services.log(couple=couple, actor=alice, message="did something")
+        log(couple=couple, actor=alice, message="did something")
     # session, user, couple with both partners, open invitation, activity, the pause banner
     with django_assert_num_queries(6):
         assert alice_client.get("/couple/").status_code == 200
@@ -83,7 +90,7 @@ def test_the_menu_and_the_home_cards_read_in_the_same_order(alice_client: Client
 def test_times_are_shown_in_each_persons_own_zone(couple: Couple, alice: User, bob: User) -> None:
     couple.memberships.update(joined_at=datetime(2026, 11, 1, tzinfo=UTC))
     with time_machine.travel(datetime(2026, 11, 25, 12, 0, tzinfo=UTC), tick=False):
-        services.log(couple=couple, actor=alice, message="updated something")
+        log(couple=couple, actor=alice, message="updated something")
     # Logging in remembers the person's zone; Alice is in Berlin, Bob in New York.
     assert "25 Nov 2026, 13:00" in client_for(alice).get("/couple/").content.decode()
     bob_page = client_for(bob).get("/couple/").content.decode()
@@ -94,7 +101,7 @@ def test_times_are_shown_in_each_persons_own_zone(couple: Couple, alice: User, b
 def test_changing_ones_time_zone_applies_at_once(couple: Couple, alice: User) -> None:
     couple.memberships.update(joined_at=datetime(2026, 11, 1, tzinfo=UTC))
     with time_machine.travel(datetime(2026, 11, 25, 12, 0, tzinfo=UTC), tick=False):
-        services.log(couple=couple, actor=alice, message="updated something")
+        log(couple=couple, actor=alice, message="updated something")
     client = client_for(alice)
     client.post("/settings/", {"display_name": "Alice", "time_zone": "Asia/Tokyo"})
     assert "25 Nov 2026, 21:00" in client.get("/couple/").content.decode()

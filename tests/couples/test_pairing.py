@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail
 from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from couples.models import Couple, Membership, User
 from tests.factories import PASSWORD
@@ -26,7 +27,7 @@ def sign_up(client: Client, email: str, name: str, time_zone: str = "Europe/Berl
 
 def link_in_last_email(to: str, pattern: str) -> str:
     message = next(m for m in reversed(mail.outbox) if to in m.to)
-    match = re.search(rf"https?://[^/\s]+({pattern})", message.body)
+    match = re.search(rf"https?://[^/\s]+({pattern})", str(message.body))
     assert match, message.body
     return match.group(1)
 
@@ -38,7 +39,7 @@ def confirm_email(client: Client, email: str) -> None:
 
 
 def test_two_people_pair_through_an_emailed_invitation(
-    db: None, django_capture_on_commit_callbacks
+    db: None, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     alice, bob = Client(), Client()
 

@@ -10,7 +10,7 @@ import pytest
 from django.db.models import Model
 
 from couples.models import Membership
-from tests.conftest import latest, migrate, migrated_back_to
+from tests.support.migrations import latest, migrate, migrated_back_to
 
 BEFORE = [("couples", "0004_membership_partner_left_notice")]
 EARLY, LATE = datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 6, 1, tzinfo=UTC)
@@ -25,9 +25,11 @@ def before_seats() -> Iterator[type[Model]]:
 
 def member(old_membership: type[Model], couple: str, email: str, joined_at: datetime) -> None:
     apps = old_membership._meta.apps
-    user = apps.get_model("couples", "User").objects.create(email=email, display_name=email)
-    space, _ = apps.get_model("couples", "Couple").objects.get_or_create(name=couple)
-    old_membership.objects.create(couple=space, user=user, joined_at=joined_at)
+    user = apps.get_model("couples", "User")._default_manager.create(
+        email=email, display_name=email
+    )
+    space, _ = apps.get_model("couples", "Couple")._default_manager.get_or_create(name=couple)
+    old_membership._default_manager.create(couple=space, user=user, joined_at=joined_at)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -50,11 +52,11 @@ def test_a_couple_of_three_stops_the_migration_and_nobody_is_dropped(
 ) -> None:
     for n, joined_at in enumerate((EARLY, LATE, LATE)):
         member(before_seats, "Three", f"p{n}@example.com", joined_at)
-    couple = before_seats.objects.values_list("couple_id", flat=True).first()
+    couple = before_seats._default_manager.values_list("couple_id", flat=True).first()
 
     with pytest.raises(RuntimeError, match=f"more than two members.*{couple}"):
         migrate(latest())
 
-    assert before_seats.objects.count() == 3
+    assert before_seats._default_manager.count() == 3
     # Settled by hand, as the message asks, so the latest schema can come back.
-    before_seats.objects.filter(user__email="p2@example.com").delete()
+    before_seats._default_manager.filter(user__email="p2@example.com").delete()

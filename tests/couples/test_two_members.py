@@ -24,7 +24,7 @@ def test_the_service_refuses_an_unverified_person_with_the_words_the_page_shows(
     couple = pair(alice)
     token = invite(couple, alice)
     with pytest.raises(RefusedError) as refused:
-        services.accept_invitation(token=token, user=UserFactory(verified=False))
+        services.accept_invitation(token=token, user=UserFactory.create(verified=False))
     assert str(refused.value) == (
         "Please confirm your email address first, then open this link again."
     )
@@ -34,7 +34,7 @@ def test_the_service_refuses_an_unverified_person_with_the_words_the_page_shows(
 def test_the_partners_of_a_couple_hold_its_two_seats(couple: Couple, alice: User) -> None:
     assert sorted(couple.memberships.values_list("seat", flat=True)) == [1, 2]
     assert Membership.free_seat(couple) is None
-    assert Membership.free_seat(pair(UserFactory())) == 2
+    assert Membership.free_seat(pair(UserFactory.create())) == 2
 
 
 @pytest.mark.parametrize("seat", [1, 2, 3, 0])
@@ -42,7 +42,7 @@ def test_the_database_refuses_a_third_member_written_past_the_services(
     couple: Couple, seat: int
 ) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(couple=couple, user=UserFactory(), seat=seat)
+        Membership.objects.create(couple=couple, user=UserFactory.create(), seat=seat)
     assert couple.memberships.count() == 2
 
 
@@ -50,7 +50,7 @@ def test_a_newcomer_takes_the_seat_a_partner_who_left_freed(
     couple: Couple, alice: User, bob: User
 ) -> None:
     services.leave_couple(user=alice)
-    newcomer = UserFactory()
+    newcomer = UserFactory.create()
     services.accept_invitation(token=invite(couple, bob), user=newcomer)
     assert dict(couple.memberships.values_list("user__display_name", "seat")) == {
         "Bob": 2,
@@ -65,7 +65,7 @@ def test_people_accepting_one_link_at_once_make_a_couple_of_two(
 ) -> None:
     couple = pair(alice)
     token = invite(couple, alice)
-    people = [UserFactory() for _ in range(3)]
+    people = [UserFactory.create() for _ in range(3)]
 
     outcomes = at_once(
         *(
@@ -87,7 +87,7 @@ def test_joining_while_starting_ones_own_space_at_once_leaves_one_in_one_space(
 ) -> None:
     couple = pair(alice)
     token = invite(couple, alice)
-    dana = UserFactory()
+    dana = UserFactory.create()
 
     outcomes = at_once(
         lambda: services.accept_invitation(token=token, user=dana),

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from couples.models import Couple, User
-from tests.e2e.conftest import SignedIn, assert_accessible
+from tests.support.browser import SignedIn, assert_accessible
 
 
 def test_alice_proposes_bob_counter_proposes_alice_accepts_and_both_compare(

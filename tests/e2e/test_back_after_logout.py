@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from couples.models import Couple, User
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, LogIn
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, LogIn
 from toolkit.models import TriggerScript
 
 PRIVATE = "the door slams at night"

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from couples.models import Couple, User
-from tests.e2e.conftest import SignedIn, assert_accessible
+from tests.support.browser import SignedIn, assert_accessible
 
 # Polling runs every four seconds; allow a few rounds.
 LIVE = 12_000

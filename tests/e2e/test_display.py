@@ -5,21 +5,21 @@ sideways scrolling."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, Page, ViewportSize, expect
+from playwright.sync_api import FloatRect, Locator, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from agreements import services as agreements
 from couples.models import Couple, User
-from tests.agreements.conftest import agreed
-from tests.checkins.conftest import week_of
-from tests.e2e.conftest import SignedIn, assert_accessible
+from tests.support.agreements import agreed
+from tests.support.browser import SignedIn, assert_accessible
+from tests.support.checkins import week_of
 
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 SMALL_PHONE: ViewportSize = {"width": 320, "height": 640}
 
 
-def box(locator: Locator) -> dict[str, float]:
+def box(locator: Locator) -> FloatRect:
     found = locator.bounding_box()
     assert found is not None, f"{locator} is not rendered"
     return found

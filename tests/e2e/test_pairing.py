@@ -4,8 +4,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import NewContext, assert_accessible, link_in_email
 from tests.factories import PASSWORD
+from tests.support.browser import NewContext, assert_accessible, link_in_email
 
 
 def sign_up(page: Page, *, email: str, name: str, time_zone: str) -> None:

@@ -9,7 +9,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from agreements.services import PauseDefaults
 from couples.models import Couple, User
-from tests.e2e.conftest import SignedIn, assert_accessible
+from tests.support.browser import SignedIn, assert_accessible
 
 PHRASES = PauseDefaults().signal_phrases
 

@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from checkins.models import Prompt, PromptCategory
 from couples.models import Couple, User
-from tests.checkins.conftest import ensure_library
-from tests.e2e.conftest import SignedIn, assert_accessible
+from tests.support.browser import SignedIn, assert_accessible
+from tests.support.checkins import ensure_library
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from couples.models import Couple, User
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, SignedIn, assert_accessible
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, SignedIn, assert_accessible
 
 
 def watch_console(page: Page) -> list[str]:
@@ -28,7 +28,7 @@ def watch_console(page: Page) -> list[str]:
 
 def cached_paths(page: Page) -> list[str]:
     """The path of every response the page's origin keeps in its caches."""
-    return page.evaluate(
+    paths: list[str] = page.evaluate(
         """async () => {
             const paths = [];
             for (const name of await caches.keys()) {
@@ -38,6 +38,7 @@ def cached_paths(page: Page) -> list[str]:
             return paths;
         }"""
     )
+    return paths
 
 
 def controlled(page: Page) -> None:

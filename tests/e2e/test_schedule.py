@@ -6,15 +6,17 @@ from datetime import UTC, datetime
 from playwright.sync_api import expect
 
 from schedules.models import Schedule
-from tests.e2e.conftest import SignedIn, assert_accessible
 from tests.factories import CoupleFactory, UserFactory, pair
+from tests.support.browser import SignedIn, assert_accessible
 
 
 def test_a_partner_adds_a_ritual_and_sees_its_dates_in_their_own_zone(
     signed_in: SignedIn, transactional_db: None
 ) -> None:
-    alice = UserFactory(email="alice@example.com", display_name="Alice", time_zone="Europe/Berlin")
-    pair(alice, couple=CoupleFactory(name="Our hearth", time_zone="America/New_York"))
+    alice = UserFactory.create(
+        email="alice@example.com", display_name="Alice", time_zone="Europe/Berlin"
+    )
+    pair(alice, couple=CoupleFactory.create(name="Our hearth", time_zone="America/New_York"))
     page = signed_in(alice)
 
     page.goto("/")

@@ -13,7 +13,7 @@ from agreements.models import Agreement, Category
 from checkins import services as checkins
 from checkins.models import current_week
 from couples.models import Couple, Membership, User
-from tests.e2e.conftest import DESKTOP, PHONE, Screenshot, SignedIn
+from tests.support.browser import DESKTOP, PHONE, Screenshot, SignedIn
 
 WORDS = {
     "Alice": {

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from couples.models import Couple
-from tests.e2e.conftest import LogIn, NewContext, assert_accessible
+from tests.support.browser import LogIn, NewContext, assert_accessible
 
 
 def open_tool(page: Page, name: str) -> None:

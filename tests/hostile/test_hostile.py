@@ -20,16 +20,9 @@ from urllib.parse import quote_from_bytes
 import pytest
 from django.test import Client
 
-from tests.hostile.conftest import (
-    Findings,
-    SiteMap,
-    forms_for,
-    page_path,
-    refusal_message,
-    stored_values,
-)
-from tests.hostile.crawl import FREE_TEXT, Field, Form
-from tests.hostile.payloads import (
+from tests.support.hostile.crawl import FREE_TEXT, Field, Form
+from tests.support.hostile.findings import Findings, refusal_message, stored_values
+from tests.support.hostile.payloads import (
     CHOSEN_VALUES,
     FREE_TEXT_VALUES,
     SAMPLE,
@@ -37,8 +30,9 @@ from tests.hostile.payloads import (
     Value,
     encode,
 )
-from tests.hostile.world import MEMBERS, VISITORS, People, build
-from tests.test_urls import Route, every_route
+from tests.support.hostile.site_map import SiteMap, forms_for, page_path
+from tests.support.hostile.world import MEMBERS, VISITORS, People, build
+from tests.support.routes import Route, every_route
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +94,7 @@ def attack_field(
         client = people.browser(who)
         label = f"{who} POST {form.path} {field.name}={name}"
         if name in TYPED:
+            assert isinstance(value, str)  # typed text, never bytes
             marker = f"typed{next(_markers)}x"
             typed = f"{marker} {value}"
             response = post(client, form.path, replaced(base, field.name, typed))

@@ -1,67 +1,17 @@
-"""Helpers for the "your partner has shared" email: things shared through the services, with
-what they enqueue on commit run at once (the tasks run eagerly in tests)."""
+"""The "your partner has shared" email's tests run at one moment; its helpers are in
+tests/support/notices.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from collections.abc import Iterator
 
 import pytest
 import time_machine
-from django.core import mail
-from django.core.mail import EmailMessage
 
-from agreements import services as agreements
-from agreements.models import AgreementVersion, Category
-from checkins import services as checkins
-from checkins.models import current_week
-from couples.models import Couple, Membership, User
-from notices import services
-
-# A Wednesday afternoon.
-NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
-
-Capture = Callable[..., AbstractContextManager[list[Callable[[], object]]]]
+from tests.support.notices import NOW
 
 
 @pytest.fixture(autouse=True)
 def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-def opt_in(*users: User) -> None:
-    for user in users:
-        services.set_email_me(user=user, email_me=True)
-
-
-def propose(couple: Couple, by: User, title: str = "Phones at dinner") -> AgreementVersion:
-    return agreements.create_agreement(
-        couple=couple,
-        by=by,
-        title=title,
-        category=Category.DIGITAL,
-        terms=agreements.Terms(text="We leave our phones in the hall at dinner."),
-    )
-
-
-def share(couple: Couple, author: User) -> None:
-    membership = Membership.objects.get(user=author)
-    checkin = checkins.open_week(membership=membership, monday=current_week(couple))
-    assert checkin is not None
-    fields = {name: "" for name in checkins.ENTRY_FIELDS}
-    fields.update(small_win="We walked", challenge="Evenings are rushed")
-    checkins.write_entry(checkin=checkin, couple=couple, author=author, fields=fields, share=True)
-
-
-SUBJECT = "Hearth: something new in your space"
-
-
-def notice_emails() -> list[EmailMessage]:
-    """The "something new" emails sent, leaving out the agreement emails (on by default)."""
-    return [message for message in mail.outbox if message.subject == SUBJECT]
-
-
-def sent_to(user: User) -> list[EmailMessage]:
-    return [message for message in notice_emails() if user.email in message.to]

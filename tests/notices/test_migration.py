@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from notices import tasks
 from notices.models import NoticeEmail
-from tests.conftest import migrated_back_to
 from tests.factories import UserFactory, pair
+from tests.support.migrations import migrated_back_to
 
 BEFORE = [("notices", "0001_initial")]
 
@@ -22,7 +22,7 @@ def test_an_unsent_notice_email_from_before_the_outbox_is_sent_once_after_it() -
     long_ago = timezone.now() - timedelta(minutes=30)
     with migrated_back_to(BEFORE) as executor:
         old = executor.loader.project_state(BEFORE).apps
-        bob = UserFactory(email="bob@example.com")
+        bob = UserFactory.create(email="bob@example.com")
         couple = pair(bob)
         email = old.get_model("notices", "NoticeEmail").objects.create(
             recipient_id=bob.pk, created_at=long_ago

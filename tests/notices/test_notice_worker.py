@@ -9,9 +9,9 @@ import pytest
 from django.core import mail
 
 from notices.models import NoticeEmail
-from tests.conftest import wait_for_mail
 from tests.factories import UserFactory, pair
-from tests.notices.conftest import SUBJECT, notice_emails, opt_in, propose
+from tests.support.notices import SUBJECT, notice_emails, opt_in, propose
+from tests.support.worker import wait_for_mail
 
 
 def wait_until_sent(seconds: float = 30) -> None:
@@ -27,8 +27,8 @@ def wait_until_sent(seconds: float = 30) -> None:
 def test_a_real_worker_tells_the_partner_once_the_proposal_is_committed(
     real_worker: None,
 ) -> None:
-    alice = UserFactory(email="alice@example.com")
-    bob = UserFactory(email="bob@example.com")
+    alice = UserFactory.create(email="alice@example.com")
+    bob = UserFactory.create(email="bob@example.com")
     couple = pair(alice, bob)
     opt_in(bob)
 

@@ -14,21 +14,15 @@ import time_machine
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from agreements import services as agreements
 from couples import services as couples
 from couples.models import Couple, User
 from notices import services, tasks
 from notices.models import Notice, NoticeEmail, NoticePreference
-from tests.notices.conftest import (
-    SUBJECT,
-    Capture,
-    notice_emails,
-    opt_in,
-    propose,
-    sent_to,
-    share,
-)
+from tests.support.notices import SUBJECT, Capture, notice_emails, opt_in, propose, sent_to, share
+from tests.support.pages import Response
 
 
 def test_nobody_is_emailed_while_the_email_is_off(
@@ -203,12 +197,17 @@ def test_someone_who_left_before_the_email_went_out_is_not_told(
 
 def unsubscribe_path(user: User) -> str:
     [email] = sent_to(user)
-    url = email.extra_headers["List-Unsubscribe"].strip("<>")
+    header: str = email.extra_headers["List-Unsubscribe"]
+    url = header.strip("<>")
     return "/" + url.split("/", 3)[3]
 
 
 def test_the_one_click_unsubscribe_turns_the_email_off(
-    couple: Couple, alice: User, bob: User, django_capture_on_commit_callbacks: Capture, clock
+    couple: Couple,
+    alice: User,
+    bob: User,
+    django_capture_on_commit_callbacks: Capture,
+    clock: time_machine.Traveller,
 ) -> None:
     opt_in(bob)
     with django_capture_on_commit_callbacks(execute=True):
@@ -226,7 +225,11 @@ def test_the_one_click_unsubscribe_turns_the_email_off(
 
 
 def test_the_unsubscribe_link_opened_in_a_browser_asks_first(
-    couple: Couple, alice: User, bob: User, django_capture_on_commit_callbacks: Capture, words
+    couple: Couple,
+    alice: User,
+    bob: User,
+    django_capture_on_commit_callbacks: Capture,
+    words: Callable[[Response | str], str],
 ) -> None:
     opt_in(bob)
     with django_capture_on_commit_callbacks(execute=True):
@@ -242,7 +245,9 @@ def test_the_unsubscribe_link_opened_in_a_browser_asks_first(
     assert "These emails were already off." in words(Client().get(path))
 
 
-def test_a_damaged_unsubscribe_link_says_so_and_changes_nothing(bob: User, words) -> None:
+def test_a_damaged_unsubscribe_link_says_so_and_changes_nothing(
+    bob: User, words: Callable[[Response | str], str]
+) -> None:
     opt_in(bob)
     response = Client().post("/settings/notice-email/unsubscribe/not-a-real-link/")
     assert response.status_code == 400
@@ -251,7 +256,7 @@ def test_a_damaged_unsubscribe_link_says_so_and_changes_nothing(bob: User, words
 
 
 def test_unsubscribing_costs_the_same_queries_however_much_waited(
-    couple: Couple, alice: User, bob: User, django_assert_num_queries
+    couple: Couple, alice: User, bob: User, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     opt_in(bob)
     path = f"/settings/notice-email/unsubscribe/{services.unsubscribe_token(bob)}/"
@@ -285,7 +290,11 @@ def test_the_email_is_off_by_default_and_switched_in_settings(
 
 
 def test_switching_in_settings_costs_the_same_queries_however_much_waited(
-    couple: Couple, alice: User, bob: User, bob_client: Client, django_assert_num_queries
+    couple: Couple,
+    alice: User,
+    bob: User,
+    bob_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     for size in (1, 20):
         opt_in(bob)
@@ -319,7 +328,7 @@ def test_what_a_tick_cannot_send_in_its_time_goes_out_in_a_follow_up_once(
     couple: Couple,
     alice: User,
     bob: User,
-    settings,
+    settings: Settings,
     django_capture_on_commit_callbacks: Capture,
 ) -> None:
     opt_in(alice, bob)

@@ -1,44 +1,9 @@
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-from django.http import HttpResponse
 from django.test import Client
-from jsonschema import Draft202012Validator
 
-# The story of a couple one partner left and a third person joined, told through the pages.
-from tests.couples.test_former_partner import story  # noqa: F401
-from tests.factories import PASSWORD
-
-SCHEMA = json.loads(
-    (Path(__file__).resolve().parents[2] / "docs" / "export.schema.json").read_text()
-)
-JSON_URL = "/settings/export/hearth.json"
-HTML_URL = "/settings/export/hearth.html"
-
-
-def enter_password_again(client: Client) -> None:
-    """allauth's re-authentication, as a person does it from the password page."""
-    response = client.post("/accounts/reauthenticate/", {"password": PASSWORD})
-    assert response.status_code == 302, response.content.decode()
-
-
-def body(response: HttpResponse) -> str:
-    assert response.status_code == 200, response.status_code
-    return b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
-
-
-def download(client: Client, url: str) -> str:
-    return body(client.get(url))
-
-
-def exported(client: Client) -> dict[str, object]:
-    """The person's JSON export, checked against its documented schema."""
-    data: dict[str, object] = json.loads(download(client, JSON_URL))
-    Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(data)
-    return data
+from tests.support.privacy import enter_password_again
 
 
 @pytest.fixture

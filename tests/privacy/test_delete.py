@@ -20,6 +20,7 @@ from django.core import mail
 from django.db import models
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from agreements import services as agreements
 from agreements.models import (
@@ -31,14 +32,14 @@ from agreements.models import (
     PauseSignal,
 )
 from checkins.models import CheckIn, Entry, Reflection, current_week
-from couples.models import ActivityEntry, Couple, Invitation, Membership, User
+from core.models import ActivityEntry
+from couples.models import Couple, Invitation, Membership, User
 from schedules import tasks as schedule_tasks
 from schedules.models import CalendarFeed, ReminderDelivery, ReminderOptOut, Schedule
-from tests.conftest import join_as_new_partner
 from tests.factories import PASSWORD
+from tests.support.pages import Response
+from tests.support.people import join_as_new_partner
 from toolkit.models import Repair, SavedTopic, TriggerScript
-
-Capture = Callable[..., object]
 
 
 def signed_in_for_real(user: User) -> Client:
@@ -153,7 +154,7 @@ def bobs_private_rows(bob_id: int) -> dict[str, int]:
         Membership: models.Q(user_id=bob_id),
         User: models.Q(pk=bob_id),
     }
-    rows = {model.__name__: model.objects.filter(q).count() for model, q in of_bob.items()}
+    rows = {model.__name__: model._default_manager.filter(q).count() for model, q in of_bob.items()}
     rows["EmailAddress"] = EmailAddress.objects.filter(user_id=bob_id).count()
     return rows
 
@@ -165,7 +166,7 @@ def shared_rows() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in SHARED}
 
 
-def delete(client: Client, **data: str) -> object:
+def delete(client: Client, **data: str) -> Response:
     return client.post("/settings/delete/", {"confirm": "on", **data})
 
 
@@ -234,7 +235,10 @@ def test_every_session_of_the_person_ends_at_once(
 
 
 def test_the_partner_is_emailed_once_with_a_neutral_subject(
-    lived_in: Couple, alice: User, bob_client: Client, django_capture_on_commit_callbacks: Capture
+    lived_in: Couple,
+    alice: User,
+    bob_client: Client,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         delete(bob_client)
@@ -250,7 +254,7 @@ def test_no_reminder_reaches_the_person_after_deleting(
     alice: User,
     bob: User,
     bob_client: Client,
-    django_capture_on_commit_callbacks: Capture,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     schedule = Schedule.objects.for_couple(lived_in).get()
     queued = ReminderDelivery.objects.get(recipient=bob)
@@ -352,7 +356,7 @@ def test_the_page_answers_in_the_same_queries_whatever_was_written(
     lived_in: Couple,
     bob: User,
     bob_client: Client,
-    django_assert_num_queries: Capture,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     counts = []
     for size in (1, 20):

@@ -7,7 +7,7 @@ from django.test import Client
 from couples.models import User
 from schedules.models import ReminderDelivery, Schedule
 from tests.factories import UserFactory
-from tests.schedules.conftest import BEFORE
+from tests.support.schedules import BEFORE
 
 
 def test_staff_see_schedules_and_deliveries_in_the_admin(schedule: Schedule, alice: User) -> None:
@@ -19,7 +19,7 @@ def test_staff_see_schedules_and_deliveries_in_the_admin(schedule: Schedule, ali
         status=ReminderDelivery.Status.SENT,
     )
     client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
     assert "Our Sunday talk" in client.get("/admin/schedules/schedule/").content.decode()
     assert client.get(f"/admin/schedules/schedule/{schedule.pk}/change/").status_code == 200
     deliveries = client.get("/admin/schedules/reminderdelivery/?status__exact=sent")

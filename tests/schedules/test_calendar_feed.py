@@ -13,7 +13,7 @@ from couples.models import Couple, User
 from couples.services import leave_couple
 from schedules.models import CalendarFeed, Schedule
 from schedules.services import set_paused
-from tests.schedules.conftest import make_schedule
+from tests.support.schedules import make_schedule
 
 
 def feed_path(client: Client) -> str:

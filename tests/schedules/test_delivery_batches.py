@@ -15,12 +15,13 @@ import time_machine
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.core import mail
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
 from couples.models import Couple, User
 from schedules import services
 from schedules.models import ReminderDelivery, Schedule
 from tests.factories import UserFactory, pair
-from tests.schedules.conftest import make_schedule
+from tests.support.schedules import make_schedule
 
 # Sunday 8 March 2026, 19:00 in Berlin (CET) is 18:00 UTC.
 START = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
@@ -32,7 +33,7 @@ def couples_with_a_schedule(count: int) -> list[Schedule]:
     """`count` couples of two, each with its Sunday check-in (only the 1-hour reminder)."""
     schedules = []
     for _ in range(count):
-        couple = pair(UserFactory(verified=False), UserFactory(verified=False))
+        couple = pair(UserFactory.create(verified=False), UserFactory.create(verified=False))
         couple.schedules.all().delete()
         schedules.append(make_schedule(couple, offsets=(60,)))
     return schedules
@@ -79,7 +80,9 @@ def berlin_check_in(couple: Couple) -> Schedule:
 
 
 def test_one_tick_dispatches_more_than_one_batch_of_due_schedules(
-    db: None, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
+    db: None,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     monkeypatch.setattr(services, "DISPATCH_BATCH", 2)
     schedules = couples_with_a_schedule(5)
@@ -95,7 +98,9 @@ def test_one_tick_dispatches_more_than_one_batch_of_due_schedules(
 
 
 def test_a_tick_out_of_time_enqueues_a_follow_up_that_dispatches_the_rest(
-    db: None, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
+    db: None,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     monkeypatch.setattr(services, "DISPATCH_BATCH", 2)
     monkeypatch.setattr(services, "DISPATCH_BUDGET", timedelta(0))
@@ -121,7 +126,9 @@ def test_a_tick_out_of_time_enqueues_a_follow_up_that_dispatches_the_rest(
 
 
 def test_the_rows_of_a_tick_are_enqueued_a_batch_per_send_task(
-    couple: Couple, berlin_check_in: Schedule, django_capture_on_commit_callbacks
+    couple: Couple,
+    berlin_check_in: Schedule,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     couples_with_a_schedule(4)
     with django_capture_on_commit_callbacks() as enqueued:
@@ -152,7 +159,10 @@ def test_a_batch_is_sent_with_one_message_id_per_row(
 
 @pytest.mark.parametrize("rows", [1, 20])
 def test_a_batch_costs_a_few_queries_and_one_for_each_email_sent(
-    couple: Couple, berlin_check_in: Schedule, django_assert_max_num_queries, rows: int
+    couple: Couple,
+    berlin_check_in: Schedule,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    rows: int,
 ) -> None:
     pks = many_pending_rows(couple, max(rows, 2))[:rows]
     # Claim (savepoint, the rows locked, the claim, release), the rows with their schedule and
@@ -201,7 +211,7 @@ def test_a_batch_leaves_rows_held_by_a_live_worker_and_takes_over_expired_leases
 def test_two_workers_racing_for_overlapping_batches_send_each_reminder_once(
     at_once: Callable[..., list[object]],
 ) -> None:
-    couple = pair(UserFactory(verified=False), UserFactory(verified=False))
+    couple = pair(UserFactory.create(verified=False), UserFactory.create(verified=False))
     couple.schedules.all().delete()
     make_schedule(couple, offsets=(60,))
     pks = many_pending_rows(couple, 30)
@@ -258,7 +268,7 @@ class CountingController(Controller):
 
 
 @pytest.fixture
-def sink(settings) -> Iterator[Sink]:
+def sink(settings: Settings) -> Iterator[Sink]:
     """Reminders go over SMTP to the sink instead of the test outbox."""
     handler = Sink()
     with socket.socket() as s:
@@ -287,7 +297,10 @@ def test_a_batch_goes_out_over_one_smtp_connection(
 
 
 def test_a_refused_message_keeps_what_went_before_and_the_rest_follows_after_the_lease(
-    couple: Couple, berlin_check_in: Schedule, sink: Sink, django_capture_on_commit_callbacks
+    couple: Couple,
+    berlin_check_in: Schedule,
+    sink: Sink,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     pks = many_pending_rows(couple, 3)
     second = ReminderDelivery.objects.select_related("recipient").get(pk=pks[1]).recipient.email
@@ -312,7 +325,10 @@ def test_a_refused_message_keeps_what_went_before_and_the_rest_follows_after_the
 
 
 def test_a_batch_out_of_time_marks_what_went_and_hands_the_rest_to_a_follow_up(
-    couple: Couple, berlin_check_in: Schedule, settings, django_capture_on_commit_callbacks
+    couple: Couple,
+    berlin_check_in: Schedule,
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     pks = many_pending_rows(couple, 3)
     # No time to send more than the first message of a batch.

@@ -11,13 +11,14 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from couples.models import User
 from couples.services import leave_couple
 from schedules import services, tasks
 from schedules.models import ReminderDelivery, ReminderOptOut, Schedule
 from tests.factories import UserFactory, pair
-from tests.schedules.conftest import make_schedule
+from tests.support.schedules import make_schedule
 
 # Sunday 8 March 2026, 19:00 in Berlin (CET) is 18:00 UTC.
 START = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
@@ -27,7 +28,9 @@ Status = ReminderDelivery.Status
 
 
 @pytest.fixture
-def tick(django_capture_on_commit_callbacks) -> Callable[[datetime], int]:
+def tick(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> Callable[[datetime], int]:
     """One beat tick at `now`, as the dispatch task runs it, then the send tasks it enqueued on
     commit (eager here) as a real commit would run them."""
 
@@ -44,7 +47,9 @@ def rows() -> list[tuple[str, int, str]]:
     )
 
 
-def test_a_due_reminder_goes_to_each_partner_once(schedule: Schedule, tick) -> None:
+def test_a_due_reminder_goes_to_each_partner_once(
+    schedule: Schedule, tick: Callable[[datetime], int]
+) -> None:
     assert schedule.next_reminder_at == DAY_BEFORE
     assert tick(DAY_BEFORE + timedelta(seconds=30)) == 2
 
@@ -61,7 +66,9 @@ def test_a_due_reminder_goes_to_each_partner_once(schedule: Schedule, tick) -> N
     assert sent.message_id == f"<reminder-{sent.pk}@127.0.0.1>"
 
 
-def test_beat_firing_twice_sends_nothing_more(schedule: Schedule, tick) -> None:
+def test_beat_firing_twice_sends_nothing_more(
+    schedule: Schedule, tick: Callable[[datetime], int]
+) -> None:
     tick(ONE_HOUR_BEFORE)
     tick(ONE_HOUR_BEFORE)
     tick(ONE_HOUR_BEFORE + timedelta(seconds=1))
@@ -71,7 +78,7 @@ def test_beat_firing_twice_sends_nothing_more(schedule: Schedule, tick) -> None:
 
 
 def test_a_dispatcher_that_finds_recorded_reminders_due_again_adds_no_row_and_no_email(
-    schedule: Schedule, tick
+    schedule: Schedule, tick: Callable[[datetime], int]
 ) -> None:
     """As when a second dispatcher read the schedule before the first moved it on: the unique
     key, not next_reminder_at, keeps it to one row and one email per reminder."""
@@ -85,15 +92,17 @@ def test_a_dispatcher_that_finds_recorded_reminders_due_again_adds_no_row_and_no
     assert len(mail.outbox) == 2
 
 
-def test_nothing_is_due_before_its_time(schedule: Schedule, tick) -> None:
+def test_nothing_is_due_before_its_time(
+    schedule: Schedule, tick: Callable[[datetime], int]
+) -> None:
     assert tick(DAY_BEFORE - timedelta(seconds=1)) == 0
     assert mail.outbox == []
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_dispatchers_at_once_make_one_row_per_reminder_and_one_email_each() -> None:
-    alice = UserFactory(email="alice@example.com", time_zone="Europe/Berlin")
-    bob = UserFactory(email="bob@example.com", time_zone="America/New_York")
+    alice = UserFactory.create(email="alice@example.com", time_zone="Europe/Berlin")
+    bob = UserFactory.create(email="bob@example.com", time_zone="America/New_York")
     couple = pair(alice, bob)
     couple.schedules.all().delete()
     for _ in range(3):
@@ -161,7 +170,7 @@ def test_a_row_claimed_by_a_live_worker_is_left_alone(
 
 
 def test_a_worker_that_died_after_claiming_is_replaced_after_the_lease(
-    schedule: Schedule, alice: User, tick
+    schedule: Schedule, alice: User, tick: Callable[[datetime], int]
 ) -> None:
     delivery = pending_row(schedule, alice, claimed_at=ONE_HOUR_BEFORE)
     after_lease = ONE_HOUR_BEFORE + ReminderDelivery.LEASE
@@ -173,7 +182,7 @@ def test_a_worker_that_died_after_claiming_is_replaced_after_the_lease(
 
 
 def test_a_message_lost_by_the_broker_is_enqueued_again(
-    schedule: Schedule, alice: User, tick
+    schedule: Schedule, alice: User, tick: Callable[[datetime], int]
 ) -> None:
     pending_row(schedule, alice)
     assert tick(ONE_HOUR_BEFORE + ReminderDelivery.REQUEUE_AFTER - timedelta(seconds=1)) == 0
@@ -182,7 +191,7 @@ def test_a_message_lost_by_the_broker_is_enqueued_again(
 
 
 def test_a_reminder_whose_conversation_started_is_recorded_as_missed(
-    schedule: Schedule, tick
+    schedule: Schedule, tick: Callable[[datetime], int]
 ) -> None:
     tick(START + timedelta(minutes=5))
     assert mail.outbox == []
@@ -202,7 +211,9 @@ def test_a_queued_reminder_found_after_the_start_is_missed_not_sent(
     assert mail.outbox == []
 
 
-def test_after_downtime_only_the_latest_useful_reminder_goes_out(schedule: Schedule, tick) -> None:
+def test_after_downtime_only_the_latest_useful_reminder_goes_out(
+    schedule: Schedule, tick: Callable[[datetime], int]
+) -> None:
     tick(START - timedelta(minutes=30))
     assert rows() == [
         ("alice@example.com", 60, Status.SENT),
@@ -214,7 +225,7 @@ def test_after_downtime_only_the_latest_useful_reminder_goes_out(schedule: Sched
 
 
 def test_after_a_long_downtime_past_weeks_are_missed_and_the_next_is_on_time(
-    schedule: Schedule, tick
+    schedule: Schedule, tick: Callable[[datetime], int]
 ) -> None:
     tick(START + timedelta(days=7, hours=2))
     assert mail.outbox == []
@@ -225,7 +236,7 @@ def test_after_a_long_downtime_past_weeks_are_missed_and_the_next_is_on_time(
 
 
 def test_a_reminder_a_partner_turned_off_is_not_sent_to_them(
-    schedule: Schedule, alice: User, tick
+    schedule: Schedule, alice: User, tick: Callable[[datetime], int]
 ) -> None:
     ReminderOptOut.objects.create(schedule=schedule, user=alice, offset_minutes=1440)
     tick(DAY_BEFORE)
@@ -233,7 +244,7 @@ def test_a_reminder_a_partner_turned_off_is_not_sent_to_them(
 
 
 def test_a_paused_schedule_sends_nothing_and_resumes_from_now(
-    schedule: Schedule, alice: User, tick
+    schedule: Schedule, alice: User, tick: Callable[[datetime], int]
 ) -> None:
     services.set_paused(schedule=schedule, by=alice, paused=True)
     schedule.refresh_from_db()
@@ -249,7 +260,7 @@ def test_a_paused_schedule_sends_nothing_and_resumes_from_now(
 
 
 def test_an_edit_just_after_a_reminder_fell_due_does_not_lose_it(
-    schedule: Schedule, bob: User, tick
+    schedule: Schedule, bob: User, tick: Callable[[datetime], int]
 ) -> None:
     with time_machine.travel(DAY_BEFORE + timedelta(seconds=20), tick=False):
         services.update_schedule(schedule=schedule, by=bob, version=1, title="Sunday, gently")

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.db import connection
+from pytest_django import DjangoAssertNumQueries
 
 from couples.models import Couple, Membership, User
 from schedules import services
@@ -57,7 +58,7 @@ def one_tick() -> int:
 # With due schedules: + members, opt-outs, one INSERT, one UPDATE, the new rows' ids.
 @pytest.mark.parametrize(("due", "queries"), [(0, 5), (100, 10)])
 def test_a_dispatcher_tick_costs_the_same_however_many_schedules_exist(
-    db: None, django_assert_num_queries, due: int, queries: int
+    db: None, django_assert_num_queries: DjangoAssertNumQueries, due: int, queries: int
 ) -> None:
     many_schedules(due)
     with django_assert_num_queries(queries):

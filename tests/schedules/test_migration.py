@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 import pytest
 from django.apps import apps as current_apps
@@ -14,9 +15,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from tests.conftest import latest, migrate, migrated_back_to
+from tests.support.migrations import latest, migrate, migrated_back_to
 
-BEFORE = [("checkins", "0002_schedules"), ("schedules", None)]
+# The last migration before the schedules app existed, and that app not yet applied.
+LAST_SHARED = ("checkins", "0002_schedules")
+BEFORE = [LAST_SHARED, ("schedules", None)]
 MODELS = ("Schedule", "ReminderOptOut", "ReminderDelivery", "CalendarFeed")
 START = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
 
@@ -27,7 +30,7 @@ def before_the_schedules_app() -> Iterator[MigrationExecutor]:
         yield executor
 
 
-def fill(old_apps: Apps) -> dict[str, list[dict]]:
+def fill(old_apps: Apps) -> dict[str, list[dict[str, Any]]]:
     """One couple with rows in every schedules table, written through the old models."""
     get = old_apps.get_model
     alice = get("couples", "User").objects.create(email="a@example.com", display_name="A")
@@ -60,7 +63,7 @@ def fill(old_apps: Apps) -> dict[str, list[dict]]:
     return rows(old_apps, "checkins")
 
 
-def rows(apps: Apps, app_label: str) -> dict[str, list[dict]]:
+def rows(apps: Apps, app_label: str) -> dict[str, list[dict[str, Any]]]:
     return {
         name: list(apps.get_model(app_label, name).objects.order_by("pk").values())
         for name in MODELS
@@ -76,7 +79,7 @@ def constraint_names(table: str) -> set[str]:
 def test_every_schedules_row_survives_the_move_to_the_schedules_app(
     before_the_schedules_app: MigrationExecutor,
 ) -> None:
-    old_apps = before_the_schedules_app.loader.project_state(BEFORE[0]).apps
+    old_apps = before_the_schedules_app.loader.project_state(LAST_SHARED).apps
     before = fill(old_apps)
     assert all(before.values())
 
@@ -102,7 +105,7 @@ def test_every_schedules_row_survives_the_move_to_the_schedules_app(
 def test_the_constraints_and_indexes_come_along_and_still_hold(
     before_the_schedules_app: MigrationExecutor,
 ) -> None:
-    before = fill(before_the_schedules_app.loader.project_state(BEFORE[0]).apps)
+    before = fill(before_the_schedules_app.loader.project_state(LAST_SHARED).apps)
 
     migrate(latest())
 

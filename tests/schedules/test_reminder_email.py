@@ -11,6 +11,7 @@ import time_machine
 from django.core import mail, signing
 from django.test import Client
 from icalendar import Calendar
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from couples.models import User
 from schedules import services
@@ -20,7 +21,9 @@ START = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)  # Sunday 19:00 in Berlin, 14:00
 
 
 @pytest.fixture
-def send(django_capture_on_commit_callbacks) -> Callable[[datetime], None]:
+def send(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> Callable[[datetime], None]:
     def run(now: datetime) -> None:
         with time_machine.travel(now, tick=False), django_capture_on_commit_callbacks(execute=True):
             services.dispatch_due(now=now)
@@ -34,7 +37,9 @@ def emails(schedule: Schedule, send: Callable[[datetime], None]) -> dict[str, ma
     return {m.to[0]: m for m in mail.outbox}
 
 
-def test_the_subject_is_neutral_and_in_the_recipients_time(emails) -> None:
+def test_the_subject_is_neutral_and_in_the_recipients_time(
+    emails: dict[str, mail.EmailMessage],
+) -> None:
     assert (
         emails["alice@example.com"].subject == "Reminder: your check-in on Sun 8 Mar 2026 at 19:00"
     )
@@ -42,7 +47,9 @@ def test_the_subject_is_neutral_and_in_the_recipients_time(emails) -> None:
     assert all("Our Sunday talk" not in m.subject for m in emails.values())
 
 
-def test_the_body_shows_local_time_home_time_when_it_differs_and_the_link(emails) -> None:
+def test_the_body_shows_local_time_home_time_when_it_differs_and_the_link(
+    emails: dict[str, mail.EmailMessage],
+) -> None:
     alice, bob = emails["alice@example.com"], emails["bob@example.com"]
     assert "Sun 8 Mar 2026 at 19:00 your time (Europe/Berlin), for 60" in alice.body
     assert "at home" not in alice.body
@@ -50,13 +57,14 @@ def test_the_body_shows_local_time_home_time_when_it_differs_and_the_link(emails
         "at 14:00 your time (America/New_York), which is 19:00 at home (Europe/Berlin)" in bob.body
     )
     assert "http://127.0.0.1:8000/checkins/this-week/" in bob.body
-    html = bob.alternatives[0].content
+    assert isinstance(bob, mail.EmailMultiAlternatives)
+    html = bob.alternatives[0].content  # type: ignore[attr-defined]  # django-stubs: plain tuples
     assert 'href="http://127.0.0.1:8000/checkins/this-week/"' in html
     assert "14:00" in html
 
 
 def test_the_invitation_is_a_calendar_event_with_a_stable_uid(
-    schedule: Schedule, emails, send: Callable[[datetime], None]
+    schedule: Schedule, emails: dict[str, mail.EmailMessage], send: Callable[[datetime], None]
 ) -> None:
     attachment = emails["bob@example.com"].attachments[0]
     assert (attachment.filename, attachment.mimetype) == ("invitation.ics", "text/calendar")
@@ -78,7 +86,9 @@ def test_the_invitation_is_a_calendar_event_with_a_stable_uid(
     assert later["UID"] == schedule.uid(START + timedelta(days=7)) != event["UID"]
 
 
-def test_the_headers_offer_one_click_unsubscribe_and_the_message_id_is_kept(emails) -> None:
+def test_the_headers_offer_one_click_unsubscribe_and_the_message_id_is_kept(
+    emails: dict[str, mail.EmailMessage],
+) -> None:
     message = emails["alice@example.com"]
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     url = message.extra_headers["List-Unsubscribe"]
@@ -90,13 +100,15 @@ def test_the_headers_offer_one_click_unsubscribe_and_the_message_id_is_kept(emai
 
 
 def unsubscribe_path(message: mail.EmailMessage) -> str:
-    return (
-        message.extra_headers["List-Unsubscribe"].strip("<>").removeprefix("http://127.0.0.1:8000")
-    )
+    header: str = message.extra_headers["List-Unsubscribe"]
+    return header.strip("<>").removeprefix("http://127.0.0.1:8000")
 
 
 def test_one_click_turns_off_that_reminder_for_that_person_only(
-    schedule: Schedule, emails, alice: User, send: Callable[[datetime], None]
+    schedule: Schedule,
+    emails: dict[str, mail.EmailMessage],
+    alice: User,
+    send: Callable[[datetime], None],
 ) -> None:
     path = unsubscribe_path(emails["alice@example.com"])
     mail_app = Client(enforce_csrf_checks=True)
@@ -120,7 +132,9 @@ def test_one_click_turns_off_that_reminder_for_that_person_only(
     assert sent == {("alice@example.com", 1440), ("bob@example.com", 1440), ("bob@example.com", 60)}
 
 
-def test_the_link_works_once_and_then_says_it_is_already_off(emails) -> None:
+def test_the_link_works_once_and_then_says_it_is_already_off(
+    emails: dict[str, mail.EmailMessage],
+) -> None:
     path = unsubscribe_path(emails["bob@example.com"])
     Client().post(path)
     response = Client().post(path)
@@ -128,7 +142,9 @@ def test_the_link_works_once_and_then_says_it_is_already_off(emails) -> None:
     assert ReminderOptOut.objects.count() == 1
 
 
-def test_opening_the_link_asks_before_turning_anything_off(emails) -> None:
+def test_opening_the_link_asks_before_turning_anything_off(
+    emails: dict[str, mail.EmailMessage],
+) -> None:
     response = Client().get(unsubscribe_path(emails["bob@example.com"]))
     assert response.status_code == 200
     assert "Turn this reminder off" in response.content.decode()
@@ -138,7 +154,7 @@ def test_opening_the_link_asks_before_turning_anything_off(emails) -> None:
     assert "This reminder was already off." in response.content.decode()
 
 
-def test_a_tampered_link_is_refused(emails) -> None:
+def test_a_tampered_link_is_refused(emails: dict[str, mail.EmailMessage]) -> None:
     path = unsubscribe_path(emails["bob@example.com"])
     token = path.split("/")[-2]
     forged = signing.dumps([1, 1, 60], salt="something else")
@@ -149,7 +165,9 @@ def test_a_tampered_link_is_refused(emails) -> None:
     assert ReminderOptOut.objects.count() == 0
 
 
-def test_the_link_of_a_deleted_schedule_says_so(schedule: Schedule, emails, alice: User) -> None:
+def test_the_link_of_a_deleted_schedule_says_so(
+    schedule: Schedule, emails: dict[str, mail.EmailMessage], alice: User
+) -> None:
     services.delete_schedule(schedule=schedule, by=alice)
     response = Client().post(unsubscribe_path(emails["bob@example.com"]))
     assert response.status_code == 404

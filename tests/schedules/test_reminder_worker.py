@@ -16,8 +16,8 @@ from config.celery import app as celery_app
 from couples.models import Couple, User
 from schedules import tasks
 from schedules.models import ReminderDelivery, Schedule
-from tests.conftest import wait_for_mail
 from tests.factories import UserFactory, pair
+from tests.support.worker import wait_for_mail
 
 
 def wait_until_sent(count: int, seconds: float = 30) -> None:
@@ -31,8 +31,8 @@ def wait_until_sent(count: int, seconds: float = 30) -> None:
 
 
 def partners() -> tuple[User, User, Couple]:
-    alice = UserFactory(email="alice@example.com", time_zone="Europe/Berlin")
-    bob = UserFactory(email="bob@example.com", time_zone="America/New_York")
+    alice = UserFactory.create(email="alice@example.com", time_zone="Europe/Berlin")
+    bob = UserFactory.create(email="bob@example.com", time_zone="America/New_York")
     couple = pair(alice, bob)
     couple.schedules.all().delete()
     return alice, bob, couple

@@ -12,14 +12,15 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
 
 from core.errors import RefusedError
 from couples.models import Couple, User
 from couples.services import create_couple
 from schedules import services
 from schedules.models import ReminderOptOut, Schedule
-from tests.conftest import main_content, visible_words
-from tests.schedules.conftest import make_schedule
+from tests.support.pages import main_content, visible_words
+from tests.support.schedules import make_schedule
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -354,7 +355,7 @@ def test_reminder_choices_never_touch_another_couples_schedule(
 def test_settings_without_a_couple_have_no_reminder_section(db: None) -> None:
     from tests.factories import UserFactory
 
-    loner = UserFactory()
+    loner = UserFactory.create()
     client = Client()
     client.force_login(loner)
     page = client.get("/settings/").content.decode()
@@ -388,7 +389,10 @@ def test_the_home_card_shows_the_next_conversation_in_the_viewers_zone(
 
 @pytest.mark.parametrize("count", [1, 20])
 def test_schedule_pages_cost_the_same_with_1_or_20_schedules(
-    couple: Couple, alice_client: Client, django_assert_num_queries, count: int
+    couple: Couple,
+    alice_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    count: int,
 ) -> None:
     couple.schedules.all().delete()
     for _ in range(count):

@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import time_machine
 from django.core import mail
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from couples.models import Couple
 from schedules import services
 from schedules.models import Schedule
-from tests.schedules.conftest import make_schedule
+from tests.support.schedules import make_schedule
 
 
 def on_day(schedule: Schedule, day: date) -> datetime:
@@ -122,7 +123,7 @@ def test_a_24_hour_reminder_is_24_real_hours_before_even_across_the_change(
 
 
 def test_partners_in_different_zones_each_read_their_own_time(
-    couple: Couple, django_capture_on_commit_callbacks
+    couple: Couple, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     # London is still on GMT on 22 March; New York has been on EDT since the 8th.
     couple.schedules.all().delete()

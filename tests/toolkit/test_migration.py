@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from django.apps import apps as current_apps
@@ -14,9 +15,11 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from tests.conftest import latest, migrate, migrated_back_to
+from tests.support.migrations import latest, migrate, migrated_back_to
 
-BEFORE = [("couples", "0002_toolkit"), ("toolkit", None)]
+# The last migration before the toolkit app existed, and that app not yet applied.
+LAST_SHARED = ("couples", "0002_toolkit")
+BEFORE = [LAST_SHARED, ("toolkit", None)]
 MODELS = ("Phrase", "TriggerScript", "SavedTopic", "Repair", "SharedValue")
 
 
@@ -26,7 +29,7 @@ def before_the_toolkit_app() -> Iterator[MigrationExecutor]:
         yield executor
 
 
-def fill(old_apps: Apps) -> dict[str, list[dict]]:
+def fill(old_apps: Apps) -> dict[str, list[dict[str, Any]]]:
     """One couple with rows in every toolkit table, written through the old models."""
     get = old_apps.get_model
     alice = get("couples", "User").objects.create(email="a@example.com", display_name="A")
@@ -58,7 +61,7 @@ def fill(old_apps: Apps) -> dict[str, list[dict]]:
     return rows(old_apps, "couples")
 
 
-def rows(apps: Apps, app_label: str) -> dict[str, list[dict]]:
+def rows(apps: Apps, app_label: str) -> dict[str, list[dict[str, Any]]]:
     return {
         name: list(apps.get_model(app_label, name).objects.order_by("pk").values())
         for name in MODELS
@@ -69,7 +72,7 @@ def rows(apps: Apps, app_label: str) -> dict[str, list[dict]]:
 def test_every_toolkit_row_survives_the_move_to_the_toolkit_app(
     before_the_toolkit_app: MigrationExecutor,
 ) -> None:
-    old_apps = before_the_toolkit_app.loader.project_state(BEFORE[0]).apps
+    old_apps = before_the_toolkit_app.loader.project_state(LAST_SHARED).apps
     before = fill(old_apps)
     assert all(before.values())
 

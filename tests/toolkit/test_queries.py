@@ -4,9 +4,10 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from couples.models import Couple, User
-from tests.conftest import HOME_QUERIES
+from tests.support.pages import HOME_QUERIES
 from toolkit.models import Phrase, Repair, SavedTopic, SharedValue, TriggerScript
 
 # Session, user, couple and the pause banner come first on every page (the plain-text agenda
@@ -82,7 +83,7 @@ def test_toolkit_pages_do_not_query_more_with_more_items(
     alice: User,
     bob: User,
     alice_client: Client,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
     page: str,
     expected: tuple[int, list[str]],
     items: int,
@@ -103,7 +104,7 @@ def test_the_home_page_queries_the_values_once(
     alice: User,
     bob: User,
     alice_client: Client,
-    django_assert_num_queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
     items: int,
 ) -> None:
     fill(couple, alice, bob, items)

@@ -139,10 +139,15 @@ def test_an_overdue_repair_can_still_be_changed_without_moving_its_date(
 def test_only_the_author_changes_a_repair_and_only_their_partner_answers_it(
     couple: Couple, alice: User, bob: User
 ) -> None:
-    written = {**REPAIR, "follow_up_on": date(2026, 3, 10)}
-    repair = toolkit_services.record_repair(couple=couple, author=alice, **written)
+    words = {k: REPAIR[k] for k in ("acknowledgement", "apology", "plan")}
+    follow_up_on = date(2026, 3, 10)
+    repair = toolkit_services.record_repair(
+        couple=couple, author=alice, follow_up_on=follow_up_on, **words
+    )
     with pytest.raises(RefusedError, match="Only the person who wrote this repair can change it"):
-        toolkit_services.change_repair(repair=repair, by=bob, **{**written, "plan": "Bob's"})
+        toolkit_services.change_repair(
+            repair=repair, by=bob, follow_up_on=follow_up_on, **{**words, "plan": "Bob's"}
+        )
     with pytest.raises(RefusedError, match="answered by the partner it was made to"):
         toolkit_services.respond_to_repair(repair=repair, by=alice, response="Well done me")
     repair.refresh_from_db()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.test import Client
 
 from couples.models import Couple, User
-from tests.conftest import main_content
+from tests.support.pages import main_content
 from toolkit.models import TriggerScript
 
 

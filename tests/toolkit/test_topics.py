@@ -4,7 +4,7 @@ import time_machine
 from django.test import Client
 
 from couples.models import Couple
-from tests.conftest import main_content
+from tests.support.pages import main_content
 from toolkit.models import SavedTopic
 
 

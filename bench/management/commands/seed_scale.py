@@ -42,7 +42,9 @@ from django.utils import timezone
 from agreements.limits import PROPOSAL_LIFETIME
 from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
 from checkins.models import CheckIn, Entry, Reflection, monday_of
-from couples.models import ActivityEntry, Couple, Invitation, Membership, User
+from core.models import ActivityEntry
+from core.time import to_utc
+from couples.models import Couple, Invitation, Membership, User
 from schedules.models import (
     DEFAULT_REMINDERS,
     TEMPLATES,
@@ -50,7 +52,6 @@ from schedules.models import (
     ReminderDelivery,
     ReminderOptOut,
     Schedule,
-    to_utc,
 )
 from toolkit.models import Phrase, PhraseGroup, Repair, SavedTopic, SharedValue, TriggerScript
 from toolkit.services import DEFAULT_PHRASES, DEFAULT_VALUES

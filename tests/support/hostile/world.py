@@ -31,7 +31,7 @@ from notices import services as notice_services
 from schedules import services as schedule_services
 from schedules.models import ReminderDelivery
 from tests.factories import PASSWORD, CoupleFactory, UserFactory, pair
-from tests.test_urls import OBJECT_ARGS, Route, World, every_route, sample_path
+from tests.support.routes import OBJECT_ARGS, Route, World, every_route, sample_path
 from toolkit.models import Phrase
 
 # The couple as the pages show it in turn, with the pages whose forms change with it (by the
@@ -119,13 +119,17 @@ class People:
 
 
 def build(state: str) -> People:
-    alice = UserFactory(email="alice@example.com", display_name="Alice", time_zone="Europe/Berlin")
-    bob = UserFactory(email="bob@example.com", display_name="Bob", time_zone="America/New_York")
-    dan = UserFactory(email="dan@example.com", display_name="Dan")
-    charlie = UserFactory(email="charlie@example.com", display_name="Charlie")
-    couple = pair(alice, dan, couple=CoupleFactory(name="Alice & Bob"))
+    alice = UserFactory.create(
+        email="alice@example.com", display_name="Alice", time_zone="Europe/Berlin"
+    )
+    bob = UserFactory.create(
+        email="bob@example.com", display_name="Bob", time_zone="America/New_York"
+    )
+    dan = UserFactory.create(email="dan@example.com", display_name="Dan")
+    charlie = UserFactory.create(email="charlie@example.com", display_name="Charlie")
+    couple = pair(alice, dan, couple=CoupleFactory.create(name="Alice & Bob"))
     leave_couple(user=dan)
-    pair(charlie, couple=CoupleFactory(name="Charlie's place"))
+    pair(charlie, couple=CoupleFactory.create(name="Charlie's place"))
     objects = Objects(couple, alice)
     for make in OBJECT_ARGS.values():
         make(objects)
@@ -160,7 +164,7 @@ def build(state: str) -> People:
         "notice_unsubscribe": {"token": notice_services.unsubscribe_token(alice)},
     }
     # Someone who signed up but has not confirmed her address, and asked for a new password.
-    erin = UserFactory(email="erin@example.com", verified=False)
+    erin = UserFactory.create(email="erin@example.com", verified=False)
     unconfirmed = EmailAddress.objects.create(user=erin, email=erin.email)
     paths = {
         "account_confirm_email": f"/accounts/confirm-email/{EmailConfirmationHMAC(unconfirmed).key}/",

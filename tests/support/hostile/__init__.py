@@ -1,0 +1,1 @@
+"""The hostile-input suite's world, crawler, payloads and findings (tests/hostile/)."""
