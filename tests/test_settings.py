@@ -85,3 +85,22 @@ def test_the_bench_settings_install_seed_scale() -> None:
     )
     result = start({"DJANGO_SETTINGS_MODULE": "bench.settings", "DEBUG": "true"}, then=commands)
     assert result.stdout.strip() == "bench", result.stderr
+
+
+@pytest.mark.parametrize("preload", ["false", "true"])
+def test_production_settings_pass_the_deploy_check_with_or_without_hsts_preload(
+    preload: str,
+) -> None:
+    check = (
+        "from django.core.management import call_command; "
+        "call_command('check', deploy=True, fail_level='WARNING'); print('passed')"
+    )
+    env = {
+        "DEBUG": "false",
+        "SECRET_KEY": "a-long-and-random-production-key-" * 2,
+        "SITE_URL": "https://hearth.example",
+        "ALLOWED_HOSTS": "hearth.example",
+        "SECURE_HSTS_PRELOAD": preload,
+    }
+    result = start(env, then=check)
+    assert result.stdout.strip().splitlines()[-1:] == ["passed"], result.stderr
