@@ -60,6 +60,7 @@ def template_files() -> Iterator[tuple[str, str]]:
         ("WEEKDAY_DATE_FORMAT", "Sun 29 Nov 2026"),
         ("WEEKDAY_DATETIME_FORMAT", "Sun 29 Nov 2026, 22:33"),
         ("WEEKDAY_TIME_FORMAT", "Sun 22:33"),
+        ("MOMENT_ATTRIBUTE_FORMAT", "2026-11-29T22:33:00+0900"),
     ],
 )
 def test_each_named_format_reads_the_same_calm_way(name: str, shown: str) -> None:

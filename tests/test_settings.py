@@ -101,6 +101,8 @@ def test_production_settings_pass_the_deploy_check_with_or_without_hsts_preload(
         "SITE_URL": "https://hearth.example",
         "ALLOWED_HOSTS": "hearth.example",
         "SECURE_HSTS_PRELOAD": preload,
+        # Set by the browser tests' Playwright in this process; never in a deployment.
+        "DJANGO_ALLOW_ASYNC_UNSAFE": "",
     }
     result = start(env, then=check)
     assert result.stdout.strip().splitlines()[-1:] == ["passed"], result.stderr

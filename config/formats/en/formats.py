@@ -24,3 +24,7 @@ WEEKDAY_DATE_FORMAT = f"D {DATE_FORMAT}"  # Sun 29 Nov 2026
 WEEKDAY_DATETIME_FORMAT = f"D {DATETIME_FORMAT}"  # Sun 29 Nov 2026, 22:33
 # A moment within the coming day, such as a pause's return (static/js/pause.js writes the same).
 WEEKDAY_TIME_FORMAT = f"D {TIME_FORMAT}"  # Sun 22:33
+
+# A moment as a `<time datetime>` attribute holds it for machines: to the second, with its
+# offset (HTML allows no fraction of a second there).
+MOMENT_ATTRIBUTE_FORMAT = r"Y-m-d\TH:i:sO"  # 2026-11-29T22:33:00+0900
