@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import fastpath
+from core.time import week_dates
 from couples.models import Couple, Membership, User
 from toolkit.models import Phrase, PhraseGroup
 
@@ -253,7 +254,13 @@ class CheckIn(models.Model):
 
     @property
     def label(self) -> str:
+        """The week in URLs ("2026-W49"); people see `dates`."""
         return week_label(self.week_start)
+
+    @property
+    def dates(self) -> str:
+        """The week as people read it: "30 Nov - 6 Dec"."""
+        return week_dates(self.week_start, today=timezone.localdate())
 
     @property
     def week_end(self) -> date:

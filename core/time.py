@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 
 def to_utc(wall: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
@@ -18,3 +18,19 @@ def to_utc(wall: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
 
     zoneinfo gives exactly this with fold=0 (PEP 495), which is what `replace` sets."""
     return wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
+
+
+DASH = " \N{EN DASH} "
+
+
+def week_dates(monday: date, *, today: date | None = None) -> str:
+    """A week as people say it: "30 Nov - 6 Dec" (with an en dash). The year is added when the
+    week is not in `today`'s year ("29 Dec 2025 - 4 Jan 2026"). Hearth never shows ISO week
+    numbers."""
+    sunday = monday + timedelta(days=6)
+    this_year = (today or date.today()).year
+    if monday.year == sunday.year == this_year:
+        return f"{monday.day} {monday:%b}{DASH}{sunday.day} {sunday:%b}"
+    if monday.year == sunday.year:
+        return f"{monday.day} {monday:%b}{DASH}{sunday.day} {sunday:%b} {sunday.year}"
+    return f"{monday.day} {monday:%b} {monday.year}{DASH}{sunday.day} {sunday:%b} {sunday.year}"
