@@ -108,14 +108,16 @@ seed: .venv/.synced
 icons: .venv/.synced chromium
 	$(UV) run python manage.py render_icons
 
-# The README's pictures: the browser suite's screenshots of the main pages, on a laptop and a
-# phone, go to var/screenshots/; the chosen ones are copied to docs/screenshots/.
-README_SCREENSHOTS := checkin-desktop agreement-compare-desktop pause-desktop home-phone
+# Every page of a couple's space and the account pages, on a laptop (1280x800) and a phone
+# (390x844), light and dark, as docs/screenshots/NAME-SIZE-SCHEME.png (tests/e2e/screenshots.py;
+# docs/screenshots/before/ is kept). `make test` leaves this walk out; CI runs screenshots-check.
 screenshots: .venv/.synced chromium
-	rm -rf var/screenshots
-	HEARTH_SCREENSHOTS=var/screenshots $(UV) run pytest tests/e2e/test_screenshots.py -q
-	mkdir -p docs/screenshots
-	for name in $(README_SCREENSHOTS); do cp var/screenshots/$$name.png docs/screenshots/; done
+	find docs/screenshots -maxdepth 1 \( -name '*-light.png' -o -name '*-dark.png' \) -delete
+	HEARTH_SCREENSHOTS=docs/screenshots $(UV) run pytest -n 0 -q tests/e2e/screenshots.py
+
+# The walk once (phone, light), saving nothing: every page it pictures still opens.
+screenshots-check: .venv/.synced chromium
+	$(UV) run pytest -n 0 -q tests/e2e/screenshots.py -k phone-light
 
 # Browser tests drive Debian's Chromium; install it when this machine can.
 chromium:

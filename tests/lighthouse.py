@@ -142,7 +142,9 @@ def test_the_main_pages_score_100_in_lighthouse(live_server: LiveServer) -> None
             crawlable = report["audits"]["is-crawlable"]["score"] == 1
             # A private page may ask not to be indexed (see the module's docstring).
             excused = {"is-crawlable"} if signed_in and not crawlable else set()
-            scores = {c: category_score(report, c, excused if c == "seo" else set()) for c in CATEGORIES}
+            scores = {
+                c: category_score(report, c, excused if c == "seo" else set()) for c in CATEGORIES
+            }
             failures = [line for c in CATEGORIES for line in failing_audits(report, c, excused)]
             if not signed_in and report["finalDisplayedUrl"] != url:
                 failures.append(f"  redirected to {report['finalDisplayedUrl']}")
