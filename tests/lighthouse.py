@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,19 +25,18 @@ from django.conf import settings
 from pytest_django.live_server_helper import LiveServer
 
 from tests.support.hostile.world import build
+from tests.support.lighthouse import CATEGORIES, Score, judge, table
 from tests.support.people import client_for
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / ".tools" / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
 CHROMIUM = Path(os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
 OUT = ROOT / "var" / "lighthouse"
-CATEGORIES = ("accessibility", "best-practices", "seo")
 # Lighthouse's default is the phone (a Moto G Power's screen); LIGHTHOUSE_FORM_FACTORS="mobile"
 # checks only that one.
 # LIGHTHOUSE_PAGES="home,pause" runs only those (a quick look while changing a page).
 FORM_FACTORS = os.environ.get("LIGHTHOUSE_FORM_FACTORS", "mobile desktop").split()
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run"
-NOT_SCORED = {"notApplicable", "manual", "informative", "error"}
 
 # (name, path, signed in as Alice?)
 PAGES: tuple[tuple[str, str, bool], ...] = (
@@ -57,43 +55,6 @@ PAGES: tuple[tuple[str, str, bool], ...] = (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@dataclass
-class Score:
-    page: str
-    form_factor: str
-    scores: dict[str, float]
-    failures: list[str]
-
-
-def category_score(report: dict[str, Any], category: str, excused: set[str]) -> float:
-    """The category's score as Lighthouse weighs it, without the audits in `excused`."""
-    total = weight = 0.0
-    for ref in report["categories"][category]["auditRefs"]:
-        audit = report["audits"][ref["id"]]
-        if ref["id"] in excused or audit["scoreDisplayMode"] in NOT_SCORED or not ref["weight"]:
-            continue
-        total += ref["weight"] * (audit["score"] or 0)
-        weight += ref["weight"]
-    return round(100 * total / weight) if weight else 100.0
-
-
-def failing_audits(report: dict[str, Any], category: str, excused: set[str]) -> list[str]:
-    lines = []
-    for ref in report["categories"][category]["auditRefs"]:
-        audit = report["audits"][ref["id"]]
-        if ref["id"] in excused or audit["scoreDisplayMode"] in NOT_SCORED or not ref["weight"]:
-            continue
-        if (audit["score"] or 0) < 1:
-            lines.append(f"  {category}: {ref['id']}: {audit['title']}")
-            items = (audit.get("details") or {}).get("items") or []
-            for item in items[:5]:
-                node = item.get("node") or {}
-                where = node.get("selector") or item.get("url") or item.get("source") or ""
-                said = node.get("snippet") or item.get("description") or ""
-                lines.append(f"      {where} {said}".rstrip()[:300])
-    return lines
 
 
 def run_lighthouse(url: str, cookie: str, form_factor: str, name: str) -> dict[str, Any]:
@@ -139,16 +100,11 @@ def test_the_main_pages_score_100_in_lighthouse(live_server: LiveServer) -> None
         for form_factor in FORM_FACTORS:
             url = live_server.url + path
             report = run_lighthouse(url, alice if signed_in else "", form_factor, name)
-            crawlable = report["audits"]["is-crawlable"]["score"] == 1
-            # A private page may ask not to be indexed (see the module's docstring).
-            excused = {"is-crawlable"} if signed_in and not crawlable else set()
-            scores = {
-                c: category_score(report, c, excused if c == "seo" else set()) for c in CATEGORIES
-            }
-            failures = [line for c in CATEGORIES for line in failing_audits(report, c, excused)]
-            if not signed_in and report["finalDisplayedUrl"] != url:
-                failures.append(f"  redirected to {report['finalDisplayedUrl']}")
-            results.append(Score(name, form_factor, scores, failures))
+            score = judge(report, name, form_factor, signed_in=signed_in)
+            final = report["finalDisplayedUrl"]
+            if (not signed_in and final != url) or "/accounts/login/" in final.removeprefix(url):
+                score.failures.append(f"  scored {final} instead (signed out?)")
+            results.append(score)
 
     print("\n" + table(results))
     failed = [r for r in results if r.failures]
@@ -156,12 +112,3 @@ def test_the_main_pages_score_100_in_lighthouse(live_server: LiveServer) -> None
     assert not failed, (
         f"{len(failed)} of {len(results)} page runs below 100 (reports in {OUT}):\n{detail}"
     )
-
-
-def table(results: list[Score]) -> str:
-    head = f"{'page':<16}{'form':<9}" + "".join(f"{c:>16}" for c in CATEGORIES)
-    rows = [
-        f"{r.page:<16}{r.form_factor:<9}" + "".join(f"{r.scores[c]:>16.0f}" for c in CATEGORIES)
-        for r in results
-    ]
-    return "\n".join([head, *rows])
