@@ -13,7 +13,7 @@ UV := uv
 UV_INSTALL :=
 endif
 
-.PHONY: run test test-fast lint validate bench bench-explain bench-quick bench-profile bench-pause bench-export bench-delivery manage seed icons screenshots chromium clean
+.PHONY: run test test-fast lint validate bench bench-explain bench-quick bench-profile bench-pause bench-export bench-delivery manage seed icons screenshots screenshots-check lighthouse chromium clean
 
 .tools/uv/bin/uv:
 	python3 -m pip install --quiet --target .tools/uv uv
@@ -53,6 +53,19 @@ $(VNU_JAR):
 
 validate: .venv/.synced $(VNU_JAR)
 	$(UV) run pytest -n 0 -q -m validate tests/validate_pages.py
+
+# The main pages of a live server, as a visitor and signed in, through Lighthouse (from the npm
+# registry) on Debian's Chromium: accessibility, best practices and SEO must each be 100
+# (tests/lighthouse.py). LIGHTHOUSE_FORM_FACTORS="mobile desktop" (the default) or one of them;
+# LIGHTHOUSE_PAGES="home,pause" runs only those pages.
+LIGHTHOUSE_VERSION := 12.2.3
+LIGHTHOUSE := .tools/lighthouse/node_modules/lighthouse/cli/index.js
+$(LIGHTHOUSE):
+	mkdir -p .tools/lighthouse
+	npm install --no-audit --no-fund --prefix .tools/lighthouse lighthouse@$(LIGHTHOUSE_VERSION)
+
+lighthouse: .venv/.synced chromium $(LIGHTHOUSE)
+	CHROME_PATH=/usr/bin/chromium $(UV) run pytest -n 0 -q -s tests/lighthouse.py
 
 # Every page and poll under HTTP load at scale, next to a bare view (bench/README.md). Needs
 # PostgreSQL and Redis: BENCH_DATABASE_URL, BENCH_REDIS_URL; BENCH_COUPLES=10000 for full scale.
@@ -95,14 +108,16 @@ seed: .venv/.synced
 icons: .venv/.synced chromium
 	$(UV) run python manage.py render_icons
 
-# The README's pictures: the browser suite's screenshots of the main pages, on a laptop and a
-# phone, go to var/screenshots/; the chosen ones are copied to docs/screenshots/.
-README_SCREENSHOTS := checkin-desktop agreement-compare-desktop pause-desktop home-phone
+# Every page of a couple's space and the account pages, on a laptop (1280x800) and a phone
+# (390x844), light and dark, as docs/screenshots/NAME-SIZE-SCHEME.png (tests/e2e/screenshots.py;
+# docs/screenshots/before/ is kept). `make test` leaves this walk out; CI runs screenshots-check.
 screenshots: .venv/.synced chromium
-	rm -rf var/screenshots
-	HEARTH_SCREENSHOTS=var/screenshots $(UV) run pytest tests/e2e/test_screenshots.py -q
-	mkdir -p docs/screenshots
-	for name in $(README_SCREENSHOTS); do cp var/screenshots/$$name.png docs/screenshots/; done
+	find docs/screenshots -maxdepth 1 \( -name '*-light.png' -o -name '*-dark.png' \) -delete
+	HEARTH_SCREENSHOTS=docs/screenshots $(UV) run pytest -n 0 -q tests/e2e/screenshots.py
+
+# The walk once (phone, light), saving nothing: every page it pictures still opens.
+screenshots-check: .venv/.synced chromium
+	$(UV) run pytest -n 0 -q tests/e2e/screenshots.py -k phone-light
 
 # Browser tests drive Debian's Chromium; install it when this machine can.
 chromium:
