@@ -234,7 +234,7 @@ def assert_signed_by_the_site(message: EmailMessage) -> None:
     assert "<style" not in html
     assert f"Warmly,\n{SITE_NAME}" in text, text
     assert SITE_NAME in html, html
-    for said in (message.subject, words_outside_links(text), words_outside_links(html)):
+    for said in (str(message.subject), words_outside_links(text), words_outside_links(html)):
         assert not HOST.search(said), said
 
 
