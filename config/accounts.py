@@ -1,17 +1,21 @@
 """How Hearth counts sign-in attempts and the password's grace (SECURITY.md says why), and how
-allauth's emails name the site."""
+allauth's emails and forms speak in Hearth's words."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from allauth.account import forms as allauth_forms
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.signals import authentication_step_completed
 from allauth.core.internal.ratelimit import get_ip
+from django import forms
 from django.conf import settings
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from core.emails import site_context
 from couples.models import User
@@ -45,3 +49,71 @@ def signing_in_enters_the_password(
     (allauth records only the latter as re-authenticating)."""
     if method == "password" and not extra.get("reauthenticated"):
         record_authentication(request, user, method="password", reauthenticated=True)
+
+
+def in_hearths_words(form: forms.Form, labels: dict[str, StrOrPromise]) -> None:
+    """Give `form`'s fields Hearth's labels, and no placeholders: a label above each field says
+    what it wants, and a placeholder repeating it only adds noise (and vanishes on typing)."""
+    for name, field in form.fields.items():
+        if name in labels:
+            field.label = labels[name]
+        field.widget.attrs.pop("placeholder", None)
+
+
+class LoginForm(allauth_forms.LoginForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        in_hearths_words(self, {"login": _("Email"), "remember": _("Keep me signed in here")})
+
+
+class SignupForm(allauth_forms.SignupForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        in_hearths_words(
+            self,
+            {
+                "email": _("Email"),
+                "password1": _("Choose a password"),
+                "password2": _("The same password again"),
+            },
+        )
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        in_hearths_words(
+            self,
+            {
+                "oldpassword": _("Your current password"),
+                "password1": _("Your new password"),
+                "password2": _("The new password again"),
+            },
+        )
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        in_hearths_words(self, {"email": _("Email")})
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        in_hearths_words(
+            self,
+            {"password1": _("Your new password"), "password2": _("The new password again")},
+        )
+
+
+class AddEmailForm(allauth_forms.AddEmailForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        in_hearths_words(self, {"email": _("Another email address")})
+
+
+class ReauthenticateForm(allauth_forms.ReauthenticateForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        in_hearths_words(self, {"password": _("Your password")})

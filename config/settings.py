@@ -259,6 +259,16 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # How wrong passwords are counted, and signing in counting as entering the password.
 ACCOUNT_ADAPTER = "config.accounts.AccountAdapter"
+# allauth's forms with Hearth's labels (config/accounts.py).
+ACCOUNT_FORMS = {
+    "login": "config.accounts.LoginForm",
+    "signup": "config.accounts.SignupForm",
+    "change_password": "config.accounts.ChangePasswordForm",
+    "reset_password": "config.accounts.ResetPasswordForm",
+    "reset_password_from_key": "config.accounts.ResetPasswordKeyForm",
+    "add_email": "config.accounts.AddEmailForm",
+    "reauthenticate": "config.accounts.ReauthenticateForm",
+}
 # Wrong passwords are counted per address and network, not per address alone (config/accounts.py,
 # SECURITY.md): 5 in 5 minutes for one address from one network, 10 a minute from one network.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}

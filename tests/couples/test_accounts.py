@@ -45,10 +45,10 @@ def test_resetting_a_forgotten_password(alice: User) -> None:
 @pytest.mark.parametrize(
     ("path", "heading"),
     [
-        ("/accounts/email/", "Email Addresses"),
-        ("/accounts/password/change/", "Change Password"),
-        ("/accounts/2fa/", "Two-Factor Authentication"),
-        ("/accounts/sessions/", "Sessions"),
+        ("/accounts/email/", "Your email addresses"),
+        ("/accounts/password/change/", "Change your password"),
+        ("/accounts/2fa/", "Two-factor sign-in"),
+        ("/accounts/sessions/", "Where you are signed in"),
     ],
 )
 def test_account_pages_use_hearths_layout(alice: User, path: str, heading: str) -> None:
