@@ -22,6 +22,23 @@ from couples.models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no types
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "account_inactive": _("This account is closed."),
+        "cannot_remove_primary_email": _(
+            "This is your main address, so it stays. Make another one your main address first."
+        ),
+        "duplicate_email": _("This address is already on your account."),
+        "email_password_mismatch": _(
+            "That email and password do not match. Check them and try again."
+        ),
+        "email_taken": _("Another account already uses this address."),
+        "enter_current_password": _("Type your current password."),
+        "invalid_password_reset": _("This link to choose a new password has expired."),
+        "rate_limited": _("That's a lot of tries in a short time. Try again in a minute."),
+        "unverified_primary_email": _("Confirm this address before making it your main one."),
+    }
+
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         """Wrong passwords for an address are counted per network they come from, so that
         someone who knows a person's address cannot lock them out by failing from elsewhere:
