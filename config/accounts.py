@@ -10,6 +10,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.signals import authentication_step_completed
 from allauth.core.internal.ratelimit import get_ip
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django import forms
 from django.conf import settings
 from django.dispatch import receiver
@@ -81,6 +83,9 @@ class LoginForm(allauth_forms.LoginForm):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         in_hearths_words(self, {"login": _("Email"), "remember": _("Keep me signed in here")})
+        # The page offers "Forgot your password?" beside its button, not inside the field's
+        # description, where a screen reader would read a link as the password's rules.
+        self.fields["password"].help_text = ""
 
 
 class SignupForm(allauth_forms.SignupForm):  # type: ignore[misc]
@@ -107,6 +112,7 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):  # type: ignore[misc
                 "password2": _("The new password again"),
             },
         )
+        self.fields["oldpassword"].help_text = ""  # as on the login page
 
 
 class ResetPasswordForm(allauth_forms.ResetPasswordForm):  # type: ignore[misc]
@@ -134,3 +140,21 @@ class ReauthenticateForm(allauth_forms.ReauthenticateForm):  # type: ignore[misc
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         in_hearths_words(self, {"password": _("Your password")})
+
+
+class AuthenticateForm(mfa_forms.AuthenticateForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        in_hearths_words(self, {"code": _("Your code")})
+
+
+class MFAReauthenticateForm(mfa_forms.ReauthenticateForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        in_hearths_words(self, {"code": _("Your code")})
+
+
+class ActivateTOTPForm(totp_forms.ActivateTOTPForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        in_hearths_words(self, {"code": _("The code your app shows")})

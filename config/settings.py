@@ -276,6 +276,11 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # Hearth add themselves to X-Forwarded-For, so the visitor's own address is the one counted.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "config.accounts.AuthenticateForm",
+    "reauthenticate": "config.accounts.MFAReauthenticateForm",
+    "activate_totp": "config.accounts.ActivateTOTPForm",
+}
 MFA_TOTP_ISSUER = SITE_NAME
 USERSESSIONS_TRACK_ACTIVITY = False
 
