@@ -26,6 +26,8 @@ if not SECRET_KEY:
     SECRET_KEY = "hearth-development-only-not-secret"
 
 SITE_URL = env_url("SITE_URL", schemes={"http", "https"}) or "http://127.0.0.1:8000"
+# The name every page, email and authenticator app calls the site by (never its host and port).
+SITE_NAME = env_str("SITE_NAME", "Hearth")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -248,7 +250,6 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "Hearth: "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Sensitive acts ask for the password again unless it was entered in the last five minutes:
 # changing email or password, two-factor on or off (allauth.mfa asks by default), exporting,
@@ -258,6 +259,16 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # How wrong passwords are counted, and signing in counting as entering the password.
 ACCOUNT_ADAPTER = "config.accounts.AccountAdapter"
+# allauth's forms with Hearth's labels (config/accounts.py).
+ACCOUNT_FORMS = {
+    "login": "config.accounts.LoginForm",
+    "signup": "config.accounts.SignupForm",
+    "change_password": "config.accounts.ChangePasswordForm",
+    "reset_password": "config.accounts.ResetPasswordForm",
+    "reset_password_from_key": "config.accounts.ResetPasswordKeyForm",
+    "add_email": "config.accounts.AddEmailForm",
+    "reauthenticate": "config.accounts.ReauthenticateForm",
+}
 # Wrong passwords are counted per address and network, not per address alone (config/accounts.py,
 # SECURITY.md): 5 in 5 minutes for one address from one network, 10 a minute from one network.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
@@ -265,7 +276,12 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # Hearth add themselves to X-Forwarded-For, so the visitor's own address is the one counted.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Hearth"
+MFA_FORMS = {
+    "authenticate": "config.accounts.AuthenticateForm",
+    "reauthenticate": "config.accounts.MFAReauthenticateForm",
+    "activate_totp": "config.accounts.ActivateTOTPForm",
+}
+MFA_TOTP_ISSUER = SITE_NAME
 USERSESSIONS_TRACK_ACTIVITY = False
 
 # Sessions and security

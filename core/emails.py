@@ -1,8 +1,11 @@
 """Every email Hearth sends is built here from three templates in templates/emails/:
-NAME-subject.txt, NAME-body.txt and NAME-body.html. Subjects never carry relationship content."""
+NAME-subject.txt, NAME-body.txt and NAME-body.html (both bodies extend emails/_layout.*, which
+greet and sign with the site's name). Subjects never carry relationship content. allauth's own
+emails (templates/account/email/) get the same site context through config.accounts."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -11,8 +14,26 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 
+@dataclass(frozen=True)
+class Site:
+    """Stands in for django.contrib.sites' Site (not installed) where allauth's templates and
+    code read `current_site.name` and `.domain`: both say the configured name, never a host."""
+
+    name: str
+    domain: str
+
+
+def site_context() -> dict[str, Any]:
+    """What every email may say about the site itself: its configured name and address."""
+    return {
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "current_site": Site(name=settings.SITE_NAME, domain=settings.SITE_NAME),
+    }
+
+
 def make_message(name: str, to: str, ctx: dict[str, Any]) -> EmailMultiAlternatives:
-    ctx = {"site_url": settings.SITE_URL, **ctx}
+    ctx = {**site_context(), **ctx}
     subject = render_to_string(f"emails/{name}-subject.txt", ctx).strip()
     text = render_to_string(f"emails/{name}-body.txt", ctx)
     html = render_to_string(f"emails/{name}-body.html", ctx)

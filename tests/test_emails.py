@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.mail import EmailMessage
-from django.test import Client
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.test import Client, override_settings
 from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
@@ -104,7 +105,7 @@ def a_share_notice(couple: Couple, alice: User, bob: User) -> list[EmailMessage]
     )
     for person in (alice, bob):
         notices.send_waiting(recipient_id=person.pk, now=timezone.now())
-    return [m for m in mail.outbox if m.subject == "Hearth: something new in your space"]
+    return [m for m in mail.outbox if m.subject.endswith(": something new in your space")]
 
 
 def a_partner_leaving(couple: Couple, alice: User, bob: User) -> list[EmailMessage]:
@@ -158,3 +159,118 @@ def test_account_emails_say_nothing_the_couple_wrote(
         alice_client.post(path, {"action_add": "", "email": "alice.new@example.com"})
     assert mail.outbox
     assert all(PLANTED not in everything_said(message).lower() for message in mail.outbox)
+
+
+def the_signup_confirmation(alice: User, alice_client: Client) -> list[EmailMessage]:
+    signup = {
+        "email": "fay@example.com",
+        "display_name": "Fay",
+        "time_zone": "Europe/Berlin",
+        "password1": "a quiet walk by the river",
+        "password2": "a quiet walk by the river",
+    }
+    Client().post("/accounts/signup/", signup)
+    return mail.outbox
+
+
+def an_added_address_confirmation(alice: User, alice_client: Client) -> list[EmailMessage]:
+    alice_client.post("/accounts/email/", {"action_add": "", "email": "alice.new@example.com"})
+    return mail.outbox
+
+
+def a_password_reset(alice: User, alice_client: Client) -> list[EmailMessage]:
+    Client().post("/accounts/password/reset/", {"email": alice.email})
+    return mail.outbox
+
+
+def a_reset_for_an_unknown_address(alice: User, alice_client: Client) -> list[EmailMessage]:
+    Client().post("/accounts/password/reset/", {"email": "nobody@example.com"})
+    return mail.outbox
+
+
+def a_second_signup_with_a_known_address(alice: User, alice_client: Client) -> list[EmailMessage]:
+    signup = {
+        "email": alice.email,
+        "display_name": "Alice",
+        "time_zone": "Europe/Berlin",
+        "password1": "a quiet walk by the river",
+        "password2": "a quiet walk by the river",
+    }
+    Client().post("/accounts/signup/", signup)
+    return mail.outbox
+
+
+ACCOUNT_EMAILS = {
+    "signup confirmation": the_signup_confirmation,
+    "added address confirmation": an_added_address_confirmation,
+    "password reset": a_password_reset,
+    "unknown address": a_reset_for_an_unknown_address,
+    "known address signing up": a_second_signup_with_a_known_address,
+}
+
+SITE_NAME = "Juniper House"
+# A host, with or without its port, said anywhere but inside a link.
+HOST = re.compile(r"127\.0\.0\.1|localhost|testserver|\b[\w.-]+\.[a-z]{2,}:\d+", re.IGNORECASE)
+
+
+def both_parts(message: EmailMessage) -> tuple[str, str]:
+    """The plain-text and the HTML body of `message`."""
+    assert isinstance(message, EmailMultiAlternatives)
+    html = [content for content, kind in message.alternatives if kind == "text/html"]
+    assert len(html) == 1, message.alternatives
+    return str(message.body), str(html[0])
+
+
+def words_outside_links(text: str) -> str:
+    return re.sub(r"https?://\S+|href=\"[^\"]*\"", "", text)
+
+
+def assert_signed_by_the_site(message: EmailMessage) -> None:
+    text, html = both_parts(message)
+    assert "Hello" in text
+    assert "<" not in words_outside_links(text), text
+    assert html.startswith("<!doctype html>"), html
+    assert "<link" not in html, "mail apps drop stylesheets: the HTML part styles inline"
+    assert "<style" not in html
+    assert f"Warmly,\n{SITE_NAME}" in text, text
+    assert SITE_NAME in html, html
+    for said in (str(message.subject), words_outside_links(text), words_outside_links(html)):
+        assert not HOST.search(said), said
+
+
+@pytest.mark.parametrize("name", sorted(EMAILS))
+@override_settings(SITE_NAME=SITE_NAME)
+def test_an_email_has_a_text_and_an_html_part_signed_with_the_sites_name(
+    name: str,
+    couple: Couple,
+    alice: User,
+    bob: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = EMAILS[name](couple, alice, bob)
+    assert sent
+    for message in sent:
+        assert_signed_by_the_site(message)
+
+
+@pytest.mark.parametrize("kind", sorted(ACCOUNT_EMAILS))
+@override_settings(SITE_NAME=SITE_NAME)
+def test_an_account_email_speaks_as_hearth_does(
+    kind: str, alice: User, alice_client: Client
+) -> None:
+    sent = ACCOUNT_EMAILS[kind](alice, alice_client)
+    assert len(sent) == 1
+    message = sent[0]
+    assert_signed_by_the_site(message)
+    assert message.subject.startswith(f"{SITE_NAME}: ")
+    # No library phrasing left over: allauth says "Hello from <host>!" and "Thank you for using".
+    text, html = both_parts(message)
+    for part in (text, html):
+        assert "Hello from" not in part
+        assert "Thank you for using" not in part
+        assert part.count("http") >= 1  # the link the email is for
+
+
+def test_the_sites_name_defaults_to_hearth() -> None:
+    assert settings.SITE_NAME == "Hearth"

@@ -128,7 +128,7 @@ def test_wrong_passwords_counted_through_one_process_slow_down_the_other(
     browser = Visitor()
     for _ in range(5):
         wrong = log_in(browser, a, person, password="wrong")
-        assert "The email address and/or password you specified are not correct." in wrong.markup
+        assert "That email and password do not match." in wrong.markup
 
     answer = log_in(browser, b, person)
     assert "Too many failed login attempts" in answer.markup

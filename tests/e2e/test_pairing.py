@@ -12,15 +12,15 @@ def sign_up(page: Page, *, email: str, name: str, time_zone: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("What should your partner see as your name?").fill(name)
     page.get_by_label("Your time zone").select_option(time_zone)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again):", exact=True).fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    page.get_by_label("Choose a password").fill(PASSWORD)
+    page.get_by_label("The same password again").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
 
 
 def confirm_email(page: Page, *, email: str) -> None:
     page.goto(link_in_email(email, r"/accounts/confirm-email/[^/\s]+/"))
-    expect(page.get_by_role("heading", name="Confirm Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Confirm your email")).to_be_visible()
 
 
 def test_two_people_pair_through_the_invitation_link(new_context: NewContext) -> None:
@@ -30,7 +30,7 @@ def test_two_people_pair_through_the_invitation_link(new_context: NewContext) ->
     assert_accessible(alice)
 
     alice.get_by_role("button", name="Create an account").click()
-    expect(alice.get_by_role("heading", name="Sign Up")).to_be_visible()
+    expect(alice.get_by_role("heading", name="Create your account")).to_be_visible()
     assert_accessible(alice)
     sign_up(alice, email="alice@example.com", name="Alice", time_zone="Europe/Berlin")
     assert_accessible(alice)
