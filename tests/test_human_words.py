@@ -6,6 +6,7 @@ sentence and a time zone by its city, never "2026-W49", "FREQ=WEEKLY;BYDAY=SU" o
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -127,13 +128,13 @@ def test_no_email_shows_a_week_number_a_rule_or_a_zone_identifier(
             schedule=schedule, occurrence_start=start, recipient=person, offset_minutes=60
         )
         sent.append(reminder_message(delivery))
-    sent.append(notice_message(NoticeEmail(recipient=people.bob), {"entry": 1, "proposal": 1}))
+    sent.append(notice_message(NoticeEmail(recipient=people.bob), Counter({"entry": 1, "proposal": 1})))
     pause = PauseSignal.objects.get(couple=people.couple, ended_at__isnull=True)
     sent.append(
         emails.make_message("pause", people.bob.email, {"pause": pause, "recipient": people.bob})
     )
     assert len(sent) >= 5
     for message in sent:
-        parts = [message.subject, str(message.body)]
+        parts = [str(message.subject), str(message.body)]
         parts += [visible_words(str(html)) for html, _type in getattr(message, "alternatives", [])]
         assert machine_words("\n".join(parts)) == [], message.subject
