@@ -128,7 +128,9 @@ def test_no_email_shows_a_week_number_a_rule_or_a_zone_identifier(
             schedule=schedule, occurrence_start=start, recipient=person, offset_minutes=60
         )
         sent.append(reminder_message(delivery))
-    sent.append(notice_message(NoticeEmail(recipient=people.bob), Counter({"entry": 1, "proposal": 1})))
+    sent.append(
+        notice_message(NoticeEmail(recipient=people.bob), Counter({"entry": 1, "proposal": 1}))
+    )
     pause = PauseSignal.objects.get(couple=people.couple, ended_at__isnull=True)
     sent.append(
         emails.make_message("pause", people.bob.email, {"pause": pause, "recipient": people.bob})
