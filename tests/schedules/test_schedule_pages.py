@@ -116,6 +116,10 @@ def test_a_power_user_writes_their_own_rule(couple: Couple, alice_client: Client
     page = alice_client.get(f"/schedule/{schedule.pk}/").content.decode()
     assert 'value="FREQ=WEEKLY;INTERVAL=2;BYDAY=SA"' in page
     assert '<option value="custom" selected>' in page
+    assert "Now: Every other Saturday at 18:30 in Berlin (GMT+1)." in visible_words(page)
+    listed = visible_words(alice_client.get("/schedule/"))
+    assert "Every other Saturday at 18:30" in listed
+    assert "FREQ=" not in listed
 
 
 @pytest.mark.parametrize(
