@@ -109,7 +109,7 @@ class ScheduleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Each of you can turn any of them off for yourself in Settings."),
     )
-    time_zone = forms.ChoiceField(label=_("Home time zone"), widget=TimeZoneSelect)
+    time_zone = forms.ChoiceField(label=_("Home time zone"))
     rule = forms.CharField(
         label=_("Custom rule (RFC 5545 RRULE)"),
         required=False,
@@ -125,7 +125,12 @@ class ScheduleForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The zone a schedule keeps stays offered even if the short list lacks it.
         kept = str(self.initial.get("time_zone", ""))
-        cast(forms.ChoiceField, self.fields["time_zone"]).choices = zone_choices(keep=kept)
+        field = cast(forms.ChoiceField, self.fields["time_zone"])
+        if "version" not in self.initial:
+            # A new schedule may start from the browser's zone; a saved one keeps its own.
+            field.widget = TimeZoneSelect()
+            field.widget.is_required = field.required
+        field.choices = zone_choices(keep=kept)
 
     @classmethod
     def initial_for(cls, schedule: Schedule) -> dict[str, Any]:

@@ -436,3 +436,11 @@ def test_a_zone_kept_from_before_stays_offered_on_the_schedule_form(
     Schedule.objects.filter(pk=schedule.pk).update(time_zone="US/Eastern")
     page = alice_client.get(f"/schedule/{schedule.pk}/").content.decode()
     assert '<option value="US/Eastern" selected>Eastern (GMT-5)</option>' in page
+
+
+def test_only_a_new_schedule_offers_to_start_from_the_browsers_zone(
+    schedule: Schedule, alice_client: Client
+) -> None:
+    assert "data-browser-time-zone" in alice_client.get("/schedule/new/").content.decode()
+    edit = alice_client.get(f"/schedule/{schedule.pk}/").content.decode()
+    assert "data-browser-time-zone" not in edit
