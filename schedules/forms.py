@@ -4,14 +4,15 @@ person's reminder choices."""
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from couples.models import time_zone_choices
+from core.zones import zone_choices
+from couples.forms import TimeZoneSelect
 from schedules.models import (
     DEFAULT_REMINDERS,
     REMINDER_CHOICES,
@@ -50,14 +51,6 @@ def friendly(rule: str) -> tuple[str, str]:
             if pattern.format(day=day) == rule:
                 return frequency, day
     return CUSTOM, "SU"
-
-
-def rhythm(rule: str) -> str:
-    """How often, in words: the friendly choice with its day, or the rule itself."""
-    frequency, day = friendly(rule)
-    if frequency == CUSTOM:
-        return _("Custom rule: %(rule)s") % {"rule": rule}
-    return f"{FREQUENCIES[frequency][0]} · {dict(WEEKDAYS)[day]}"
 
 
 def clean_rule(text: str) -> str:
@@ -116,7 +109,7 @@ class ScheduleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Each of you can turn any of them off for yourself in Settings."),
     )
-    time_zone = forms.ChoiceField(label=_("Home time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(label=_("Home time zone"))
     rule = forms.CharField(
         label=_("Custom rule (RFC 5545 RRULE)"),
         required=False,
@@ -127,6 +120,17 @@ class ScheduleForm(forms.Form):
         ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The zone a schedule keeps stays offered even if the short list lacks it.
+        kept = str(self.initial.get("time_zone", ""))
+        field = cast(forms.ChoiceField, self.fields["time_zone"])
+        if "version" not in self.initial:
+            # A new schedule may start from the browser's zone; a saved one keeps its own.
+            field.widget = TimeZoneSelect()
+            field.widget.is_required = field.required
+        field.choices = zone_choices(keep=kept)
 
     @classmethod
     def initial_for(cls, schedule: Schedule) -> dict[str, Any]:

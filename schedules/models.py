@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Outbound
 from core.time import to_utc
+from core.zones import zone_label
 from couples.models import Couple, Membership, User, validate_time_zone
+from schedules.words import rule_in_words
 
 # Reminder offsets people can pick, in minutes before the conversation starts.
 REMINDER_CHOICES = [
@@ -199,6 +201,21 @@ class Schedule(models.Model):
     @property
     def reminder_labels(self) -> list[str]:
         return [offset_label(m) for m in self.offsets]
+
+    @property
+    def in_words(self) -> str:
+        """The rule and start time as a sentence: "Every Sunday at 19:00"."""
+        return rule_in_words(self.rrule, starts_on=self.starts_on, start_time=self.start_time)
+
+    def in_words_for(self, reader_zone: str) -> str:
+        """`in_words` with whose clock it follows, for a reader in `reader_zone`: "Every Sunday
+        at 19:00, your time", or "… in New York (GMT-5)" when the home zone is another."""
+        if reader_zone == self.time_zone:
+            return _("%(rhythm)s, your time") % {"rhythm": self.in_words}
+        return _("%(rhythm)s in %(zone)s") % {
+            "rhythm": self.in_words,
+            "zone": zone_label(self.time_zone, timezone.now()),
+        }
 
     def rule(self) -> dateutil.rrule.rrule:
         start = datetime.combine(self.starts_on, self.start_time.replace(second=0, microsecond=0))

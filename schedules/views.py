@@ -20,7 +20,6 @@ from schedules.forms import (
     ReminderChoicesForm,
     ScheduleForm,
     StartingPointForm,
-    rhythm,
 )
 from schedules.models import CalendarFeed, Schedule
 
@@ -32,10 +31,11 @@ UPCOMING = 3
 def schedule_list(request: HttpRequest) -> HttpResponse:
     couple = access.current_couple(request)
     now = timezone.now()
+    reader_zone = timezone.get_current_timezone_name()
     rows = [
         {
             "schedule": schedule,
-            "rhythm": rhythm(schedule.rrule),
+            "rhythm": schedule.in_words_for(reader_zone),
             "upcoming": schedule.upcoming(after=now, count=UPCOMING),
         }
         for schedule in Schedule.objects.visible_to(access.current_membership(request))

@@ -1,13 +1,16 @@
-"""Schedule pieces shown on pages other apps own: the home card and the settings section."""
+"""Schedule pieces shown on pages other apps own: the home card, the settings section and a
+schedule's rule in words in the readable export."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
 
 from couples.models import Couple
 from schedules import selectors
+from schedules.words import rule_in_words
 
 register = template.Library()
 
@@ -33,3 +36,12 @@ def reminder_settings(context: dict[str, Any]) -> dict[str, Any]:
         "feed_url": request.build_absolute_uri(shown.feed_path) if shown.feed_path else "",
         "has_couple": True,
     }
+
+
+@register.filter
+def schedule_in_words(record: Mapping[str, Any]) -> str:
+    """An exported schedule (`schedules.exports.schedules`) as a sentence: "Every Sunday at
+    19:00"."""
+    return rule_in_words(
+        str(record["rrule"]), starts_on=record["starts_on"], start_time=record["start_time"]
+    )

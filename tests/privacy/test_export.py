@@ -22,6 +22,8 @@ from agreements.models import Agreement, AgreementVersion, PauseSignal
 from checkins.models import CheckIn, Entry, Reflection, current_week
 from core import registry
 from core.models import ActivityEntry
+from core.time import week_dates
+from core.zones import zone_label
 from couples.models import Couple, User
 from privacy.export import ACCOUNT_PARTS, SECTIONS
 from schedules.models import ReminderOptOut
@@ -450,3 +452,19 @@ def test_every_part_of_the_export_and_each_erasure_is_registered_by_its_app() ->
         "checkins.exports",
         "toolkit.exports",
     }
+
+
+def test_the_readable_export_names_weeks_rules_and_zones_in_words(
+    couple: Couple, alice: User, bob: User, signed_in_again: tuple[Client, Client]
+) -> None:
+    monday = current_week(couple)
+    CheckIn.objects.create(couple=couple, week_start=monday)
+    page = visible_words(download(signed_in_again[0], HTML_URL))
+
+    berlin = zone_label("Europe/Berlin", timezone.now())
+    assert f"Week of {week_dates(monday, today=timezone.localdate())}" in page
+    assert f"Every Sunday at 19:00 in {berlin}, from" in page
+    assert f"Times are shown in your time zone, {berlin}." in page
+    for machine_words in (f"{monday:%G-W%V}", "FREQ=", "Europe/Berlin"):
+        assert machine_words not in page
+    assert exported(signed_in_again[0])["time_zone"] == "Europe/Berlin"

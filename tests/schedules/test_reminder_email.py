@@ -51,10 +51,11 @@ def test_the_body_shows_local_time_home_time_when_it_differs_and_the_link(
     emails: dict[str, mail.EmailMessage],
 ) -> None:
     alice, bob = emails["alice@example.com"], emails["bob@example.com"]
-    assert "Sun 8 Mar 2026 at 19:00 your time (Europe/Berlin), for 60" in alice.body
+    assert "Sun 8 Mar 2026 at 19:00 your time in Berlin (GMT+1), for 60" in alice.body
     assert "at home" not in alice.body
     assert (
-        "at 14:00 your time (America/New_York), which is 19:00 at home (Europe/Berlin)" in bob.body
+        "at 14:00 your time in New York (GMT-4), which is 19:00 at home in Berlin (GMT+1)"
+        in bob.body
     )
     assert "http://127.0.0.1:8000/checkins/this-week/" in bob.body
     assert isinstance(bob, mail.EmailMultiAlternatives)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from config.celery import app as celery_app
+from core.zones import zone_label
 from couples.models import Couple, User
 from schedules import tasks
 from schedules.models import ReminderDelivery, Schedule
@@ -69,7 +70,8 @@ def test_a_real_worker_sends_a_due_reminder_in_each_partners_time(real_worker: N
     assert sorted(sent) == ["alice@example.com", "bob@example.com"]
     bob_time = start.astimezone(bob.tz).strftime("%H:%M")
     assert sent["bob@example.com"].subject.endswith(f"at {bob_time}")
-    assert f"at {bob_time} your time (America/New_York)" in sent["bob@example.com"].body
+    new_york = zone_label("America/New_York", start)
+    assert f"at {bob_time} your time in {new_york}" in sent["bob@example.com"].body
     assert sent["bob@example.com"].extra_headers["List-Unsubscribe-Post"] == (
         "List-Unsubscribe=One-Click"
     )

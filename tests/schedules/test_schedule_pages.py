@@ -61,11 +61,14 @@ def test_each_partner_sees_the_next_dates_in_their_own_zone(
 ) -> None:
     alice_page = visible_words(alice_client.get("/schedule/"))
     assert "Our Sunday talk" in alice_page
+    assert "Every Sunday at 19:00, your time, 60 minutes." in alice_page
     assert "Sun 8 Mar 2026, 19:00" in alice_page
     assert "at home" not in alice_page
     bob_page = visible_words(bob_client.get("/schedule/"))
-    assert "Sun 8 Mar 2026, 14:00 (19:00 at home, Europe/Berlin)" in bob_page
+    assert "Sun 8 Mar 2026, 14:00 · 19:00 at home in Berlin (GMT+1)" in bob_page
     assert "Sun 15 Mar 2026, 14:00" in bob_page
+    assert "Every Sunday at 19:00 in Berlin (GMT+1), 60 minutes." in bob_page
+    assert "New York (GMT-5)" in bob_page
     assert "24 hours before, 1 hour before" in bob_page
 
 
@@ -113,6 +116,10 @@ def test_a_power_user_writes_their_own_rule(couple: Couple, alice_client: Client
     page = alice_client.get(f"/schedule/{schedule.pk}/").content.decode()
     assert 'value="FREQ=WEEKLY;INTERVAL=2;BYDAY=SA"' in page
     assert '<option value="custom" selected>' in page
+    assert "Now: Every other Saturday at 18:30 in Berlin (GMT+1)." in visible_words(page)
+    listed = visible_words(alice_client.get("/schedule/"))
+    assert "Every other Saturday at 18:30" in listed
+    assert "FREQ=" not in listed
 
 
 @pytest.mark.parametrize(
@@ -409,3 +416,31 @@ def test_schedule_pages_cost_the_same_with_1_or_20_schedules(
     # session, user, couple, the schedule, the pause banner
     with django_assert_num_queries(5):
         assert alice_client.get(f"/schedule/{schedule.pk}/").status_code == 200
+
+
+def test_the_home_zone_is_chosen_by_city_and_the_rule_waits_under_advanced(
+    schedule: Schedule, alice_client: Client
+) -> None:
+    page = alice_client.get(f"/schedule/{schedule.pk}/").content.decode()
+    assert '<optgroup label="Europe">' in page
+    assert '<option value="Europe/Berlin" selected>Berlin (GMT+1)</option>' in page
+    assert "Etc/GMT+5" not in page
+    assert "W-SU" not in page
+    advanced = page.index("<summary>Advanced")
+    assert page.index('value="FREQ=WEEKLY;BYDAY=SU"') > advanced
+
+
+def test_a_zone_kept_from_before_stays_offered_on_the_schedule_form(
+    schedule: Schedule, alice_client: Client
+) -> None:
+    Schedule.objects.filter(pk=schedule.pk).update(time_zone="US/Eastern")
+    page = alice_client.get(f"/schedule/{schedule.pk}/").content.decode()
+    assert '<option value="US/Eastern" selected>Eastern (GMT-5)</option>' in page
+
+
+def test_only_a_new_schedule_offers_to_start_from_the_browsers_zone(
+    schedule: Schedule, alice_client: Client
+) -> None:
+    assert "data-browser-time-zone" in alice_client.get("/schedule/new/").content.decode()
+    edit = alice_client.get(f"/schedule/{schedule.pk}/").content.decode()
+    assert "data-browser-time-zone" not in edit

@@ -142,10 +142,10 @@ def test_partners_in_different_zones_each_read_their_own_time(
     }
     bodies = {m.to[0]: m.body for m in mail.outbox}
     assert (
-        "20:00 your time (Europe/Berlin), which is 19:00 at home (Europe/London)"
+        "20:00 your time in Berlin (GMT+1), which is 19:00 at home in London (GMT+0)"
         in bodies["alice@example.com"]
     )
     assert (
-        "15:00 your time (America/New_York), which is 19:00 at home (Europe/London)"
+        "15:00 your time in New York (GMT-4), which is 19:00 at home in London (GMT+0)"
         in bodies["bob@example.com"]
     )
