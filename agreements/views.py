@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from agreements import banner, services, starters
 from agreements.diff import word_diff
-from agreements.limits import PAUSE_REENTRY
 from agreements.forms import (
     CompareForm,
     DeclineForm,
@@ -29,6 +28,7 @@ from agreements.forms import (
     RetireForm,
     StartForm,
 )
+from agreements.limits import PAUSE_REENTRY
 from agreements.models import (
     Agreement,
     AgreementVersion,

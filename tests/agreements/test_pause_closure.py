@@ -4,6 +4,7 @@ land on a gentle way back in, not on the form to start another."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -39,7 +40,7 @@ def on_pause_page(client: Client, version: str) -> str:
 
 
 @pytest.fixture
-def clock() -> time_machine.Traveller:
+def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(START, tick=False) as traveller:
         yield traveller
 
