@@ -61,9 +61,15 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     ctx = {
         "awaiting": [(a, p) for a, p in rows if p and p.awaits(user, now)],
         "categories": [
-            (label, [(a, p) for a, p in rows if a.category == value and not a.is_retired])
+            (
+                label,
+                [(a, p) for a, p in rows if a.category == value and not a.is_retired],
+                [s for s in starters.STARTERS if s.category == value],
+            )
             for value, label in Category.choices
         ],
+        # A couple with no agreement yet sees the starters first, one tap from their form.
+        "starters": starters.STARTERS if not rows else [],
         "retired": [a for a, _p in rows if a.is_retired],
         "members": access.current_partners(request),
     }

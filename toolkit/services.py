@@ -50,6 +50,27 @@ DEFAULT_PHRASES = {
     ],
 }
 
+# Offered one tap away when a person has no trigger script yet; saved privately like any other.
+STARTER_SCRIPTS = [
+    (
+        _("my chest getting tight and my voice getting louder"),
+        _("say “I need a pause” and step outside for twenty minutes"),
+    ),
+    (
+        _("that I'm rehearsing my answer instead of listening"),
+        _("take three slow breaths and say back what I heard"),
+    ),
+    (
+        _("that I want to leave the room without a word"),
+        _("tell you when I'll be back, then go for a walk"),
+    ),
+]
+
+
+def starter_phrases(group: str, taken: set[str]) -> list[str]:
+    """Hearth's phrases of `group` the couple does not have (in any group, retired or not)."""
+    return [str(t) for t in DEFAULT_PHRASES.get(group, []) if str(t).casefold() not in taken]
+
 
 def seed_toolkit(*, couple: Couple) -> None:
     """What every new couple starts with: a vocabulary. Values are not pre-filled: the couple

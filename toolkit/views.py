@@ -65,8 +65,14 @@ def phrases(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Added to your words."))
         return redirect("toolkit_phrases")
     everything = list(Phrase.objects.visible_to(access.current_membership(request)))
+    taken = {p.text.casefold() for p in everything}
     groups = [
-        (value, label, [p for p in everything if p.group == value and p.retired_at is None])
+        (
+            value,
+            label,
+            [p for p in everything if p.group == value and p.retired_at is None],
+            services.starter_phrases(value, taken),
+        )
         for value, label in PhraseGroup.choices
     ]
     retired = [p for p in everything if p.retired_at is not None]
@@ -140,6 +146,7 @@ def scripts(request: HttpRequest) -> HttpResponse:
         "form": form,
         "mine": readable.by(me),
         "theirs": readable.exclude(author=me).select_related("author"),
+        "starters": services.STARTER_SCRIPTS,
     }
     return render(request, "toolkit/scripts.html", ctx)
 
