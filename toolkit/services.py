@@ -69,7 +69,11 @@ STARTER_SCRIPTS = [
 
 def starter_phrases(group: str, taken: set[str]) -> list[str]:
     """Hearth's phrases of `group` the couple does not have (in any group, retired or not)."""
-    return [str(t) for t in DEFAULT_PHRASES.get(PhraseGroup(group), []) if str(t).casefold() not in taken]
+    return [
+        str(t)
+        for t in DEFAULT_PHRASES.get(PhraseGroup(group), [])
+        if str(t).casefold() not in taken
+    ]
 
 
 def seed_toolkit(*, couple: Couple) -> None:
