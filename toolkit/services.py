@@ -286,10 +286,12 @@ def add_value(*, couple: Couple, by: User, name: str, description: str) -> Share
         .filter(couple=couple, name__iexact=name.strip())
         .filter(Q(agreed_at__isnull=False) | Q(proposed_by__membership__couple=couple))
     )
-    if found := next((v for v in same if v.is_ours or v.proposed_by_id == by.pk), None):
+    if found := next((v for v in same if v.is_ours), None):
         return found
-    if same:
-        value = same[0]
+    # Both picking it at the same moment leaves a pick of each: the next pick joins them.
+    if theirs := [v for v in same if v.proposed_by_id != by.pk]:
+        value = theirs[0]
+        SharedValue.objects.filter(pk__in=[v.pk for v in same if v.pk != value.pk]).delete()
         value.agreed_at = timezone.now()
         if description and not value.description:
             value.description = description
@@ -300,6 +302,8 @@ def add_value(*, couple: Couple, by: User, name: str, description: str) -> Share
             message=_("agreed to the value “%(name)s”") % {"name": value.name},
         )
         return value
+    if same:
+        return same[0]
     value = SharedValue.objects.create(
         couple=couple, name=name, description=description, proposed_by=by, agreed_at=None
     )

@@ -174,3 +174,13 @@ def test_the_values_page_queries_do_not_grow_with_picks(
         page = visible_words(alice_client.get(URL))
     assert f"bob {count - 1}" in section(page, "Your partner picked")
     assert f"mine {count - 1}" in section(page, "You picked")
+
+
+def test_picks_both_made_at_the_same_moment_become_ours_at_the_next_pick(
+    couple: Couple, alice: User, bob: User, alice_client: Client
+) -> None:
+    for person in (alice, bob):
+        SharedValue.objects.create(couple=couple, name="Trust", proposed_by=person, agreed_at=None)
+    pick(alice_client, "Trust")
+    assert ours(couple) == ["Trust"]
+    assert SharedValue.objects.count() == 1
