@@ -38,6 +38,8 @@ def stamp_for_user(user_id: int) -> str | None:
 class Banner:
     stamp: str
     pause: PauseSignal | None = None
+    # The couple's members now, for `{% who %}` in the banner.
+    members: list[User] = field(default_factory=list)
     # The sender is still in the couple (else the banner says "A former partner").
     sender_here: bool = False
     # Shown to the partner: what the sender shared about moments like this, and the pause
@@ -65,7 +67,7 @@ def for_member(
     if sender is not None:
         latest.sender = sender
     if latest.sender_id == user.pk:
-        return Banner(stamp=shown, pause=latest, sender_here=sender is not None)
+        return Banner(stamp=shown, pause=latest, members=members, sender_here=sender is not None)
     scripts: list[TriggerScript] = []
     if sender is not None:
         scripts = list(TriggerScript.objects.filter(couple=couple).shared_by(sender))
@@ -73,6 +75,7 @@ def for_member(
     return Banner(
         stamp=shown,
         pause=latest,
+        members=members,
         sender_here=sender is not None,
         scripts=scripts,
         grounding_practice=protocol.grounding_practice.strip() if protocol else "",

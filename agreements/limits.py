@@ -18,6 +18,10 @@ PAUSE_MIN = timedelta(minutes=20)
 # ...and at most this long from when it began, extension included.
 PAUSE_MAX = timedelta(hours=24)
 
+# For this long after a pause ends, its page is the gentle way back in, not a form to start
+# another one.
+PAUSE_REENTRY = timedelta(hours=1)
+
 PAUSE_MIN_MINUTES = PAUSE_MIN // timedelta(minutes=1)
 PAUSE_MAX_MINUTES = PAUSE_MAX // timedelta(minutes=1)
 

@@ -375,6 +375,8 @@ class PauseSignal(models.Model):
     extended_at = models.DateTimeField(null=True, blank=True)
     sender_ready_at = models.DateTimeField(null=True, blank=True)
     partner_ready_at = models.DateTimeField(null=True, blank=True)
+    # The partner's optional "Take your time", which the sender then sees.
+    partner_take_time_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=10, choices=EndReason.choices, blank=True)
     # Raised by every change to the pause, and to what its banner shows with it (the sender's
@@ -435,6 +437,17 @@ class PauseSignal(models.Model):
             and self.is_active(now)
             and self.returns_at < self.latest_return
         )
+
+    def is_sent_by(self, user: User) -> bool:
+        return user.pk == self.sender_id
+
+    @property
+    def partner_is_ready(self) -> bool:
+        return self.partner_ready_at is not None
+
+    @property
+    def partner_said_take_your_time(self) -> bool:
+        return self.partner_take_time_at is not None
 
     def is_ready(self, user: User) -> bool:
         at = self.sender_ready_at if user.pk == self.sender_id else self.partner_ready_at

@@ -241,13 +241,11 @@ def on_member_left(sender: object, *, couple: Couple, user: User, **kwargs: obje
     answer. A pause they asked for ends with them: the partner is not left waiting for a
     return that will not come."""
     now = timezone.now()
-    ended = (
+    (
         PauseSignal.objects.for_couple(couple)
         .filter(sender=user, ended_at__isnull=True)
         .update(ended_at=now, end_reason=PauseSignal.EndReason.SENDER, version=F("version") + 1)
     )
-    if ended:
-        log(couple=couple, actor=user, message=_("ended the pause"))
     open_proposals = (
         AgreementVersion.objects.for_couple(couple)
         .filter(status=Status.OPEN, proposed_by=user)
@@ -540,7 +538,6 @@ def start_pause(
             if existing is None:
                 raise
             return existing, False
-        log(couple=couple, actor=sender, message=_("asked for a pause"))
         transaction.on_commit(partial(tasks.send_pause_email.delay, pause.pk))
     return pause, True
 
@@ -591,7 +588,6 @@ def extend_pause(*, pause: PauseSignal, by: User, minutes: int) -> PauseSignal:
                 "version",
             ]
         )
-        log(couple=pause.couple, actor=by, message=_("extended the pause"))
     return pause
 
 
@@ -610,7 +606,6 @@ def end_pause(*, pause: PauseSignal, by: User) -> PauseSignal:
         pause.end_reason = PauseSignal.EndReason.SENDER
         pause.version += 1
         pause.save(update_fields=["ended_at", "end_reason", "version"])
-        log(couple=pause.couple, actor=by, message=_("ended the pause"))
     return pause
 
 
@@ -633,41 +628,48 @@ def ready_to_return(*, pause: PauseSignal, user: User) -> PauseSignal:
         else:
             pause.partner_ready_at = pause.partner_ready_at or now
         fields = ["sender_ready_at", "partner_ready_at"]
-        # The version moves only when the pause ends: a stamp that changed on "ready" would
-        # tell the partner what the sender chose (no read receipts).
+        # The partner's "ready" is told to the sender (the version moves, so their pages show
+        # it). The sender's is not told to the partner: it would press them to come back.
         if pause.everyone_ready([p.pk for p in access.partners(pause.couple)]):
             pause.ended_at = now
             pause.end_reason = PauseSignal.EndReason.READY
+            fields += ["ended_at", "end_reason"]
+        if pause.ended_at is not None or user.pk != pause.sender_id:
             pause.version += 1
-            fields += ["ended_at", "end_reason", "version"]
-            log(couple=pause.couple, actor=user, message=_("came back from the pause, together"))
+            fields.append("version")
         pause.save(update_fields=fields)
+    return pause
+
+
+def take_your_time(*, pause: PauseSignal, user: User) -> PauseSignal:
+    """The partner's optional answer to a pause, "Take your time", which the sender then sees.
+    Saying it twice keeps the first moment."""
+    now = timezone.now()
+    with transaction.atomic():
+        pause = _locked(pause, now)
+        if pause.sender_id == user.pk:
+            raise RefusedError(_("This is for your partner to say to you."))
+        if pause.partner_take_time_at is None:
+            pause.partner_take_time_at = now
+            pause.version += 1
+            pause.save(update_fields=["partner_take_time_at", "version"])
     return pause
 
 
 def end_overdue_pauses(*, now: datetime | None = None, couple: Couple | None = None) -> int:
     """End every pause past PAUSE_MAX. Each is claimed with a conditional UPDATE, so running
-    this twice (or in two workers at once) ends and logs each pause once."""
+    this twice (or in two workers at once) ends each pause once."""
     now = now or timezone.now()
-    overdue = PauseSignal.objects.overdue(now).select_related("couple", "sender")
+    overdue = PauseSignal.objects.overdue(now)
     if couple is not None:
         overdue = overdue.for_couple(couple)
     ended = 0
     for pause in overdue:
-        with transaction.atomic():
-            claimed = PauseSignal.objects.filter(pk=pause.pk, ended_at__isnull=True).update(
-                ended_at=pause.latest_return,
-                end_reason=PauseSignal.EndReason.EXPIRED,
-                version=F("version") + 1,
-            )
-            if claimed:
-                ended += 1
-                log(
-                    couple=pause.couple,
-                    actor=pause.sender,
-                    message=_("asked for a pause that ended on its own after %(max)s")
-                    % {"max": in_words(PAUSE_MAX)},
-                )
+        ended += PauseSignal.objects.filter(pk=pause.pk, ended_at__isnull=True).update(
+            ended_at=pause.latest_return,
+            end_reason=PauseSignal.EndReason.EXPIRED,
+            version=F("version") + 1,
+        )
     return ended
 
 

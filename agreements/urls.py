@@ -24,5 +24,6 @@ urlpatterns = [
     path("pause/<int:pk>/extend/", views.pause_extend, name="pause_extend"),
     path("pause/<int:pk>/end/", views.pause_end, name="pause_end"),
     path("pause/<int:pk>/ready/", views.pause_ready, name="pause_ready"),
+    path("pause/<int:pk>/take-your-time/", views.pause_take_time, name="pause_take_time"),
     path("settings/pause-email/", views.pause_email, name="pause_email"),
 ]

@@ -28,6 +28,7 @@ from agreements.forms import (
     RetireForm,
     StartForm,
 )
+from agreements.limits import PAUSE_REENTRY
 from agreements.models import (
     Agreement,
     AgreementVersion,
@@ -60,9 +61,15 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     ctx = {
         "awaiting": [(a, p) for a, p in rows if p and p.awaits(user, now)],
         "categories": [
-            (label, [(a, p) for a, p in rows if a.category == value and not a.is_retired])
+            (
+                label,
+                [(a, p) for a, p in rows if a.category == value and not a.is_retired],
+                [s for s in starters.STARTERS if s.category == value],
+            )
             for value, label in Category.choices
         ],
+        # A couple with no agreement yet sees the starters first, one tap from their form.
+        "starters": starters.STARTERS if not rows else [],
         "retired": [a for a, _p in rows if a.is_retired],
         "members": access.current_partners(request),
     }
@@ -359,6 +366,17 @@ def pause(request: HttpRequest) -> HttpResponse:
         )[: RECENT_PAUSES + 1]
     )
     current = pauses[0] if pauses and pauses[0].ended_at is None else None
+    # Just after a pause ends, both land on the way back in; a new pause is one tap further.
+    reentry = (
+        pauses[0]
+        if current is None
+        and pauses
+        and "new" not in request.GET
+        and request.method != "POST"
+        and pauses[0].ended_at is not None
+        and now - pauses[0].ended_at < PAUSE_REENTRY
+        else None
+    )
     defaults = services.pause_defaults(couple)
     # The phrases are only offered while no pause is on.
     phrases = services.pause_phrases(couple, defaults) if current is None else []
@@ -388,9 +406,13 @@ def pause(request: HttpRequest) -> HttpResponse:
         "defaults": defaults,
         "form": form,
         "now": now,
+        "reentry": reentry,
+        "on_pause_page": True,
     }
     if current is not None:
         ctx |= {
+            "same_day": timezone.localdate(current.returns_at) == timezone.localdate(now),
+            "partner": next((p for p in partners if p.pk != user.pk), None),
             "is_sender": current.sender_id == user.pk,
             "is_due": current.is_due(now),
             "is_ready": current.is_ready(user),
@@ -455,6 +477,16 @@ def pause_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access.couple_required
 @require_POST
+def pause_take_time(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.take_your_time(pause=_acting_on(request, pk), user=access.member(request))
+    except RefusedError as e:
+        messages.error(request, str(e))
+    return redirect("pause")
+
+
+@access.couple_required
+@require_POST
 def pause_ready(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.member(request)
     try:
@@ -495,7 +527,11 @@ def _pause_banner(request: HttpRequest) -> HttpResponse:
         user=access.member(request),
         members=access.current_partners(request),
     )
-    ctx = {"banner": shown, "just_ended": shown.pause is None and bool(request.GET.get("p"))}
+    ctx = {
+        "banner": shown,
+        "just_ended": shown.pause is None and bool(request.GET.get("p")),
+        "on_pause_page": request.GET.get("on") == "pause",
+    }
     return render(request, "agreements/pause_banner.html", ctx)
 
 

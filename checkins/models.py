@@ -506,10 +506,10 @@ class PromptQuerySet(models.QuerySet["Prompt"]):
         )
 
     def with_last_offered(self, couple: Couple) -> PromptQuerySet:
-        """Each prompt with the Monday of the latest week `couple` was offered it, as
-        `last_offered` (None if never)."""
+        """Each prompt with the moment `couple` was last offered it, as `last_offered` (None
+        if never). The moment rather than the week, so swaps within one week take turns too."""
         offers = PromptOffer.objects.filter(checkin__couple_id=couple.pk, prompt_id=OuterRef("pk"))
-        latest = offers.order_by("-checkin__week_start").values("checkin__week_start")[:1]
+        latest = offers.order_by("-offered_at", "-id").values("offered_at")[:1]
         return self.annotate(last_offered=models.Subquery(latest))  # type: ignore[no-redef]  # see Prompt's declarations
 
     # Of prompts read `with_marks`:
@@ -552,7 +552,7 @@ class Prompt(models.Model):
     favourite_at: datetime | None
     saved_at: datetime | None
     # On prompts read through `PromptQuerySet.with_last_offered`.
-    last_offered: date | None
+    last_offered: datetime | None
 
     class Meta:
         ordering: ClassVar[list[str]] = ["category", "id"]

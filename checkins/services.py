@@ -358,11 +358,11 @@ def next_prompt(*, couple: Couple, week_start: date) -> Prompt | None:
         Prompt.objects.offerable(couple).with_marks(couple).in_use().with_last_offered(couple)
     )
 
-    def turn(prompt: Prompt) -> tuple[bool, datetime, date, bytes]:
+    def turn(prompt: Prompt) -> tuple[bool, datetime, datetime, bytes]:
         return (
             prompt.saved_at is None,
             prompt.saved_at or _NEVER,
-            prompt.last_offered or date.min,
+            prompt.last_offered or _NEVER,
             _shuffled(couple, week_start, prompt),
         )
 
@@ -452,6 +452,21 @@ def mark_prompt(*, prompt: Prompt, couple: Couple, change: str) -> None:
         raise RefusedError(_("This prompt is retired. Bring it back first to save it."))
     fields = {name: now if on else None for name, on in PROMPT_MARKS[change].items()}
     PromptMark.objects.update_or_create(couple=couple, prompt=prompt, defaults=fields)
+    if change == "retire":
+        _replace_retired_offer(prompt=prompt, couple=couple, now=now)
+
+
+def _replace_retired_offer(*, prompt: Prompt, couple: Couple, now: datetime) -> None:
+    """A prompt retired while this week offers it is set aside and the week offers the next
+    one at once, so its page never shows a retired question with its buttons."""
+    checkin = CheckIn.objects.filter(couple=couple, week_start=current_week(couple)).first()
+    if checkin is None:
+        return
+    set_aside = PromptOffer.objects.filter(checkin=checkin, prompt=prompt, outcome="").update(
+        outcome=PromptOffer.Outcome.SWAPPED, set_aside_at=now
+    )
+    if set_aside:
+        _offer_next(checkin=checkin, couple=couple)
 
 
 def on_member_joined(sender: object, *, couple: Couple, user: User, **kwargs: object) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.db.models import Q
+
 from core.registry import CHUNK_SIZE, ExportReader, Record, eraser, export_section
 from couples.models import Membership, User
 from toolkit.models import Phrase, Repair, SavedTopic, SharedValue, TriggerScript
@@ -84,8 +86,11 @@ def vocabulary(reader: ExportReader, membership: Membership) -> Iterator[Record]
 
 @export_section("values")
 def values(reader: ExportReader, membership: Membership) -> Iterator[Record]:
+    # The couple's own values and the reader's picks; a pick of the partner's waiting for the
+    # reader's yes is theirs, not a shared record.
     for value in (
         SharedValue.objects.visible_to(membership)
+        .filter(Q(agreed_at__isnull=False) | Q(proposed_by_id=membership.user_id))
         .order_by("created_at", "id")
         .iterator(chunk_size=CHUNK_SIZE)
     ):

@@ -196,18 +196,32 @@ class SharedValueQuerySet(models.QuerySet["SharedValue"]):
     def for_couple(self, couple: Couple) -> SharedValueQuerySet:
         return self.filter(couple=couple)
 
+    def ours(self) -> SharedValueQuerySet:
+        """The values both partners chose: the couple's own."""
+        return self.filter(agreed_at__isnull=False)
+
     def visible_to(self, membership: Membership) -> SharedValueQuerySet:
-        """The values the couple names together; both partners read all of them."""
-        return self.filter(couple_id=membership.couple_id)
+        """The couple's own values, and the values proposed by the people in the couple now
+        (waiting for the other's yes): a former partner's picks never show."""
+        return self.filter(couple_id=membership.couple_id).filter(
+            Q(agreed_at__isnull=False) | Q(proposed_by__membership__couple_id=membership.couple_id)
+        )
 
 
 class SharedValue(models.Model):
-    """A value the couple names together (respect, curiosity…), shown on their home page."""
+    """A value the couple names together (respect, curiosity…), shown on their home page.
+
+    One partner picks it (a proposal, `agreed_at` empty); it becomes the couple's own when the
+    other picks it too. Values are never pre-filled: Hearth only suggests."""
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="values")
     name = models.CharField(_("Value"), max_length=60)
     description = models.CharField(_("What it means to us (optional)"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    proposed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agreed_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
 
     objects = SharedValueQuerySet.as_manager()
 
@@ -216,3 +230,7 @@ class SharedValue(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_ours(self) -> bool:
+        return self.agreed_at is not None

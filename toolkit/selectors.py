@@ -8,5 +8,5 @@ from toolkit.models import SharedValue
 
 
 def shared_values(couple: Couple) -> list[SharedValue]:
-    """The couple's shared values, in their order (one query)."""
-    return list(SharedValue.objects.for_couple(couple))
+    """The couple's own values (both chose them), in their order (one query)."""
+    return list(SharedValue.objects.for_couple(couple).ours())

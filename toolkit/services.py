@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,17 +49,41 @@ DEFAULT_PHRASES = {
         _("I appreciate the small things you do"),
     ],
 }
-DEFAULT_VALUES = [_("Respect"), _("Curiosity"), _("Generosity"), _("Honesty")]
+
+# Offered one tap away when a person has no trigger script yet; saved privately like any other.
+STARTER_SCRIPTS = [
+    (
+        _("my chest getting tight and my voice getting louder"),
+        _("say “I need a pause” and step outside for twenty minutes"),
+    ),
+    (
+        _("that I'm rehearsing my answer instead of listening"),
+        _("take three slow breaths and say back what I heard"),
+    ),
+    (
+        _("that I want to leave the room without a word"),
+        _("tell you when I'll be back, then go for a walk"),
+    ),
+]
+
+
+def starter_phrases(group: str, taken: set[str]) -> list[str]:
+    """Hearth's phrases of `group` the couple does not have (in any group, retired or not)."""
+    return [
+        str(t)
+        for t in DEFAULT_PHRASES.get(PhraseGroup(group), [])
+        if str(t).casefold() not in taken
+    ]
 
 
 def seed_toolkit(*, couple: Couple) -> None:
-    """What every new couple starts with: a vocabulary and four suggested values."""
+    """What every new couple starts with: a vocabulary. Values are not pre-filled: the couple
+    chooses them together from suggestions (`SUGGESTED_VALUES`)."""
     Phrase.objects.bulk_create(
         Phrase(couple=couple, group=group, text=str(text), position=position)
         for group, texts in DEFAULT_PHRASES.items()
         for position, text in enumerate(texts)
     )
-    SharedValue.objects.bulk_create(SharedValue(couple=couple, name=str(v)) for v in DEFAULT_VALUES)
 
 
 def seed_toolkit_on_creation(sender: Any, *, couple: Couple, **kwargs: Any) -> None:
@@ -234,14 +258,63 @@ def mark_followed_up(*, repair: Repair) -> None:
     )
 
 
-# Shared values: either partner changes them, and the activity log says so.
+# Shared values: chosen together. Each partner picks from Hearth's suggestions (or writes one);
+# a value both picked becomes the couple's own. Either partner changes or removes their own
+# values afterwards, and the activity log says so.
+
+SUGGESTED_VALUES = [
+    _("Respect"),
+    _("Curiosity"),
+    _("Generosity"),
+    _("Honesty"),
+    _("Kindness"),
+    _("Trust"),
+    _("Playfulness"),
+    _("Patience"),
+    _("Courage"),
+    _("Gratitude"),
+]
 
 
 @transaction.atomic
 def add_value(*, couple: Couple, by: User, name: str, description: str) -> SharedValue:
-    value = SharedValue.objects.create(couple=couple, name=name, description=description)
-    log(couple=couple, actor=by, message=_("added the value “%(name)s”") % {"name": name})
+    """`by` picks the value `name`. When their partner picked it already, it becomes the
+    couple's own (the partner's wording stays); picking one's own pick again, or a value that
+    is already theirs, changes nothing."""
+    same = list(
+        SharedValue.objects.select_for_update(of=("self",))
+        .filter(couple=couple, name__iexact=name.strip())
+        .filter(Q(agreed_at__isnull=False) | Q(proposed_by__membership__couple=couple))
+    )
+    if found := next((v for v in same if v.is_ours), None):
+        return found
+    # Both picking it at the same moment leaves a pick of each: the next pick joins them.
+    if theirs := [v for v in same if v.proposed_by_id != by.pk]:
+        value = theirs[0]
+        SharedValue.objects.filter(pk__in=[v.pk for v in same if v.pk != value.pk]).delete()
+        value.agreed_at = timezone.now()
+        if description and not value.description:
+            value.description = description
+        value.save(update_fields=["agreed_at", "description"])
+        log(
+            couple=couple,
+            actor=by,
+            message=_("agreed to the value “%(name)s”") % {"name": value.name},
+        )
+        return value
+    if same:
+        return same[0]
+    value = SharedValue.objects.create(
+        couple=couple, name=name, description=description, proposed_by=by, agreed_at=None
+    )
+    log(couple=couple, actor=by, message=_("proposed the value “%(name)s”") % {"name": name})
     return value
+
+
+def on_member_left(sender: object, *, couple: Couple, user: User, **kwargs: object) -> None:
+    """Someone who leaves takes back the values they proposed: whoever joins next never finds
+    a former partner's picks waiting."""
+    SharedValue.objects.filter(couple=couple, proposed_by=user, agreed_at__isnull=True).delete()
 
 
 @transaction.atomic

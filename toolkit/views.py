@@ -65,8 +65,14 @@ def phrases(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Added to your words."))
         return redirect("toolkit_phrases")
     everything = list(Phrase.objects.visible_to(access.current_membership(request)))
+    taken = {p.text.casefold() for p in everything}
     groups = [
-        (value, label, [p for p in everything if p.group == value and p.retired_at is None])
+        (
+            value,
+            label,
+            [p for p in everything if p.group == value and p.retired_at is None],
+            services.starter_phrases(value, taken),
+        )
         for value, label in PhraseGroup.choices
     ]
     retired = [p for p in everything if p.retired_at is not None]
@@ -140,6 +146,7 @@ def scripts(request: HttpRequest) -> HttpResponse:
         "form": form,
         "mine": readable.by(me),
         "theirs": readable.exclude(author=me).select_related("author"),
+        "starters": services.STARTER_SCRIPTS,
     }
     return render(request, "toolkit/scripts.html", ctx)
 
@@ -340,15 +347,27 @@ def repair_followed_up(request: HttpRequest, pk: int) -> HttpResponse:
 @access.couple_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def values(request: HttpRequest) -> HttpResponse:
+    """Values chosen together: the couple's own, the partner's picks waiting for this person's
+    yes, this person's picks waiting for the partner's, and Hearth's suggestions."""
     couple = access.current_couple(request)
+    user = access.member(request)
     form = SharedValueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.add_value(couple=couple, by=access.member(request), **form.cleaned_data)
-        messages.success(request, _("Added to your values."))
+        value = services.add_value(couple=couple, by=user, **form.cleaned_data)
+        if value.is_ours:
+            messages.success(request, _("“%(name)s” is one of your values.") % {"name": value.name})
+        else:
+            messages.success(request, _("Picked. It becomes yours when your partner picks it too."))
         return redirect("toolkit_values")
+    everything = list(SharedValue.objects.visible_to(access.current_membership(request)))
+    taken = {v.name.casefold() for v in everything}
     ctx = {
         "form": form,
-        "values": SharedValue.objects.visible_to(access.current_membership(request)),
+        "values": [v for v in everything if v.is_ours],
+        "theirs": [v for v in everything if not v.is_ours and v.proposed_by_id != user.pk],
+        "mine": [v for v in everything if not v.is_ours and v.proposed_by_id == user.pk],
+        "suggestions": [s for s in services.SUGGESTED_VALUES if s.casefold() not in taken],
+        "paired": len(access.current_partners(request)) > 1,
     }
     return render(request, "toolkit/values.html", ctx)
 

@@ -53,7 +53,18 @@
     update();
   }
 
+  // On the pause page, a pause that ends while it is open leads both to the way back in.
+  function comeBackWhenEnded() {
+    if (!document.querySelector("[data-pause-page]")) return;
+    document.body.addEventListener("htmx:afterSettle", () => {
+      if (document.querySelector("#pause-banner [data-pause-ended]")) {
+        window.location.assign(window.location.pathname);
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    comeBackWhenEnded();
     document.querySelectorAll("[data-seconds-left]").forEach(countDown);
     document.querySelectorAll("output[data-return-output]").forEach(showReturnTime);
   });

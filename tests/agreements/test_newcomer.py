@@ -212,10 +212,10 @@ def test_past_pauses_from_before_she_joined_are_not_hers_to_look_back_on(
     # session, user, couple with both partners, the open pause and past pauses, the pause
     # protocol in force, the vocabulary's "I need…" phrases, the pause banner: as for anyone
     with django_assert_num_queries(7):
-        page = markup(fay_client.get("/pause/"))
+        page = markup(fay_client.get("/pause/", {"new": ""}))
     assert "fay-pause" in page
     assert "“Past pause" not in page
-    assert f"Past pause {past - 1}" in markup(alice_client.get("/pause/"))
+    assert f"Past pause {past - 1}" in markup(alice_client.get("/pause/", {"new": ""}))
 
 
 def test_a_former_partners_pause_ends_when_someone_new_joins(
@@ -223,8 +223,8 @@ def test_a_former_partners_pause_ends_when_someone_new_joins(
 ) -> None:
     start(bob_client, phrase="own", own="bob-pause-words")
     bob_client.post("/couple/leave/")
-    # Alice keeps the calm page Bob's pause gave her until she is ready...
-    assert "bob-pause-words" in markup(alice_client.get("/pause/"))
+    # Bob's pause ended as he left; Alice can still look back on it...
+    assert "bob-pause-words" in markup(alice_client.get("/pause/", {"new": ""}))
     # ...or until she invites someone new: the pause was between her and Bob.
     fay, fay_client = join_as_new_partner(alice_client, "Fay")
 

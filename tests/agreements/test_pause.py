@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries, Settings
 
-from agreements import tasks
+from agreements import services, tasks
 from agreements.models import PauseSignal
 from core.models import ActivityEntry
 from couples.models import Couple, User
@@ -58,7 +58,8 @@ def test_starting_a_pause_shows_the_calm_page(
     assert pause.returns_at - pause.started_at == timedelta(minutes=30)
     assert pause.sender is not None
     assert pause.sender.display_name == "Alice"
-    assert "Alice asked for a pause" in messages_of(couple)
+    # The activity log keeps consent and membership events: pauses are not kept score of.
+    assert messages_of(couple) == []
 
 
 def test_a_pause_in_ones_own_words_is_kept_as_written(alice_client: Client, start: Post) -> None:
@@ -228,10 +229,11 @@ def test_both_ready_ends_the_pause_at_the_return_time(
 
         page = markup(act(alice_client, f"/pause/{pk}/ready/"))
     assert "You're both ready. The pause has ended. Welcome back." in page
-    assert "Need a pause?" in page
+    assert "Start gently: what do you each need now?" in page
+    assert "Start the pause" not in page
     pause = the_pause()
     assert pause.end_reason == PauseSignal.EndReason.READY
-    assert "Alice came back from the pause, together" in messages_of(couple)
+    assert messages_of(couple) == []
 
 
 def test_the_partner_does_not_see_whether_the_sender_is_ready(
@@ -255,7 +257,7 @@ def test_the_sender_ends_the_pause(
     page = markup(act(alice_client, f"/pause/{the_pause().pk}/end/"))
     assert "The pause has ended. Welcome back." in page
     assert the_pause().end_reason == PauseSignal.EndReason.SENDER
-    assert "Alice ended the pause" in messages_of(couple)
+    assert messages_of(couple) == []
     assert "asked for a pause" not in markup(poll(bob_client))
 
 
@@ -304,7 +306,7 @@ def test_the_sender_extends_once(
         again = markup(act(alice_client, f"/pause/{pk}/extend/", {"minutes": 30}))
     assert "already been extended once" in again
     assert the_pause().returns_at == datetime(2026, 3, 10, 12, 50, tzinfo=UTC)
-    assert "Alice extended the pause" in messages_of(couple)
+    assert messages_of(couple) == []
 
 
 def test_the_partner_cannot_extend(
@@ -352,7 +354,7 @@ def test_a_return_time_outside_the_bounds_is_refused_with_a_reason(
 
 @pytest.mark.parametrize(
     ("minutes", "berlin", "new_york"),
-    [(20, "Tue 13:20", "Tue 08:20"), (1440, "Wed 13:00", "Wed 08:00")],
+    [(20, "13:20", "08:20"), (1440, "Wed 13:00", "Wed 08:00")],
 )
 def test_the_bounds_themselves_are_accepted_and_shown_in_each_persons_zone(
     alice_client: Client, bob_client: Client, start: Post, minutes: int, berlin: str, new_york: str
@@ -362,7 +364,8 @@ def test_the_bounds_themselves_are_accepted_and_shown_in_each_persons_zone(
         alice_page = markup(start(alice_client, minutes=minutes))
         bob_page = markup(bob_client.get("/pause/"))
     assert f">{berlin}</time>, your time." in alice_page
-    assert f">{new_york}</time>, your time." in bob_page
+    assert "You don't need to do anything now. Alice plans to come back by <time" in bob_page
+    assert f">{new_york}</time>." in bob_page
     assert the_pause().returns_at - the_pause().started_at == timedelta(minutes=minutes)
 
 
@@ -404,10 +407,8 @@ def test_a_pause_nobody_closed_ends_at_24_hours_once_when_the_task_runs_twice(
     pause = the_pause()
     assert pause.ended_at == datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
     assert pause.end_reason == PauseSignal.EndReason.EXPIRED
-    assert (
-        messages_of(couple).count("Alice asked for a pause that ended on its own after 24 hours")
-        == 1
-    )
+    assert services.end_overdue_pauses(now=pause.latest_return + timedelta(hours=1)) == 0
+    assert messages_of(couple) == []
 
 
 def test_a_new_pause_can_start_after_an_unclosed_one_ran_out(
@@ -436,7 +437,7 @@ def test_past_pauses_are_listed_plainly(
         start(alice_client, phrase=PHRASES[1])
         clock.shift(timedelta(minutes=45))
         act(alice_client, f"/pause/{the_pause().pk}/end/")
-        page = markup(bob_client.get("/pause/"))
+        page = markup(bob_client.get("/pause/", {"new": ""}))
     assert f"Tue 10 Mar 2026, 08:00</time> · “{PHRASES[1]}” · 45 min" in page
     assert "Alice" not in page.split("Past pauses")[1]
 
@@ -535,7 +536,8 @@ def test_a_pause_ends_when_the_partner_who_asked_for_it_leaves(
         start(alice_client)
         leave_couple(user=alice)
         assert "asked for a pause" not in markup(bob_client.get("/pause/"))
+        assert "Start gently: what do you each need now?" in markup(bob_client.get("/pause/"))
     pause = the_pause()
     assert pause.ended_at == datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
     assert pause.end_reason == PauseSignal.EndReason.SENDER
-    assert "A former partner ended the pause" in markup(bob_client.get("/couple/"))
+    assert "pause" not in " ".join(messages_of(pause.couple))

@@ -73,8 +73,9 @@ def test_the_accepted_pause_protocol_sets_the_pause_defaults(
     )
     assert "“Time out, please.”" in calm
     assert "Walk around the block and name five things you can see." in calm
-    assert BREATHING not in calm
-    assert 'class="breathing"' not in calm
+    # The breathing guide is there for both, with the protocol's practice beside it.
+    assert BREATHING in calm
+    assert 'class="breathing"' in calm
     pause = PauseSignal.objects.get()
     assert pause.returns_at - pause.started_at == timedelta(minutes=30)
     # The partner's calm page shows the same practice.
@@ -134,7 +135,7 @@ def test_a_pause_keeps_its_vocabulary_phrase_after_the_phrase_is_retired(
     assert pause.phrase == "I need a little quiet"
     assert "Alice asked for a pause: “I need a little quiet”" in markup(poll(bob_client))
     alice_client.post(f"/pause/{pause.pk}/end/")
-    assert "“I need a little quiet”" in markup(alice_client.get("/pause/"))
+    assert "“I need a little quiet”" in markup(alice_client.get("/pause/", {"new": ""}))
 
 
 # The sender's shared trigger scripts on the partner's banner

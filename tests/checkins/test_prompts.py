@@ -193,6 +193,32 @@ def test_either_partner_swaps_the_prompt_and_the_other_sees_the_new_one(
     ]
 
 
+def test_swapping_within_a_week_offers_every_prompt_not_retired_before_any_comes_back(
+    couple: Couple, alice_client: Client, clock: time_machine.Traveller
+) -> None:
+    first, second, third = Prompt.objects.order_by("id")[:3]
+    retire_all_but(couple, first, second, third)
+    shown = [offered(alice_client)]
+    for _ in range(5):
+        clock.shift(timedelta(seconds=1))
+        change(alice_client, "swap", offer_on(couple).pk)
+        shown.append(offered(alice_client))
+    assert sorted(shown[:3]) == sorted(p.text for p in (first, second, third))
+    assert shown[3:] == shown[:3]
+
+
+def test_retiring_the_prompt_on_offer_replaces_it_on_the_week_page_at_once(
+    couple: Couple, alice_client: Client, bob_client: Client
+) -> None:
+    before = offered(alice_client)
+    mark(bob_client, hearth(before), "retire")
+    after = offered(alice_client)
+    assert after not in ("", before)
+    assert offer_on(couple).prompt.text == after
+    assert offered(bob_client) == after
+    assert PromptOffer.objects.get(prompt=hearth(before)).outcome == "swapped"
+
+
 def test_a_swap_over_htmx_answers_with_the_prompt_part_of_the_page(
     couple: Couple, alice_client: Client
 ) -> None:

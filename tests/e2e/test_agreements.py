@@ -17,7 +17,7 @@ def test_alice_proposes_bob_counter_proposes_alice_accepts_and_both_compare(
     expect(alice_page.get_by_role("heading", name="Agreements", level=1)).to_be_visible()
     assert_accessible(alice_page)
 
-    alice_page.get_by_role("button", name="Propose a new agreement").click()
+    alice_page.get_by_role("link", name="Propose a new agreement").click()
     assert_accessible(alice_page)
     alice_page.get_by_role("link", name="Start from “Device-free times”").click()
     text = alice_page.get_by_label("The agreement, in your own words")

@@ -49,9 +49,21 @@ def test_bob_asks_for_a_pause_and_alice_sees_it_without_reloading(
     assert_accessible(alice_page)
     banner.get_by_role("link", name="Open the pause page").click()
     expect(alice_page.get_by_role("heading", name="Bob asked for a pause")).to_be_visible()
+    expect(
+        alice_page.get_by_text("You don't need to do anything now. Bob plans to come back by")
+    ).to_be_visible()
+    expect(alice_page.locator(".pause-screen .breathing")).to_be_attached()
     expect(alice_page.get_by_text("Try not to rehearse the argument")).to_be_visible()
     expect(alice_page.get_by_role("button", name="I'm ready to come back")).to_be_hidden()
     assert_accessible(alice_page)
+
+    # Bob's pause page is open; Alice's optional "Take your time" reaches it by polling.
+    alice_page.get_by_role("button", name="Take your time").click()
+    expect(alice_page.get_by_text("You said: take your time.")).to_be_visible()
+    expect(bob_page.locator("#pause-banner")).to_contain_text(
+        "Your partner says: take your time.", timeout=5_000
+    )
+    assert_accessible(bob_page)
 
     with time_machine.travel(timezone.now() + timedelta(minutes=31), tick=True):
         alice_page.reload()
@@ -60,13 +72,20 @@ def test_bob_asks_for_a_pause_and_alice_sees_it_without_reloading(
         assert_accessible(alice_page)
 
         bob_page.reload()
+        expect(
+            bob_page.get_by_text("Alice is ready to come back, whenever you are.")
+        ).to_be_visible()
         bob_page.get_by_role("button", name="I'm ready to come back").click()
         expect(bob_page.get_by_text("You're both ready. The pause has ended.")).to_be_visible()
-        expect(bob_page.get_by_role("heading", name="Need a pause?")).to_be_visible()
+        expect(bob_page.get_by_text("Start gently: what do you each need now?")).to_be_visible()
+        expect(bob_page.get_by_role("button", name="Start the pause")).to_have_count(0)
+        assert_accessible(bob_page)
 
-        expect(alice_page.locator("#pause-banner")).to_contain_text(
-            "The pause has ended. Welcome back.", timeout=5_000
+        # Alice's pause page was open: it leads her to the same way back in.
+        expect(alice_page.get_by_text("Start gently: what do you each need now?")).to_be_visible(
+            timeout=8_000
         )
+        expect(alice_page.get_by_role("button", name="Start the pause")).to_have_count(0)
         assert_accessible(alice_page)
 
 
@@ -90,6 +109,7 @@ def test_the_pause_button_and_page_work_by_keyboard(
 
     expect(page.get_by_role("heading", name="You're taking a pause")).to_be_visible()
     expect(page.get_by_text(PHRASES[1])).to_be_visible()
+    page.get_by_text("If you need something else").click()
     tab_to(page, page.get_by_role("button", name="Extend the pause"))
     tab_to(page, page.get_by_role("button", name="End the pause now"))
     page.keyboard.press("Enter")

@@ -132,6 +132,7 @@ OBJECT_ARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "pause_extend": lambda w: {"pk": w.pause_pk()},
     "pause_end": lambda w: {"pk": w.pause_pk()},
     "pause_ready": lambda w: {"pk": w.pause_pk()},
+    "pause_take_time": lambda w: {"pk": w.pause_pk()},
     "checkin_week": lambda w: {"week": w.week()},
     "checkin_entry": lambda w: {"week": w.week()},
     "checkin_status": lambda w: {"week": w.week()},

@@ -111,6 +111,9 @@ def tell_story() -> Iterator[Story]:
         repair = Repair.objects.get()
         post(erin_client, f"/toolkit/repairs/{repair.pk}/", {"response": "erin-old-response"})
         post(erin_client, "/toolkit/values/", {"name": "Curiosity", "description": "we ask"})
+        post(dan_client, "/toolkit/values/", {"name": "Curiosity", "description": ""})
+        # And a value Dan picked that Erin never took up.
+        post(dan_client, "/toolkit/values/", {"name": "dan-value", "description": ""})
 
         # Agreements: Dan's first wording, a change Erin declined, Erin's wording in force,
         # and an agreement Dan proposed that Erin declined, never in force.

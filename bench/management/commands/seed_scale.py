@@ -54,7 +54,7 @@ from schedules.models import (
     Schedule,
 )
 from toolkit.models import Phrase, PhraseGroup, Repair, SavedTopic, SharedValue, TriggerScript
-from toolkit.services import DEFAULT_PHRASES, DEFAULT_VALUES
+from toolkit.services import DEFAULT_PHRASES, SUGGESTED_VALUES
 
 PASSWORD = "hearth-scale"  # made-up accounts in a benchmark database
 ZONES = [
@@ -392,7 +392,7 @@ class Seeder:
                     position=position,
                     created_at=made,
                 )
-        for value in DEFAULT_VALUES:
+        for value in SUGGESTED_VALUES[:4]:
             self.add(SharedValue, couple_id=couple, name=str(value), created_at=made)
         span = (self.now - joined).total_seconds()
         for author in members:
