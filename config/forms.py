@@ -13,7 +13,9 @@ class ComponentsForm(forms.Form):
         choices=[("Europe/London", "London (GMT+0)"), ("Europe/Paris", "Paris (GMT+1)")],
         required=False,
     )
-    note = forms.CharField(label=_("A note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(
+        label=_("A note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     feelings = forms.MultipleChoiceField(
         label=_("How are you arriving?"),
         choices=[("tired", _("Tired")), ("hopeful", _("Hopeful")), ("tense", _("Tense"))],
