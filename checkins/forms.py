@@ -215,6 +215,8 @@ class PromptBrowseForm(forms.Form):
     retired ones. Anything else shows the first category."""
 
     show = forms.ChoiceField(choices=PROMPT_VIEWS, required=False)
+    # "shuffle" lists them in a new random order on each visit; otherwise in a steady order.
+    order = forms.ChoiceField(choices=[("shuffle", "shuffle")], required=False)
 
     def clean_show(self) -> str:
         return self.cleaned_data["show"] or PromptCategory.APPRECIATION

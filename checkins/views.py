@@ -567,6 +567,7 @@ def prompts(request: HttpRequest) -> HttpResponse:
     membership = access.current_membership(request)
     browse = PromptBrowseForm(request.GET)
     show = browse.cleaned_data["show"] if browse.is_valid() else PromptCategory.APPRECIATION
+    shuffled = browse.is_valid() and browse.cleaned_data["order"] == "shuffle"
     # A prompt added while browsing a category starts in it.
     form = PromptForm(request.POST or None, initial={"category": show})
     if request.method == "POST" and form.is_valid():
@@ -588,7 +589,7 @@ def prompts(request: HttpRequest) -> HttpResponse:
         "form": form,
         "show": show,
         "views": PROMPT_VIEWS,
-        "prompts": shown.order_by("id"),
+        "prompts": shown.order_by("?" if shuffled else "id"),
         "saved": readable.saved(),
         "members": access.partners(couple),
     }

@@ -20,7 +20,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 # The stylesheet whose light scheme gives the app's colours outside the page.
-STYLESHEET = "vendor/pico-2.1.1/pico.jade.min.css"
+STYLESHEET = "css/hearth.css"
 # (file, sizes, purpose), rendered from static/favicon.svg by `manage.py render_icons`.
 ICONS = (
     ("icons/icon-192.png", 192, "any"),
@@ -33,7 +33,6 @@ APPLE_TOUCH_ICON = ("icons/apple-touch-icon.png", 180)
 # its styles. The calendar print stylesheet and the pause page's script are among them.
 ASSETS = (
     STYLESHEET,
-    "css/hearth.css",
     "css/toolkit-print.css",
     "js/hearth.js",
     "js/pause.js",
@@ -46,7 +45,7 @@ ASSETS = (
 
 
 def _variable(css: str, name: str) -> str:
-    """The first colour `name` is set to: Pico sets the light scheme's value first."""
+    """The first colour `name` is set to: the stylesheet sets the light scheme's value first."""
     match = re.search(rf"{re.escape(name)}:\s*(#[0-9a-fA-F]{{3,8}})\b", css)
     if match is None:
         raise ImproperlyConfigured(f"{STYLESHEET} sets no colour for {name}")
@@ -61,8 +60,8 @@ def colours() -> dict[str, str]:
         raise ImproperlyConfigured(f"{STYLESHEET} is missing from the static files")
     css = Path(path).read_text()
     return {
-        "theme_color": _variable(css, "--pico-primary-background"),
-        "background_color": _variable(css, "--pico-background-color"),
+        "theme_color": _variable(css, "--primary"),
+        "background_color": _variable(css, "--bg"),
     }
 
 

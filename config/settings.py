@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's widget templates, found by the project's form renderer below.
+    "django.forms",
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Forms and fields are drawn by templates/includes/: each error beside its field.
+FORM_RENDERER = "config.renderers.HearthFormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

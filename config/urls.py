@@ -19,6 +19,7 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("offline/", pwa.offline, name="offline"),
     path("dev/mail/", views.dev_mail, name="dev_mail"),
+    path("dev/components/", views.dev_components, name="dev_components"),
     path("dev/mail/<str:name>/", views.dev_mail_message, name="dev_mail_message"),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from config.celery import app as celery_app
+from config.forms import ComponentsForm
 
 
 def _database_ok() -> bool:
@@ -93,3 +94,12 @@ def dev_mail_message(request: HttpRequest, name: str) -> HttpResponse:
             "attachments": attachments,
         },
     )
+
+
+@require_safe
+def dev_components(request: HttpRequest) -> HttpResponse:
+    """While DEBUG is on, every piece of Hearth's design on one page (docs/design.md shows it),
+    drawn by the real stylesheet and form templates."""
+    if not settings.DEBUG:
+        raise Http404
+    return render(request, "dev/components.html", {"form": ComponentsForm(data={"name": ""})})

@@ -47,10 +47,10 @@ def test_the_manifest_describes_a_standalone_app_starting_at_home(client: Client
 def test_the_manifest_takes_its_colours_from_the_stylesheet(client: Client) -> None:
     manifest = json.loads(client.get("/manifest.webmanifest").content)
     css = Path(static_file(pwa.STYLESHEET)).read_text()
-    assert f"--pico-primary-background:{manifest['theme_color']}" in css
-    assert f"--pico-background-color:{manifest['background_color']}" in css
-    assert manifest["theme_color"] == "#007a50"
-    assert manifest["background_color"] == "#fff"
+    assert f"--primary: {manifest['theme_color']};" in css
+    assert f"--bg: {manifest['background_color']};" in css
+    assert manifest["theme_color"] == "#a2462a"
+    assert manifest["background_color"] == "#fbf7f2"
 
 
 def test_every_icon_in_the_manifest_exists_at_its_stated_size(client: Client) -> None:

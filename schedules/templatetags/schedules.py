@@ -1,4 +1,4 @@
-"""Schedule pieces shown on pages other apps own: the home card, the settings section and a
+"""Schedule pieces shown on pages other apps own: the home card, the settings groups and a
 schedule's rule in words in the readable export."""
 
 from __future__ import annotations
@@ -22,16 +22,16 @@ def next_conversation(context: dict[str, Any], couple: Couple) -> dict[str, Any]
     return {"user": context["user"], "start": start, "schedule": schedule}
 
 
-@register.inclusion_tag("schedules/settings_section.html", takes_context=True)
-def reminder_settings(context: dict[str, Any]) -> dict[str, Any]:
-    """Which reminders this person receives, and their private calendar link."""
+@register.simple_tag(takes_context=True)
+def reminder_settings(context: template.Context) -> dict[str, Any]:
+    """Which reminders this person receives, and their private calendar link: the settings
+    page draws them in two groups (`schedules/settings_section.html#reminders`, `#calendar`)."""
     request = context["request"]
     couple = context["member_couple"]()
     if couple is None:
         return {}
     shown = selectors.reminder_settings(couple=couple, user=request.user)
     return {
-        "csrf_token": context.get("csrf_token"),
         "form": shown.form,
         "feed_url": request.build_absolute_uri(shown.feed_path) if shown.feed_path else "",
         "has_couple": True,

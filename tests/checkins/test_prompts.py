@@ -353,6 +353,19 @@ def test_the_prompts_page_browses_by_category(alice_client: Client) -> None:
     ) == first.count("Favourite")
 
 
+def test_shuffling_shows_the_same_prompts_in_a_new_order(alice_client: Client) -> None:
+    def shown(query: dict[str, str]) -> list[str]:
+        page = html.unescape(markup(alice_client.get("/prompts/", query)))
+        texts = [p.text for p in Prompt.objects.filter(category=PromptCategory.REPAIR)]
+        return sorted(texts, key=page.index)
+
+    steady = shown({"show": "repair"})
+    assert shown({"show": "repair"}) == steady
+    orders = {tuple(shown({"show": "repair", "order": "shuffle"})) for _ in range(8)}
+    assert all(sorted(order) == sorted(steady) for order in orders)
+    assert len(orders) > 1
+
+
 def test_favourites_retired_and_back_again(alice_client: Client, bob_client: Client) -> None:
     prompt = Prompt.objects.filter(category=PromptCategory.VALUES).first()
     assert prompt is not None

@@ -103,7 +103,7 @@ def test_the_offline_page_shows_when_the_network_is_cut_and_no_private_page_is_k
     expect(page.get_by_role("heading", name="No connection right now")).to_be_visible()
 
     page.context.set_offline(False)
-    page.get_by_role("button", name="Try again").click()
+    page.get_by_role("link", name="Try again").click()
     expect(page.get_by_role("heading", name="No connection right now")).to_have_count(0)
     csp = [e for e in errors if "Content Security Policy" in e]
     assert csp == []

@@ -24,6 +24,7 @@ PUBLIC = {
     "healthz": "probed by the load balancer",
     "dev_mail": "DEBUG only (404 otherwise), for reading emails in development",
     "dev_mail_message": "DEBUG only (404 otherwise)",
+    "dev_components": "DEBUG only (404 otherwise), the design's pieces on one page",
     "calendar_feed": "calendar apps fetch it without a session; the random token is the key",
     "unsubscribe": "one-click unsubscribe from a mail app (RFC 8058); the signed link is the key",
     "manifest": "the installable app's manifest, fetched by the browser without cookies",
