@@ -18,10 +18,8 @@ from agreements.diff import word_diff
 from agreements.forms import (
     CompareForm,
     DeclineForm,
-    EmailPreferenceForm,
     ExtendForm,
     NewAgreementForm,
-    PauseEmailForm,
     PauseForm,
     ProposalForm,
     ProposalIdForm,
@@ -250,16 +248,6 @@ def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
         "members": access.current_partners(request),
     }
     return render(request, "agreements/compare.html", ctx)
-
-
-@login_required
-@require_POST
-def email_preference(request: HttpRequest) -> HttpResponse:
-    form = EmailPreferenceForm(request.POST)
-    on = form.is_valid() and form.cleaned_data["proposal_emails"]
-    services.set_email_preference(user=access.member(request), on=on)
-    messages.success(request, _("Saved."))
-    return redirect("settings")
 
 
 def _agreement(request: HttpRequest, pk: int) -> Agreement:
@@ -497,14 +485,3 @@ def _pause_banner(request: HttpRequest) -> HttpResponse:
     )
     ctx = {"banner": shown, "just_ended": shown.pause is None and bool(request.GET.get("p"))}
     return render(request, "agreements/pause_banner.html", ctx)
-
-
-@login_required
-@require_POST
-def pause_email(request: HttpRequest) -> HttpResponse:
-    user = access.member(request)
-    form = PauseEmailForm(request.POST)
-    email_me = form.is_valid() and form.cleaned_data["email_me"]
-    services.set_pause_email(user=user, email_me=email_me)
-    messages.success(request, _("Saved."))
-    return redirect("settings")

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "couples.middleware.TimeZoneMiddleware",
     "couples.middleware.PartnerLeftNoticeMiddleware",
+    "notices.middleware.AskOnceMiddleware",
+    "notices.middleware.SeenMiddleware",
     "config.middleware.MethodNotAllowedPageMiddleware",
 ]
 
@@ -96,6 +98,7 @@ TEMPLATES = [
                 "config.context_processors.nav",
                 "couples.context_processors.couple",
                 "agreements.context_processors.banner",
+                "notices.context_processors.unread",
             ],
         },
     }
