@@ -10,6 +10,9 @@ class NoticesConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from notices import middleware
+        from notices import (
+            exports,  # noqa: F401 (registers its export part)
+            middleware,
+        )
 
         user_logged_in.connect(middleware.on_login, dispatch_uid="notices.asked")
