@@ -77,3 +77,19 @@ def last_allowed_before(
     if start > end and local.time() < end:
         day -= timedelta(days=1)
     return _wall(day, start, zone) - MARGIN
+
+
+def next_start(now: datetime, zone: ZoneInfo, start: time) -> datetime:
+    """The first moment after `now` at which a window starting at `start` begins."""
+    local = now.astimezone(zone)
+    begins = _wall(local.date(), start, zone)
+    return begins if begins > now else _wall(local.date() + timedelta(days=1), start, zone)
+
+
+def starting_within(now: datetime, zone: ZoneInfo, within: timedelta) -> tuple[time, time]:
+    """The wall-clock times (after, up to] that a window must start at, in `zone`, to begin
+    within `within` after `now`; the first may be later than the second across midnight."""
+    return (
+        now.astimezone(zone).time().replace(tzinfo=None),
+        (now + within).astimezone(zone).time().replace(tzinfo=None),
+    )
