@@ -67,22 +67,25 @@ class AskOnceMiddleware:
 
 
 class SeenMiddleware:
-    """Once a reader has been shown a page of an area, what was new to them there is not any
-    more. Only their own markers change: nothing is recorded that anyone else could see."""
+    """A reader who opens a page of an area sees what was new to them there, so it is not new
+    any more. Cleared before the view, so the page's own rendering writes nothing. Only their
+    own markers change: nothing is recorded that anyone else could see."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> None:
         match = request.resolver_match
         if (
             request.method == "GET"
-            and response.status_code == 200
             and not getattr(request, "htmx", False)
             and match is not None
             and match.url_name in AREA_PAGES
             and request.user.is_authenticated
         ):
             services.seen(reader=request.user.pk, area=AREA_PAGES[match.url_name])
-        return response
