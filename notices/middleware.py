@@ -19,12 +19,9 @@ SESSION_ASKED = "notifications_asked"
 
 # The pages where a reader looks at what is new in an area.
 AREA_PAGES = {
-    "checkins": Unread.Area.CHECKINS,
     "checkin_week": Unread.Area.CHECKINS,
     "agreements": Unread.Area.AGREEMENTS,
     "agreement": Unread.Area.AGREEMENTS,
-    "toolkit_repairs": Unread.Area.REPAIRS,
-    "toolkit_repair": Unread.Area.REPAIRS,
 }
 
 
