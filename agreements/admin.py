@@ -27,5 +27,3 @@ class AgreementVersionAdmin(admin.ModelAdmin[AgreementVersion]):
     list_display = ("agreement", "number", "kind", "status", "created_at", "expires_at")
     list_filter = ("status", "kind")
     raw_id_fields = ("agreement", "proposed_by", "responded_by")
-
-

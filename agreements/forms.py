@@ -374,5 +374,3 @@ class ExtendForm(forms.Form):
 
     def minutes_options(self) -> list[tuple[str, str, bool]]:
         return options(self["minutes"])
-
-

@@ -675,5 +675,3 @@ def send_pause_email(pause: PauseSignal) -> None:
             continue
         if wants(partner, Kind.PAUSE):
             emails.send("pause", partner.email, {"pause": pause, "recipient": partner})
-
-

@@ -3,8 +3,8 @@ Their unread markers are not exported: they are a passing state of the screen, n
 
 from __future__ import annotations
 
-from couples.models import User
 from core.registry import Record, export_account
+from couples.models import User
 from notices.models import Channel, Kind, NotificationPreference
 
 

@@ -55,7 +55,8 @@ def next_allowed(now: datetime, zone: ZoneInfo, start: time | None, end: time | 
     outside, otherwise the window's end."""
     if not is_quiet(now, zone, start, end):
         return now
-    assert start is not None and end is not None
+    assert start is not None
+    assert end is not None
     local = now.astimezone(zone)
     day = local.date()
     if start > end and local.time() >= start:
@@ -71,7 +72,8 @@ def last_allowed_before(
     in someone's quiet hours: it goes out just before they start."""
     if not is_quiet(moment, zone, start, end):
         return moment
-    assert start is not None and end is not None
+    assert start is not None
+    assert end is not None
     local = moment.astimezone(zone)
     day = local.date()
     if start > end and local.time() < end:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from couples.models import User
 from notices.forms import SUGGESTED_QUIET, NotificationForm
@@ -19,8 +20,8 @@ class Preview:
     partner's words."""
 
     kind: str
-    subject: str
-    line: str
+    subject: StrOrPromise
+    line: StrOrPromise
 
 
 PREVIEWS = [
@@ -63,7 +64,9 @@ def notification_form(user: User, *, suggest: bool = False) -> NotificationForm:
     preference = NotificationPreference.of(user)
     if suggest and preference.quiet_start is None and preference.quiet_end is None:
         start, end = SUGGESTED_QUIET
-        return NotificationForm(instance=preference, initial={"quiet_start": start, "quiet_end": end})
+        return NotificationForm(
+            instance=preference, initial={"quiet_start": start, "quiet_end": end}
+        )
     return NotificationForm(instance=preference)
 
 

@@ -41,7 +41,7 @@ BATCH = 500
 KINDS = [kind.value for kind in Kind]
 
 # What a partner's act makes new to the reader, and where in Hearth they look at it.
-AREAS = {
+AREAS: dict[str, str] = {
     Notice.Kind.ENTRY: Unread.Area.CHECKINS,
     Notice.Kind.PROPOSAL: Unread.Area.AGREEMENTS,
     Notice.Kind.ANSWER: Unread.Area.AGREEMENTS,

@@ -34,9 +34,11 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         ctx = {"form": form, "saved": form.is_valid(), "previews": selectors.PREVIEWS}
         return render(request, "notices/settings_group.html", ctx)
     if not form.is_valid():
-        messages.error(request, _("Your notification choices were not saved: %(errors)s") % {
-            "errors": " ".join(str(e) for errors in form.errors.values() for e in errors)
-        })
+        messages.error(
+            request,
+            _("Your notification choices were not saved: %(errors)s")
+            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+        )
         return redirect("settings")
     messages.success(request, _("Saved."))
     return redirect("settings")

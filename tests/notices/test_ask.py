@@ -48,7 +48,7 @@ def test_a_new_member_is_asked_on_their_way_home_seeing_what_each_message_says(
     said = words(page)
     assert "How do you want to hear from your partner?" in said
     assert "Nothing is switched on until you choose it." in said
-    assert 'Subject: “Hearth: something new in your space”' in said
+    assert "Subject: “Hearth: something new in your space”" in said
     assert "It says: “Your partner shared their check-in with you.”" in said
     assert "Subject: “A note from your space on Hearth”" in said
     # Nothing was stored by showing the question.

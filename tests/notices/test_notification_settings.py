@@ -28,8 +28,10 @@ CHOICES = {
 
 
 def checked(page: Response | str, name: str) -> str:
-    [value] = re.findall(rf'<input type="radio" name="{name}" value="(\w+)"[^>]*checked', markup(page))
-    return value
+    [value] = re.findall(
+        rf'<input type="radio" name="{name}" value="(\w+)"[^>]*checked', markup(page)
+    )
+    return str(value)
 
 
 def test_settings_show_one_group_with_every_kind_and_quiet_hours(
@@ -61,7 +63,12 @@ def test_the_save_button_without_javascript_stores_every_choice(
     assert response.headers["Location"] == "/settings/"
     p = NotificationPreference.objects.get(user=bob)
     assert (p.shared, p.turn, p.agreement, p.pause, p.repair, p.reminder) == (
-        "email", "hearth", "push", "email", "hearth", "email"
+        "email",
+        "hearth",
+        "push",
+        "email",
+        "hearth",
+        "email",
     )
     assert (p.quiet_start, p.quiet_end) == (time(22, 30), time(7, 15))
     assert p.asked
@@ -75,9 +82,7 @@ def test_the_save_button_without_javascript_stores_every_choice(
 def test_htmx_saves_in_place_and_answers_with_the_group(
     bob: User, bob_client: Client, words: Callable[[Response | str], str]
 ) -> None:
-    response = bob_client.post(
-        "/settings/notifications/", CHOICES, headers={"HX-Request": "true"}
-    )
+    response = bob_client.post("/settings/notifications/", CHOICES, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "Saved." in words(response)
     assert "<html" not in response.content.decode()
@@ -123,7 +128,5 @@ def test_saving_costs_the_same_queries_however_much_waited(
         for n in range(size):
             services.record(couple=couple, actor=alice, kind=Notice.Kind.ANSWER, thing_id=n)
         with django_assert_num_queries(12):
-            bob_client.post(
-                "/settings/notifications/", {**CHOICES, "notify-shared": "hearth"}
-            )
+            bob_client.post("/settings/notifications/", {**CHOICES, "notify-shared": "hearth"})
         assert not Notice.objects.exists()

@@ -41,10 +41,22 @@ def test_every_old_email_choice_is_kept_and_nobody_counts_as_asked() -> None:
 
     #                                    shared   turn      agreement pause    repair  reminder
     assert choices("all@example.com") == ("email", "hearth", "email", "email", "hearth", "email")
-    assert choices("none@example.com") == ("hearth", "hearth", "hearth", "hearth", "hearth", "email")
+    assert choices("none@example.com") == (
+        "hearth",
+        "hearth",
+        "hearth",
+        "hearth",
+        "hearth",
+        "email",
+    )
     # No rows meant the defaults of the day: agreement emails on, the other two off.
     assert choices("untouched@example.com") == (
-        "hearth", "hearth", "email", "hearth", "hearth", "email"
+        "hearth",
+        "hearth",
+        "email",
+        "hearth",
+        "hearth",
+        "email",
     )
     assert NotificationPreference.objects.get(user=everything).last_emailed_at == emailed
     assert not NotificationPreference.objects.filter(asked=True).exists()

@@ -16,12 +16,14 @@ KOLKATA = ZoneInfo("Asia/Kolkata")
 NIGHT = (time(22), time(8))
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
-def local(zone: ZoneInfo, *args: int) -> datetime:
-    return datetime(*args, tzinfo=zone)
+def local(
+    zone: ZoneInfo, year: int, month: int, day: int, hour: int, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=zone)
 
 
 def test_outside_the_window_now_is_allowed() -> None:

@@ -54,7 +54,8 @@ def test_a_share_inside_the_partners_quiet_hours_waits_and_goes_out_once_collaps
     tasks.send_due_notices()
     [email] = sent_to(bob)
     assert "Your partner proposed wording for 2 agreements." in email.body
-    assert "Phones" not in email.body and "Screens" not in email.body
+    assert "Phones" not in email.body
+    assert "Screens" not in email.body
 
 
 def test_on_the_night_the_clocks_go_back_quiet_hours_end_at_eight_winter_time(

@@ -29,7 +29,9 @@ def partner_view(client: Client) -> list[str]:
     """Everything Alice sees or downloads, without the per-request tokens."""
     pages = ["/", "/checkins/this-week/", "/agreements/", "/settings/", "/settings/export/"]
     seen = [
-        re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", main_content(client.get(p, follow=True)))
+        re.sub(
+            r'name="csrfmiddlewaretoken" value="\w+"', "", main_content(client.get(p, follow=True))
+        )
         for p in pages
     ]
     for path in ("/settings/export/hearth.json", "/settings/export/hearth.html"):
