@@ -15,12 +15,14 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import emails, outbox
 from core.registry import READABLE, Readable
 from core.unsubscribe import Key, Unsubscribe
 from couples.models import Couple, Membership, User
-from notices import tasks
+from notices import push, tasks
 from notices.models import (
     INTERVAL,
     Channel,
@@ -131,6 +133,8 @@ def record(*, couple: Couple, actor: User, kind: str, thing_id: int) -> None:
         ignore_conflicts=True,
     )
     recipients = [user_id for user_id, channel in others if channel == Channel.EMAIL]
+    for user_id in (user_id for user_id, channel in others if channel == Channel.PUSH):
+        transaction.on_commit(partial(_push_shared, user_id, kind))
     Notice.objects.bulk_create(
         (
             Notice(recipient_id=user_id, couple=couple, kind=kind, thing_id=thing_id)
@@ -140,6 +144,22 @@ def record(*, couple: Couple, actor: User, kind: str, thing_id: int) -> None:
     )
     for user_id in recipients:
         transaction.on_commit(partial(tasks.send_notices.delay, user_id))
+
+
+def _push_shared(user_id: int, kind: str) -> None:
+    """The push a person who chose it gets for what their partner shared: the email's neutral
+    words, held by their quiet hours (`notices.push` collapses and sends it)."""
+    preference = NotificationPreference.objects.select_related("user").get(user_id=user_id)
+    now = timezone.now()
+    until = quiet_until(preference, now)
+    push.queue(
+        user_id,
+        kind=Kind.SHARED,
+        title=_("Something new in your space"),
+        body=in_words(kind, 1),
+        url=reverse("home"),
+        not_before=until if until > now else None,
+    )
 
 
 def send_waiting(*, recipient_id: int, now: datetime) -> bool:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
+import pytest
 import time_machine
 from django.core import mail
 from django.core.mail import EmailMessage
 
 from couples.models import Couple, User
-from notices import services, tasks
+from notices import push, services, tasks
 from notices.models import Channel, NotificationPreference
 from schedules import tasks as schedule_tasks
 from tests.support.notices import Capture, propose, sent_to
@@ -167,4 +168,32 @@ def test_choices_are_read_when_sending_not_when_queued(
     services.set_email_me(user=bob, email_me=False)
     clock.move_to(datetime(2026, 11, 26, 13, 0, tzinfo=UTC))
     tasks.send_due_notices()
+    assert sent_to(bob) == []
+
+
+def test_a_push_inside_quiet_hours_is_queued_for_their_end_with_neutral_words(
+    couple: Couple,
+    alice: User,
+    bob: User,
+    clock: time_machine.Traveller,
+    django_capture_on_commit_callbacks: Capture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    queued: list[dict[str, object]] = []
+    monkeypatch.setattr(push, "queue", lambda user_id, **kw: queued.append({"to": user_id, **kw}))
+    quiet(bob)
+    NotificationPreference.objects.filter(user=bob).update(shared=Channel.PUSH)
+    clock.move_to(datetime(2026, 11, 26, 4, 0, tzinfo=UTC))  # 23:00 in New York
+    with django_capture_on_commit_callbacks(execute=True):
+        propose(couple, alice, "Phones at dinner")
+    assert queued == [
+        {
+            "to": bob.pk,
+            "kind": "shared",
+            "title": "Something new in your space",
+            "body": "Your partner proposed wording for an agreement.",
+            "url": "/",
+            "not_before": datetime(2026, 11, 26, 13, 0, tzinfo=UTC),
+        }
+    ]
     assert sent_to(bob) == []
