@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from agreements.models import Agreement, AgreementVersion, EmailPreference
+from agreements.models import Agreement, AgreementVersion
 
 
 class AgreementVersionInline(admin.TabularInline[AgreementVersion, Agreement]):
@@ -27,9 +27,3 @@ class AgreementVersionAdmin(admin.ModelAdmin[AgreementVersion]):
     list_display = ("agreement", "number", "kind", "status", "created_at", "expires_at")
     list_filter = ("status", "kind")
     raw_id_fields = ("agreement", "proposed_by", "responded_by")
-
-
-@admin.register(EmailPreference)
-class EmailPreferenceAdmin(admin.ModelAdmin[EmailPreference]):
-    list_display = ("user", "proposal_emails")
-    raw_id_fields = ("user",)

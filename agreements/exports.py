@@ -11,28 +11,10 @@ from django.utils import timezone
 from agreements.models import (
     Agreement,
     AgreementVersion,
-    EmailPreference,
-    PauseEmailPreference,
     PauseSignal,
 )
-from core.registry import CHUNK_SIZE, Children, ExportReader, Record, export_account, export_section
-from couples.models import Membership, User
-
-
-@export_account("agreements", related=("agreement_email_preference", "pause_email"))
-def email_choices(user: User) -> Record:
-    proposal_emails = getattr(user, "agreement_email_preference", None)
-    pause_email = getattr(user, "pause_email", None)
-    return {
-        "emails_when_a_proposal_awaits_you": (
-            proposal_emails.proposal_emails
-            if isinstance(proposal_emails, EmailPreference)
-            else True
-        ),
-        "emails_when_your_partner_pauses": (
-            pause_email.email_me if isinstance(pause_email, PauseEmailPreference) else False
-        ),
-    }
+from core.registry import CHUNK_SIZE, Children, ExportReader, Record, export_section
+from couples.models import Membership
 
 
 @export_section("agreements")

@@ -20,7 +20,6 @@ from agreements.models import (
     Agreement,
     AgreementVersion,
     Category,
-    EmailPreference,
     PauseSignal,
 )
 from agreements.services import CHOOSE_MORE_TIME, PauseDefaults, Terms
@@ -239,12 +238,6 @@ class RetireForm(forms.Form):
     )
 
 
-class EmailPreferenceForm(forms.ModelForm[EmailPreference]):
-    class Meta:
-        model = EmailPreference
-        fields = ("proposal_emails",)
-
-
 OWN_WORDS = "own"
 
 # Durations people choose from, in minutes; the server accepts any length from PAUSE_MIN to
@@ -381,14 +374,3 @@ class ExtendForm(forms.Form):
 
     def minutes_options(self) -> list[tuple[str, str, bool]]:
         return options(self["minutes"])
-
-
-class PauseEmailForm(forms.Form):
-    email_me = forms.BooleanField(
-        label=_("Email me when my partner asks for a pause"),
-        required=False,
-        help_text=_(
-            "The email says only that your partner asked for a pause and when they plan to come "
-            "back, never their words."
-        ),
-    )

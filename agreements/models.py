@@ -287,25 +287,6 @@ class AgreementVersion(models.Model):
         return [line.strip() for line in self.signal_phrases.splitlines() if line.strip()]
 
 
-class EmailPreference(models.Model):
-    """Whether a person gets an email when an agreement proposal awaits them (or expires).
-    A person without a row gets them: the emails are on by default."""
-
-    user = models.OneToOneField(
-        User, on_delete=models.CASCADE, related_name="agreement_email_preference"
-    )
-    proposal_emails = models.BooleanField(
-        _("Email me when an agreement proposal awaits my answer"), default=True
-    )
-
-    def __str__(self) -> str:
-        return f"{self.user}: {'on' if self.proposal_emails else 'off'}"
-
-    @classmethod
-    def wants_email(cls, user: User) -> bool:
-        return not cls.objects.filter(user=user, proposal_emails=False).exists()
-
-
 class PauseSignalQuerySet(models.QuerySet["PauseSignal"]):
     def for_couple(self, couple: Couple) -> PauseSignalQuerySet:
         return self.filter(couple=couple)
@@ -472,14 +453,3 @@ class PauseSignal(models.Model):
         if not minutes:
             return _("%(h)d h") % {"h": hours}
         return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
-
-
-class PauseEmailPreference(models.Model):
-    """Whether a person wants an email when their partner asks for a pause. Off by default:
-    no row means no email."""
-
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="pause_email")
-    email_me = models.BooleanField(default=False)
-
-    def __str__(self) -> str:
-        return f"{self.user}: {self.email_me}"

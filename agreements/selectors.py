@@ -9,12 +9,10 @@ from datetime import datetime
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from agreements.forms import PauseEmailForm
 from agreements.models import (
     REVISIT_ORDER,
     Agreement,
     AgreementVersion,
-    PauseEmailPreference,
     due_for_revisit,
 )
 from couples.models import Couple, User
@@ -61,9 +59,3 @@ def home_card(*, couple: Couple, user: User, now: datetime | None = None) -> Hom
             key=lambda agreement: until[agreement.pk],
         ),
     )
-
-
-def pause_email_form(user: User) -> PauseEmailForm:
-    """The settings form for pause emails, showing what `user` chose (one query)."""
-    email_me = PauseEmailPreference.objects.filter(user=user, email_me=True).exists()
-    return PauseEmailForm(initial={"email_me": email_me})

@@ -28,8 +28,6 @@ from agreements.models import (
     Agreement,
     AgreementVersion,
     Category,
-    EmailPreference,
-    PauseEmailPreference,
     PauseSignal,
 )
 from core import emails
@@ -38,7 +36,8 @@ from core.errors import RefusedError
 from couples import access
 from couples.models import Couple, User
 from notices import services as notices
-from notices.models import Notice
+from notices.models import Kind, Notice
+from notices.services import wants
 from toolkit.models import Phrase, PhraseGroup
 
 Status = AgreementVersion.Status
@@ -285,23 +284,19 @@ def expire_overdue_proposals(*, now: datetime) -> int:
     return expired
 
 
-def set_email_preference(*, user: User, on: bool) -> None:
-    EmailPreference.objects.update_or_create(user=user, defaults={"proposal_emails": on})
-
-
 def email_awaiting_partner(proposal: AgreementVersion) -> None:
     """Tell the partner whose answer a proposal awaits, if they want such emails."""
     now = timezone.now()
     if not proposal.is_open(now):
         return
     for partner in access.partners(proposal.agreement.couple):
-        if proposal.awaits(partner, now) and EmailPreference.wants_email(partner):
+        if proposal.awaits(partner, now) and wants(partner, Kind.AGREEMENT):
             emails.send("agreement-proposal", partner.email, {"proposal": proposal})
 
 
 def email_expiry(proposal: AgreementVersion) -> None:
     for partner in access.partners(proposal.agreement.couple):
-        if EmailPreference.wants_email(partner):
+        if wants(partner, Kind.AGREEMENT):
             emails.send("agreement-expired", partner.email, {"proposal": proposal})
 
 
@@ -680,9 +675,5 @@ def send_pause_email(pause: PauseSignal) -> None:
     for partner in access.partners(pause.couple):
         if partner.pk == pause.sender_id:
             continue
-        if PauseEmailPreference.objects.filter(user=partner, email_me=True).exists():
+        if wants(partner, Kind.PAUSE):
             emails.send("pause", partner.email, {"pause": pause, "recipient": partner})
-
-
-def set_pause_email(*, user: User, email_me: bool) -> None:
-    PauseEmailPreference.objects.update_or_create(user=user, defaults={"email_me": email_me})

@@ -14,16 +14,10 @@ urlpatterns = [
     path("agreements/<int:pk>/decline/", views.agreement_decline, name="agreement_decline"),
     path("agreements/<int:pk>/withdraw/", views.agreement_withdraw, name="agreement_withdraw"),
     path("agreements/<int:pk>/compare/", views.agreement_compare, name="agreement_compare"),
-    path(
-        "agreements/email-preference/",
-        views.email_preference,
-        name="agreement_email_preference",
-    ),
     path("pause/", views.pause, name="pause"),
     path("pause/banner/", views.pause_banner, name="pause_banner"),
     path("pause/<int:pk>/extend/", views.pause_extend, name="pause_extend"),
     path("pause/<int:pk>/end/", views.pause_end, name="pause_end"),
     path("pause/<int:pk>/ready/", views.pause_ready, name="pause_ready"),
     path("pause/<int:pk>/take-your-time/", views.pause_take_time, name="pause_take_time"),
-    path("settings/pause-email/", views.pause_email, name="pause_email"),
 ]

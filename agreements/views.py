@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import FilteredRelation, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,10 +17,8 @@ from agreements.diff import word_diff
 from agreements.forms import (
     CompareForm,
     DeclineForm,
-    EmailPreferenceForm,
     ExtendForm,
     NewAgreementForm,
-    PauseEmailForm,
     PauseForm,
     ProposalForm,
     ProposalIdForm,
@@ -257,16 +254,6 @@ def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
         "members": access.current_partners(request),
     }
     return render(request, "agreements/compare.html", ctx)
-
-
-@login_required
-@require_POST
-def email_preference(request: HttpRequest) -> HttpResponse:
-    form = EmailPreferenceForm(request.POST)
-    on = form.is_valid() and form.cleaned_data["proposal_emails"]
-    services.set_email_preference(user=access.member(request), on=on)
-    messages.success(request, _("Saved."))
-    return redirect("settings")
 
 
 def _agreement(request: HttpRequest, pk: int) -> Agreement:
@@ -533,14 +520,3 @@ def _pause_banner(request: HttpRequest) -> HttpResponse:
         "on_pause_page": request.GET.get("on") == "pause",
     }
     return render(request, "agreements/pause_banner.html", ctx)
-
-
-@login_required
-@require_POST
-def pause_email(request: HttpRequest) -> HttpResponse:
-    user = access.member(request)
-    form = PauseEmailForm(request.POST)
-    email_me = form.is_valid() and form.cleaned_data["email_me"]
-    services.set_pause_email(user=user, email_me=email_me)
-    messages.success(request, _("Saved."))
-    return redirect("settings")

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "couples.middleware.TimeZoneMiddleware",
     "couples.middleware.PartnerLeftNoticeMiddleware",
+    "notices.middleware.AskOnceMiddleware",
+    "notices.middleware.SeenMiddleware",
     "config.middleware.MethodNotAllowedPageMiddleware",
 ]
 
@@ -102,6 +104,7 @@ TEMPLATES = [
                 "config.context_processors.nav",
                 "couples.context_processors.couple",
                 "agreements.context_processors.banner",
+                "notices.context_processors.unread",
             ],
         },
     }

@@ -63,6 +63,8 @@ class Outbound(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=200, blank=True)
+    # Not to be sent before then: set when the recipient's quiet hours held it back.
+    not_before = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -74,8 +76,13 @@ class Outbound(models.Model):
 
     @classmethod
     def claimable(cls, now: datetime) -> Q:
-        """Rows still to send that nobody holds: never claimed, or their holder's lease ran out."""
-        return cls.unsent() & (Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - cls.LEASE))
+        """Rows still to send that nobody holds (never claimed, or their holder's lease ran out)
+        and nothing holds back any more (the recipient's quiet hours, `not_before`)."""
+        return (
+            cls.unsent()
+            & (Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - cls.LEASE))
+            & (Q(not_before__isnull=True) | Q(not_before__lte=now))
+        )
 
     @property
     def stable_message_id(self) -> str:

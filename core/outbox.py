@@ -23,6 +23,12 @@ How `send` goes:
   over when the lease runs out.
 - Rows whose task was lost (say Redis restarted without its data) are found by beat once
   unclaimed for `Outbound.REQUEUE_AFTER` and enqueued again.
+- Quiet hours (notices/quiet.py): a row is not claimable before its `not_before`. A sender
+  whose letters find the recipient inside their quiet hours releases the row with `not_before`
+  set to their end, and beat's requeue sends it then (reminders). The "something new" email
+  instead gathers nothing while its person is quiet, so what waited goes out as one email when
+  the hours end. The person's choices are read again when the letter is written, so one who
+  turned a kind off, left their space or deleted their account gets nothing still waiting.
 
 The one repeat left: a worker killed after the server accepted a message and before the row
 was marked sent. The repeat carries the same Message-ID (`Outbound.stable_message_id`), so mail

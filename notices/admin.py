@@ -2,10 +2,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from notices.models import NoticeEmail
+from notices.models import NoticeEmail, NotificationPreference
 
 
 @admin.register(NoticeEmail)
 class NoticeEmailAdmin(admin.ModelAdmin[NoticeEmail]):
     list_display = ("recipient", "created_at", "claimed_at", "sent_at")
     raw_id_fields = ("recipient",)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin[NotificationPreference]):
+    list_display = ("user", "shared", "agreement", "pause", "reminder", "asked")
+    raw_id_fields = ("user",)

@@ -1,7 +1,7 @@
 """The opt-in "your partner has shared" email. Each thing a partner shares that the other may
 read is one `Notice` for that person; waiting notices go out together in one `NoticeEmail`, at
 most one an hour per person. The database holds every rule: the unique key records an event
-once, the conditional UPDATE on `NoticePreference.last_emailed_at` lets one email start an hour,
+once, the conditional UPDATE on `NotificationPreference.last_emailed_at` lets one email start an hour,
 and the conditional UPDATE on `NoticeEmail.claimed_at` lets one worker send it."""
 
 from __future__ import annotations
@@ -21,27 +21,79 @@ from couples.models import Couple, User
 INTERVAL = timedelta(hours=1)
 
 
-class NoticePreference(models.Model):
-    """Whether a person wants the email. Off by default: no row means no email. The row also
-    keeps when their latest email was started, which the hour between two emails counts from."""
+class Channel(models.TextChoices):
+    """How a person hears of one kind of thing. Inside Hearth it is always marked as new."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="notice_preference")
-    email_me = models.BooleanField(
-        _("Email me when my partner shares something new"),
-        default=False,
-        help_text=_(
-            "When your partner's check-in opens to you, or they propose or answer an agreement. "
-            "At most one email an hour; it says only that something is new, never what."
-        ),
+    EMAIL = "email", _("Email")
+    PUSH = "push", _("Push on my devices")
+    HEARTH = "hearth", _("Only inside Hearth")
+
+
+class Kind(models.TextChoices):
+    """The kinds of thing a person may hear about from Hearth."""
+
+    SHARED = "shared", _("Your partner shared something")
+    TURN = "turn", _("It's your turn in this week's check-in")
+    AGREEMENT = "agreement", _("An agreement awaits your answer")
+    PAUSE = "pause", _("Your partner asked for a pause")
+    REPAIR = "repair", _("A repair follow-up is due")
+    REMINDER = "reminder", _("Reminders before a planned conversation")
+
+
+def _channel_field(kind: Kind) -> models.CharField[str, str]:
+    return models.CharField(
+        kind.label, max_length=10, choices=Channel.choices, default=Channel.HEARTH
     )
+
+
+class NotificationPreferenceQuerySet(models.QuerySet["NotificationPreference"]):
+    def wanting(self, kind: str, channel: str = Channel.EMAIL) -> NotificationPreferenceQuerySet:
+        """The preferences of people who hear of `kind` on `channel`."""
+        return self.filter(**{kind: channel})
+
+
+class NotificationPreference(models.Model):
+    """How one person hears from Hearth: per kind, by email, by push or only inside Hearth, and
+    their quiet hours (wall-clock times in their own zone; none when either is empty). Nothing
+    is switched on for someone who was not asked: without a row every kind stays inside Hearth.
+    `asked` is whether they have answered the question (or chosen to decide later), which is
+    put to them once. `last_emailed_at` is when their latest "something new" email was started,
+    which the hour between two of them counts from."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    shared = _channel_field(Kind.SHARED)
+    turn = _channel_field(Kind.TURN)
+    agreement = _channel_field(Kind.AGREEMENT)
+    pause = _channel_field(Kind.PAUSE)
+    repair = _channel_field(Kind.REPAIR)
+    reminder = _channel_field(Kind.REMINDER)
+    quiet_start = models.TimeField(_("Quiet from"), null=True, blank=True)
+    quiet_end = models.TimeField(_("Quiet until"), null=True, blank=True)
+    asked = models.BooleanField(default=False)
     last_emailed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = NotificationPreferenceQuerySet.as_manager()
+
     def __str__(self) -> str:
-        return f"{self.user}: {'on' if self.email_me else 'off'}"
+        return f"Notifications of {self.user}"
+
+    def channel(self, kind: str) -> str:
+        value: str = getattr(self, kind)
+        return value
 
     @classmethod
-    def wants_email(cls, user: User | int) -> bool:
-        return cls.objects.filter(user=user, email_me=True).exists()
+    def of(cls, user: User | int) -> NotificationPreference:
+        """The person's choices, or the defaults (all inside Hearth) when they have none yet."""
+        user_id = user if isinstance(user, int) else user.pk
+        found = cls.objects.filter(user_id=user_id).first()
+        return found if found is not None else cls(user_id=user_id)
+
+    @classmethod
+    def wants(cls, user: User | int, kind: str, channel: str = Channel.EMAIL) -> bool:
+        user_id = user if isinstance(user, int) else user.pk
+        return cls.objects.filter(user_id=user_id).wanting(kind, channel).exists()
 
 
 class NoticeEmail(Outbound):
@@ -116,3 +168,33 @@ def in_words(kind: str, count: int) -> str:
         "Your partner answered %(n)s proposals.",
         count,
     ) % {"n": count}
+
+
+class Unread(models.Model):
+    """Something new to `reader` that they have not looked at yet: their partner shared a
+    check-in, proposed or answered an agreement. Private to the reader: it is made and cleared
+    by what the reader sees and does, never shown or exported to anyone else, and clearing it
+    leaves no trace (no read receipt, no last seen)."""
+
+    class Area(models.TextChoices):
+        CHECKINS = "checkins", _("check-ins")
+        AGREEMENTS = "agreements", _("agreements")
+        REPAIRS = "repairs", _("repairs")
+
+    reader = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="+")
+    area = models.CharField(max_length=10, choices=Area.choices)
+    kind = models.CharField(max_length=10)
+    thing_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["reader", "kind", "thing_id"], name="one_unread_per_thing"
+            ),
+        )
+        indexes = (models.Index(fields=["reader", "area"], name="unread_reader_idx"),)
+
+    def __str__(self) -> str:
+        return f"New {self.kind} for {self.reader}"

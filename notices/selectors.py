@@ -1,13 +1,81 @@
-"""Reads of notices for pages that other apps own (/settings/). Template tags call these and
-build nothing themselves."""
+"""Reads of notification choices and unread markers, for the pages notices owns and the parts
+it lends to pages other apps own (/settings/, the menu, the home card). Template tags and the
+context processor call these and build nothing themselves."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
 from couples.models import User
-from notices.forms import NoticeEmailForm
-from notices.models import NoticePreference
+from notices.forms import SUGGESTED_QUIET, NotificationForm
+from notices.models import Kind, NotificationPreference, Unread
 
 
-def notice_email_form(user: User) -> NoticeEmailForm:
-    """The settings form for notice emails, showing what `user` chose (one query)."""
-    return NoticeEmailForm(initial={"email_me": NoticePreference.wants_email(user)})
+@dataclass(frozen=True)
+class Preview:
+    """Exactly what a message of one kind says: a neutral subject and line, never the
+    partner's words."""
+
+    kind: str
+    subject: StrOrPromise
+    line: StrOrPromise
+
+
+PREVIEWS = [
+    Preview(
+        Kind.SHARED,
+        _("Hearth: something new in your space"),
+        _("Your partner shared their check-in with you."),
+    ),
+    Preview(
+        Kind.TURN,
+        _("Hearth: your turn in this week's check-in"),
+        _("This week's check-in is waiting for your part."),
+    ),
+    Preview(
+        Kind.AGREEMENT,
+        _("Something in Hearth awaits your answer"),
+        _("A proposal about one of your agreements is waiting for your answer in Hearth."),
+    ),
+    Preview(
+        Kind.PAUSE,
+        _("A note from your space on Hearth"),
+        _("Your partner asked for a pause, and when they plan to come back."),
+    ),
+    Preview(
+        Kind.REPAIR,
+        _("Hearth: a follow-up is due"),
+        _("A repair you made together has a follow-up due."),
+    ),
+    Preview(
+        Kind.REMINDER,
+        _("Reminder: your check-in on Sunday at 19:00"),
+        _("Your planned conversation starts soon."),
+    ),
+]
+
+
+def notification_form(user: User, *, suggest: bool = False) -> NotificationForm:
+    """The settings form showing what `user` chose (one query); when `suggest`, quiet hours
+    they never set are offered filled in, for them to keep or clear."""
+    preference = NotificationPreference.of(user)
+    if suggest and preference.quiet_start is None and preference.quiet_end is None:
+        start, end = SUGGESTED_QUIET
+        return NotificationForm(
+            instance=preference, initial={"quiet_start": start, "quiet_end": end}
+        )
+    return NotificationForm(instance=preference)
+
+
+def unread(user: User | int) -> dict[str, int]:
+    """How many things are new to the reader, per area (check-ins, agreements, repairs), and
+    in all under "all" (one query)."""
+    user_id = user if isinstance(user, int) else user.pk
+    counts = {area.value: 0 for area in Unread.Area}
+    for area in Unread.objects.filter(reader_id=user_id).values_list("area", flat=True):
+        counts[area] += 1
+    counts["all"] = sum(counts.values())
+    return counts

@@ -5,32 +5,108 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, time
 from functools import partial
 from time import monotonic
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import emails, outbox
 from core.registry import READABLE, Readable
 from core.unsubscribe import Key, Unsubscribe
 from couples.models import Couple, Membership, User
-from notices import tasks
-from notices.models import INTERVAL, Notice, NoticeEmail, NoticePreference, in_words
+from notices import push, tasks
+from notices.models import (
+    INTERVAL,
+    Channel,
+    Kind,
+    Notice,
+    NoticeEmail,
+    NotificationPreference,
+    Unread,
+    in_words,
+)
+from notices.quiet import next_allowed
 
 # Most people one beat tick sends to; the rest wait for the next minute.
 BATCH = 500
 
 
+# The kinds a person chooses a channel for, in the order settings and the question show them.
+KINDS = [kind.value for kind in Kind]
+
+# What a partner's act makes new to the reader, and where in Hearth they look at it.
+AREAS: dict[str, str] = {
+    Notice.Kind.ENTRY: Unread.Area.CHECKINS,
+    Notice.Kind.PROPOSAL: Unread.Area.AGREEMENTS,
+    Notice.Kind.ANSWER: Unread.Area.AGREEMENTS,
+}
+
+
+def wants(user: User | int, kind: str, channel: str = Channel.EMAIL) -> bool:
+    """Whether the person hears of `kind` on `channel`, as they chose it now (asked at send
+    time, so a choice changed after something was queued still counts)."""
+    return NotificationPreference.wants(user, kind, channel)
+
+
 @transaction.atomic
-def set_email_me(*, user: User, email_me: bool) -> None:
-    NoticePreference.objects.update_or_create(user=user, defaults={"email_me": email_me})
-    if not email_me:
+def save_preferences(
+    *,
+    user: User,
+    channels: dict[str, str],
+    quiet_start: time | None,
+    quiet_end: time | None,
+) -> NotificationPreference:
+    """Store the person's choices (and that they were asked). Turning the "something new" email
+    off drops what waited for it."""
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user,
+        defaults={
+            **{kind: channels.get(kind, Channel.HEARTH) for kind in KINDS},
+            "quiet_start": quiet_start,
+            "quiet_end": quiet_end,
+            "asked": True,
+        },
+    )
+    if preference.shared != Channel.EMAIL:
         _forget_waiting(user.pk)
+    return preference
+
+
+def decide_later(*, user: User) -> None:
+    """The person put the question off: nothing is switched on, and it is not put again."""
+    NotificationPreference.objects.get_or_create(user=user, defaults={"asked": True})
+    NotificationPreference.objects.filter(user=user).update(asked=True)
+
+
+def set_email_me(*, user: User, email_me: bool) -> None:
+    """Switch the "something new" email on or off, leaving every other choice as it was."""
+    with transaction.atomic():
+        NotificationPreference.objects.get_or_create(user=user)
+        NotificationPreference.objects.filter(user=user).update(
+            shared=Channel.EMAIL if email_me else Channel.HEARTH
+        )
+        if not email_me:
+            _forget_waiting(user.pk)
+
+
+def was_asked(user: User | int) -> bool:
+    user_id = user if isinstance(user, int) else user.pk
+    return NotificationPreference.objects.filter(user_id=user_id, asked=True).exists()
+
+
+def seen(*, reader: User | int, area: str) -> None:
+    """The reader looked at `area`: what was new to them there is not any more. Nobody else
+    learns of it."""
+    reader_id = reader if isinstance(reader, int) else reader.pk
+    Unread.objects.filter(reader_id=reader_id, area=area).delete()
 
 
 def _forget_waiting(user_id: int) -> None:
@@ -39,14 +115,26 @@ def _forget_waiting(user_id: int) -> None:
 
 
 def record(*, couple: Couple, actor: User, kind: str, thing_id: int) -> None:
-    """Note, inside the caller's transaction, that `actor` shared something for each other
-    member of `couple` who wants the email, and have it sent once the transaction commits.
-    Recording one event twice leaves one notice (the unique key)."""
-    recipients = list(
-        Membership.objects.filter(couple=couple, user__notice_preference__email_me=True)
+    """Note, inside the caller's transaction, that `actor` shared something: it is new to each
+    other member of `couple` (an unread marker), and those who want the email get a notice,
+    sent once the transaction commits. Recording one event twice leaves one of each (the
+    unique keys)."""
+    others = list(
+        Membership.objects.filter(couple=couple)
         .exclude(user=actor)
-        .values_list("user_id", flat=True)
+        .values_list("user_id", "user__notification_preference__shared")
     )
+    Unread.objects.bulk_create(
+        (
+            Unread(reader_id=user_id, couple=couple, area=AREAS[kind], kind=kind, thing_id=thing_id)
+            for user_id, _channel in others
+            if kind in AREAS
+        ),
+        ignore_conflicts=True,
+    )
+    recipients = [user_id for user_id, channel in others if channel == Channel.EMAIL]
+    for user_id in (user_id for user_id, channel in others if channel == Channel.PUSH):
+        transaction.on_commit(partial(_push_shared, user_id, kind))
     Notice.objects.bulk_create(
         (
             Notice(recipient_id=user_id, couple=couple, kind=kind, thing_id=thing_id)
@@ -56,6 +144,22 @@ def record(*, couple: Couple, actor: User, kind: str, thing_id: int) -> None:
     )
     for user_id in recipients:
         transaction.on_commit(partial(tasks.send_notices.delay, user_id))
+
+
+def _push_shared(user_id: int, kind: str) -> None:
+    """The push a person who chose it gets for what their partner shared: the email's neutral
+    words, held by their quiet hours (`notices.push` collapses and sends it)."""
+    preference = NotificationPreference.objects.select_related("user").get(user_id=user_id)
+    now = timezone.now()
+    until = quiet_until(preference, now)
+    push.queue(
+        user_id,
+        kind=Kind.SHARED,
+        title=_("Something new in your space"),
+        body=in_words(kind, 1),
+        url=reverse("home"),
+        not_before=until if until > now else None,
+    )
 
 
 def send_waiting(*, recipient_id: int, now: datetime) -> bool:
@@ -86,8 +190,13 @@ def _gather(recipient_id: int, now: datetime) -> NoticeEmail | None:
     waiting = list(Notice.objects.filter(recipient_id=recipient_id, email__isnull=True))
     if not waiting:
         return None
-    if not NoticePreference.objects.filter(user_id=recipient_id, email_me=True).exists():
+    preference = NotificationPreference.objects.filter(user_id=recipient_id).select_related("user")
+    found = preference.filter(shared=Channel.EMAIL).first()
+    if found is None:
         _forget_waiting(recipient_id)
+        return None
+    if quiet_until(found, now) > now:
+        # Inside their quiet hours: it all waits, and beat gathers it once they end.
         return None
     membership = Membership.objects.filter(user_id=recipient_id).first()
     readable = _readable(waiting, membership)
@@ -96,7 +205,7 @@ def _gather(recipient_id: int, now: datetime) -> NoticeEmail | None:
         return None
     # The claim: one email may start per hour, and exactly one of two runs at once starts it.
     started = (
-        NoticePreference.objects.filter(user_id=recipient_id, email_me=True)
+        NotificationPreference.objects.filter(user_id=recipient_id, shared=Channel.EMAIL)
         .filter(Q(last_emailed_at__isnull=True) | Q(last_emailed_at__lte=now - INTERVAL))
         .update(last_emailed_at=now)
     )
@@ -126,13 +235,25 @@ def send_emails(*, email_ids: list[int], now: datetime, started: float | None = 
 def _notice_letters(
     notice_emails: list[NoticeEmail],
 ) -> Iterator[tuple[NoticeEmail, EmailMultiAlternatives]]:
+    """The emails of the claimed rows whose person still wants them now, as a member of a
+    space; the rest are dropped unsent with their notices (they turned the email off, left,
+    or deleted their account while it waited)."""
+    recipients = {email.recipient_id for email in notice_emails}
+    still = set(
+        Membership.objects.filter(
+            user_id__in=recipients, user__notification_preference__shared=Channel.EMAIL
+        ).values_list("user_id", flat=True)
+    )
+    dropped = [email.pk for email in notice_emails if email.recipient_id not in still]
+    if dropped:
+        Notice.objects.filter(email_id__in=dropped).delete()
+        NoticeEmail.objects.filter(pk__in=dropped, sent_at__isnull=True).delete()
+    kept = [email for email in notice_emails if email.recipient_id in still]
     kinds: dict[int, Counter[str]] = defaultdict(Counter)
-    for email_id, kind in Notice.objects.filter(email__in=notice_emails).values_list(
-        "email_id", "kind"
-    ):
+    for email_id, kind in Notice.objects.filter(email__in=kept).values_list("email_id", "kind"):
         assert email_id is not None
         kinds[email_id][kind] += 1
-    return ((email, notice_message(email, kinds[email.pk])) for email in notice_emails)
+    return ((email, notice_message(email, kinds[email.pk])) for email in kept)
 
 
 def send_due(*, now: datetime) -> int:
@@ -140,10 +261,12 @@ def send_due(*, now: datetime) -> int:
     was never sent (a lost message, a worker that died). Returns how many emails went out."""
     started = monotonic()
     waiting_for = (
-        Notice.objects.filter(email__isnull=True, recipient__notice_preference__email_me=True)
+        Notice.objects.filter(
+            email__isnull=True, recipient__notification_preference__shared=Channel.EMAIL
+        )
         .filter(
-            Q(recipient__notice_preference__last_emailed_at__isnull=True)
-            | Q(recipient__notice_preference__last_emailed_at__lte=now - INTERVAL)
+            Q(recipient__notification_preference__last_emailed_at__isnull=True)
+            | Q(recipient__notification_preference__last_emailed_at__lte=now - INTERVAL)
         )
         .values_list("recipient_id", flat=True)
         .distinct()[:BATCH]
@@ -169,9 +292,16 @@ def notice_message(email: NoticeEmail, kinds: Counter[str]) -> EmailMultiAlterna
     return message
 
 
+def quiet_until(preference: NotificationPreference, now: datetime) -> datetime:
+    """When the person's quiet hours let Hearth reach them: `now` when outside them."""
+    return next_allowed(
+        now, ZoneInfo(preference.user.time_zone), preference.quiet_start, preference.quiet_end
+    )
+
+
 def _is_off(key: Key) -> bool:
     (user_id,) = key
-    return not NoticePreference.wants_email(user_id)
+    return not wants(user_id, Kind.SHARED)
 
 
 @transaction.atomic
@@ -180,7 +310,9 @@ def _turn_off(key: Key) -> bool:
     (user_id,) = key
     _forget_waiting(user_id)
     return bool(
-        NoticePreference.objects.filter(user_id=user_id, email_me=True).update(email_me=False)
+        NotificationPreference.objects.filter(user_id=user_id, shared=Channel.EMAIL).update(
+            shared=Channel.HEARTH
+        )
     )
 
 

@@ -6,7 +6,8 @@ from core.views import unsubscribe
 from notices import services, views
 
 urlpatterns = [
-    path("settings/notice-email/", views.notice_email, name="notice_email"),
+    path("settings/notifications/", views.notification_settings, name="notification_settings"),
+    path("notifications/ask/", views.ask, name="notifications_ask"),
     path(
         "settings/notice-email/unsubscribe/<str:token>/",
         unsubscribe,

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
@@ -25,6 +26,9 @@ from core.activity import log
 from core.errors import RefusedError
 from core.unsubscribe import Key, Unsubscribe
 from couples.models import Couple, Membership, User
+from notices import push
+from notices.models import Channel, Kind, NotificationPreference
+from notices.quiet import next_allowed, next_start, starting_within
 from schedules import tasks
 from schedules.models import (
     DEFAULT_REMINDERS,
@@ -47,6 +51,9 @@ DISPATCH_BUDGET = timedelta(seconds=40)
 SEND_BATCH = 100
 # Rows one tick enqueues again at most.
 STALE_BATCH = 5000
+# How far ahead `send_before_quiet` looks for quiet hours about to begin: beat runs it every
+# minute, so two minutes catch every start even when a tick runs late.
+QUIET_SOON = timedelta(minutes=2)
 
 
 # Changing schedules -----------------------------------------------------------------------
@@ -364,16 +371,132 @@ def _reminder_letters(
     has started) or skipped (no longer wanted); the emails of the rest, each made when it is
     its turn."""
     wanted = _still_wanted(deliveries)
+    choices = {
+        p.user_id: p
+        for p in NotificationPreference.objects.filter(
+            user_id__in={d.recipient_id for d in deliveries}
+        )
+    }
     outcomes: dict[str, list[int]] = defaultdict(list)
+    held: dict[datetime, list[int]] = defaultdict(list)
     for delivery in deliveries:
+        choice = choices.get(delivery.recipient_id)
+        channel = choice.reminder if choice is not None else Channel.HEARTH
         if delivery.occurrence_start <= now:
             outcomes[ReminderDelivery.Status.MISSED].append(delivery.pk)
-        elif delivery.pk not in wanted:
+        elif delivery.pk not in wanted or choice is None or channel == Channel.HEARTH:
             outcomes[ReminderDelivery.Status.SKIPPED].append(delivery.pk)
+        else:
+            zone = zoneinfo.ZoneInfo(delivery.recipient.time_zone)
+            allowed = next_allowed(now, zone, choice.quiet_start, choice.quiet_end)
+            if channel == Channel.PUSH:
+                _push_reminder(delivery, not_before=allowed if allowed > now else None)
+                outcomes[ReminderDelivery.Status.SKIPPED].append(delivery.pk)
+            elif allowed >= delivery.occurrence_start:
+                # The conversation starts inside their quiet hours: the reminder went out
+                # before they began (`send_before_quiet`), or it is too late for one.
+                outcomes[ReminderDelivery.Status.SKIPPED].append(delivery.pk)
+            elif allowed > now:
+                held[allowed].append(delivery.pk)
     for status, pks in outcomes.items():
         ReminderDelivery.objects.filter(pk__in=pks, claimed_at=now).update(status=status)
-    settled = {pk for pks in outcomes.values() for pk in pks}
+    # Inside quiet hours with the conversation after them: it waits for them to end, then
+    # requeue_stale finds it claimable again.
+    for not_before, pks in held.items():
+        ReminderDelivery.objects.filter(pk__in=pks, claimed_at=now).update(
+            claimed_at=None, not_before=not_before
+        )
+    settled = {pk for pks in [*outcomes.values(), *held.values()] for pk in pks}
     return ((d, reminder_message(d)) for d in deliveries if d.pk not in settled)
+
+
+def _push_reminder(delivery: ReminderDelivery, *, not_before: datetime | None) -> None:
+    push.queue(
+        delivery.recipient_id,
+        kind=Kind.REMINDER,
+        title=_("Reminder: your %(noun)s") % {"noun": delivery.schedule.noun},
+        body=_("Your planned conversation starts soon."),
+        url=delivery.schedule.link_path,
+        not_before=not_before,
+    )
+
+
+def send_before_quiet(*, now: datetime) -> int:
+    """Reminders of a conversation that starts inside someone's quiet hours, due inside them
+    too, go out now, just before those hours begin: one per conversation, the latest due. Runs
+    every minute from beat for the people whose quiet hours begin within the next QUIET_SOON;
+    the row's unique key keeps the dispatcher, which reaches the reminder later, from sending it
+    again. Returns how many rows were enqueued to send."""
+    zones = list(
+        NotificationPreference.objects.filter(
+            quiet_start__isnull=False, quiet_end__isnull=False, reminder=Channel.EMAIL
+        )
+        .values_list("user__time_zone", flat=True)
+        .distinct()
+    )
+    if not zones:
+        return 0
+    starting = Q(pk__in=[])
+    for name in zones:
+        after, upto = starting_within(now, zoneinfo.ZoneInfo(name), QUIET_SOON)
+        window = (
+            Q(quiet_start__gt=after, quiet_start__lte=upto)
+            if after <= upto
+            else Q(quiet_start__gt=after) | Q(quiet_start__lte=upto)
+        )
+        starting |= Q(user__time_zone=name) & window
+    soon = list(
+        NotificationPreference.objects.filter(starting, reminder=Channel.EMAIL)
+        .exclude(quiet_start=F("quiet_end"))
+        .select_related("user")
+    )
+    rows: list[ReminderDelivery] = []
+    for choice in soon:
+        assert choice.quiet_start is not None
+        zone = zoneinfo.ZoneInfo(choice.user.time_zone)
+        begins = next_start(now, zone, choice.quiet_start)
+        ends = next_allowed(begins, zone, choice.quiet_start, choice.quiet_end)
+        membership = Membership.objects.filter(user=choice.user).first()
+        if membership is None:
+            continue
+        opted_out = set(
+            ReminderOptOut.objects.filter(user=choice.user).values_list(
+                "schedule_id", "offset_minutes"
+            )
+        )
+        for schedule in Schedule.objects.filter(couple_id=membership.couple_id, paused_at=None):
+            latest: dict[datetime, int] = {}
+            for occurrence, minutes in schedule.reminders_between(begins, ends):
+                if begins <= occurrence < ends and (schedule.pk, minutes) not in opted_out:
+                    latest[occurrence] = min(latest.get(occurrence, minutes), minutes)
+            rows.extend(
+                ReminderDelivery(
+                    schedule=schedule,
+                    occurrence_start=occurrence,
+                    recipient=choice.user,
+                    offset_minutes=minutes,
+                    created_at=now,
+                )
+                for occurrence, minutes in latest.items()
+            )
+    if not rows:
+        return 0
+    ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+    keys = Q(pk__in=[])
+    for row in rows:
+        keys |= Q(
+            schedule=row.schedule,
+            occurrence_start=row.occurrence_start,
+            recipient=row.recipient,
+            offset_minutes=row.offset_minutes,
+        )
+    pending = list(
+        ReminderDelivery.objects.filter(
+            keys, status=ReminderDelivery.Status.PENDING, claimed_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    _enqueue_sends(pending)
+    return len(pending)
 
 
 def send_reminder(*, delivery_id: int, now: datetime) -> bool:

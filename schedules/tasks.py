@@ -13,7 +13,11 @@ def dispatch_reminders() -> int:
     from schedules import services
 
     now = timezone.now()
-    return services.dispatch_due(now=now) + services.requeue_stale(now=now)
+    return (
+        services.dispatch_due(now=now)
+        + services.send_before_quiet(now=now)
+        + services.requeue_stale(now=now)
+    )
 
 
 @shared_task

@@ -9,6 +9,7 @@ from factory.helpers import post_generation
 
 from couples.models import Couple, Membership, User
 from couples.signals import couple_created
+from notices.models import Channel, NotificationPreference
 
 PASSWORD = "a calm evening walk"
 # When the people `pair` puts together joined: long before anything a test writes, also in tests
@@ -31,6 +32,16 @@ class UserFactory(DjangoModelFactory[User]):
         obj.save()
         if create and extracted is not False:
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+    @post_generation  # type: ignore[untyped-decorator]  # factory-boy leaves it unannotated
+    def notifications(obj: User, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """Someone who was already asked, with the choices people had before they were asked
+        (agreement emails and reminders by email); `notifications=False` leaves them unasked,
+        as a person who just signed up is."""
+        if create and extracted is not False:
+            NotificationPreference.objects.create(
+                user=obj, agreement=Channel.EMAIL, reminder=Channel.EMAIL, asked=True
+            )
 
 
 class CoupleFactory(DjangoModelFactory[Couple]):

@@ -25,6 +25,7 @@ from couples import services as couples
 from couples.models import Couple, Membership, User
 from couples.tasks import send_partner_left
 from notices import services as notices
+from notices.models import Channel, NotificationPreference
 from schedules.models import ReminderDelivery, Schedule
 from schedules.services import reminder_message
 
@@ -69,7 +70,7 @@ def a_proposal_and_its_expiry(couple: Couple, alice: User, bob: User) -> list[Em
 
 
 def a_pause(couple: Couple, alice: User, bob: User) -> list[EmailMessage]:
-    agreements.set_pause_email(user=bob, email_me=True)
+    NotificationPreference.objects.filter(user=bob).update(pause=Channel.EMAIL)
     pause, _started = agreements.start_pause(
         couple=couple, sender=alice, phrase=f"I feel flooded about {PLANTED}", minutes=30
     )

@@ -221,7 +221,7 @@ def test_the_template_layer_check_walks_every_processor_and_tag_module() -> None
         "couples/context_processors.py",
         "agreements/context_processors.py",
         "agreements/templatetags/agreements.py",
-        "agreements/templatetags/pauses.py",
+        "notices/context_processors.py",
         "notices/templatetags/notices.py",
         "schedules/templatetags/schedules.py",
         "toolkit/templatetags/toolkit.py",

@@ -22,11 +22,9 @@ from tests.support.routes import (
 # Guarded URLs without parameters that take only a POST: a GET is refused with 405.
 POST_ONLY = {
     "invite",
-    "agreement_email_preference",
-    "pause_email",
     "reminder_choices",
     "calendar_link",
-    "notice_email",
+    "notification_settings",
 }
 
 

@@ -15,7 +15,6 @@ from agreements.limits import (
     PROPOSAL_LIFETIME,
     in_words,
 )
-from agreements.models import EmailPreference
 from couples.access import member_couple
 
 register = template.Library()
@@ -31,11 +30,6 @@ def agreements_home_card(context: template.Context) -> dict[str, Any]:
         return {}
     card = selectors.home_card(couple=couple, user=request.user)
     return {"due": card.due, "awaiting": card.awaiting}
-
-
-@register.simple_tag
-def wants_agreement_emails(user: Any) -> bool:
-    return EmailPreference.wants_email(user)
 
 
 LIMITS = {

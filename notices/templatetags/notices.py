@@ -4,11 +4,16 @@ from typing import Any
 
 from django import template
 
-from notices.selectors import notice_email_form
+from notices.selectors import PREVIEWS, notification_form
 
 register = template.Library()
 
 
-@register.inclusion_tag("notices/settings_section.html", takes_context=True)
-def notice_email_setting(context: template.Context) -> dict[str, Any]:
-    return {"form": notice_email_form(context["user"]), "csrf_token": context.get("csrf_token")}
+@register.inclusion_tag("notices/settings_group.html", takes_context=True)
+def notification_settings(context: template.Context) -> dict[str, Any]:
+    """The notification settings group for /settings/."""
+    return {
+        "form": notification_form(context["user"]),
+        "previews": PREVIEWS,
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -12,6 +12,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 from agreements import tasks
 from agreements.models import Agreement, AgreementVersion
 from couples.models import Couple, User
+from notices.services import KINDS
 from tests.support.agreements import AtTheSameInstant, Propose, agreed
 
 Status = AgreementVersion.Status
@@ -82,7 +83,8 @@ def test_a_new_proposal_after_an_overdue_one_expires_the_old_one(
 def test_a_partner_who_turned_emails_off_gets_none(
     couple: Couple, alice: User, bob: User, bob_client: Client, propose: Propose
 ) -> None:
-    bob_client.post("/agreements/email-preference/", {})
+    choices = {f"notify-{kind}": "hearth" for kind in KINDS}
+    bob_client.post("/settings/notifications/", choices)
     phones = agreed(couple, alice, bob)
     mail.outbox.clear()
     propose(phones, alice, "No phones at all.")

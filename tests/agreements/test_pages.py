@@ -12,6 +12,7 @@ from pytest_django import DjangoAssertNumQueries
 from agreements import services
 from agreements.models import Agreement, AgreementVersion, Category, PauseSignal
 from couples.models import Couple, User
+from notices.services import KINDS
 from tests.factories import UserFactory, pair
 from tests.support.agreements import Propose, agreed
 from tests.support.pages import markup
@@ -127,14 +128,19 @@ def test_due_for_revisit_follows_the_couples_calendar(
     assert not Agreement.objects.due_for_revisit(couple, date(2026, 3, 2)).exists()
 
 
-def test_the_email_preference_is_on_by_default_and_can_be_turned_off(
+def test_the_agreement_email_can_be_turned_off_and_on_in_settings(
     bob: User, bob_client: Client
 ) -> None:
-    assert 'name="proposal_emails" checked' in bob_client.get("/settings/").content.decode()
-    bob_client.post("/agreements/email-preference/", {})
-    assert 'name="proposal_emails" checked' not in bob_client.get("/settings/").content.decode()
-    bob_client.post("/agreements/email-preference/", {"proposal_emails": "on"})
-    assert 'name="proposal_emails" checked' in bob_client.get("/settings/").content.decode()
+    def chosen() -> list[str]:
+        page = markup(bob_client.get("/settings/"))
+        return re.findall(r'name="notify-agreement" value="(\w+)"[^>]*checked', page)
+
+    assert chosen() == ["email"]
+    choices = {f"notify-{kind}": "hearth" for kind in KINDS}
+    bob_client.post("/settings/notifications/", choices)
+    assert chosen() == ["hearth"]
+    bob_client.post("/settings/notifications/", {**choices, "notify-agreement": "email"})
+    assert chosen() == ["email"]
 
 
 @pytest.mark.parametrize("agreements", [1, 30])
@@ -150,9 +156,9 @@ def test_list_queries_do_not_grow(
     for n in range(agreements):
         agreement = agreed(couple, alice, bob, versions=10, title=f"Agreement {n}")
         propose(agreement, alice, f"Proposal {n}")
-    # session, user, couple with both partners, agreements with their open proposals, the
-    # pause banner
-    with django_assert_num_queries(5):
+    # session, user, the reader's new markers here cleared, couple with both partners,
+    # agreements with their open proposals, the pause banner
+    with django_assert_num_queries(6):
         page = markup(bob_client.get("/agreements/"))
     assert page.count("Alice proposed a change") == agreements
 
@@ -171,9 +177,9 @@ def test_detail_and_compare_queries_do_not_grow(
     for _ in range(agreements):
         agreement = agreed(couple, alice, bob, versions=versions)
     proposal = propose(agreement, alice, "One more change.")
-    # session, user, couple with both partners, the agreement with its history, the pause
-    # banner
-    with django_assert_num_queries(5):
+    # session, user, the reader's new markers here cleared, couple with both partners, the
+    # agreement with its history, the pause banner
+    with django_assert_num_queries(6):
         page = markup(bob_client.get(f"/agreements/{agreement.pk}/"))
     assert f"Version {versions} by Alice" in page
     first = agreement.versions.get(number=1)
@@ -278,7 +284,7 @@ def test_the_admin_lists_and_opens_agreements(phones: Agreement) -> None:
     assert "Phones at dinner (Accepted)" in markup(
         client.get("/admin/agreements/agreementversion/")
     )
-    assert client.get("/admin/agreements/emailpreference/").status_code == 200
+    assert client.get("/admin/notices/notificationpreference/").status_code == 200
 
 
 def test_compare_shows_the_last_two_accepted_versions_until_two_are_chosen(

@@ -15,6 +15,8 @@ from agreements import services, tasks
 from agreements.models import PauseSignal
 from core.models import ActivityEntry
 from couples.models import Couple, User
+from notices.models import Kind
+from notices.services import KINDS, wants
 from tests.support.agreements import PHRASES, Post, make_past_pauses, poll, version_in
 from tests.support.pages import Response, markup
 from toolkit.models import Phrase, PhraseGroup, TriggerScript
@@ -497,10 +499,15 @@ def test_a_partner_who_asked_for_email_gets_a_neutral_email(
     alice_client: Client, bob_client: Client, bob: User, start: Post
 ) -> None:
     page = markup(bob_client.get("/settings/"))
-    assert "Email me when my partner asks for a pause" in page
-    response = bob_client.post("/settings/pause-email/", {"email_me": "on"}, follow=True)
+    assert "Your partner asked for a pause" in page
+    choices = {f"notify-{kind}": "hearth" for kind in KINDS}
+    response = bob_client.post(
+        "/settings/notifications/", {**choices, "notify-pause": "email"}, follow=True
+    )
     assert "Saved." in markup(response)
-    assert 'id="id_email_me" checked' in markup(response)
+    assert re.findall(r'name="notify-pause" value="(\w+)"[^>]*checked', markup(response)) == [
+        "email"
+    ]
 
     start(alice_client, phrase=PHRASES[1])
     [message] = mail.outbox
@@ -509,8 +516,8 @@ def test_a_partner_who_asked_for_email_gets_a_neutral_email(
     assert PHRASES[1] not in message.body
     assert "Alice asked for a pause" in message.body
 
-    bob_client.post("/settings/pause-email/", {})
-    assert not bob.pause_email.email_me
+    bob_client.post("/settings/notifications/", choices)
+    assert not wants(bob, Kind.PAUSE)
 
 
 def test_a_partner_left_alone_comes_back_without_waiting_for_the_one_who_left(

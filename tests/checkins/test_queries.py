@@ -41,7 +41,8 @@ def test_the_week_page_before_the_reveal(
     # the partner's progress and the conversation prompt on offer, visible entries, the
     # vocabulary's "I feel…" phrases for the feelings picker, the agenda's pauses of the week,
     # agreements to revisit and repair follow-ups due, and the pause banner
-    with django_assert_num_queries(10):
+    # and the reader's new-check-in markers cleared (notices.middleware.SeenMiddleware)
+    with django_assert_num_queries(11):
         page = alice_client.get(URL)
     # The page those queries paid for: both statuses, every phrase to pick, last week's step.
     assert statuses(page) == {"own-status": "not started yet", "partner-status": "writing"}
@@ -65,7 +66,8 @@ def test_the_week_page_after_the_reveal(
     # test_prompts.py counts that visit); the page is measured as it is read from then on.
     alice_client.get(URL)
     # ... and the reflections of both entries (no feelings picker once shared)
-    with django_assert_num_queries(10):
+    # and the reader's new-check-in markers cleared (notices.middleware.SeenMiddleware)
+    with django_assert_num_queries(11):
         page = markup(alice_client.get(URL))
     assert "Alice's win" in page
     assert "Bob's win" in page
@@ -139,7 +141,8 @@ def test_a_new_partners_history_and_week_cost_the_same_however_much_came_before(
     with django_assert_num_queries(7):
         searched = markup(fay_client.get("/checkins/", {"q": "win"}))
     # The week page before the reveal, as Alice's (Fay has no draft yet).
-    with django_assert_num_queries(10):
+    # and the reader's new-check-in markers cleared (notices.middleware.SeenMiddleware)
+    with django_assert_num_queries(11):
         page = markup(fay_client.get(URL))
     # What those queries paid for: none of the weeks Alice and Bob kept before Fay came.
     assert "No check-ins yet" in history

@@ -62,8 +62,13 @@ def test_two_people_pair_through_an_emailed_invitation(
     # The pending invitation survives sign-up and confirmation: home leads back to it.
     assert bob.get("/").headers["Location"] == join_path
     response = bob.post(join_path, follow=True)
+    # Each is asked once how they want to hear from the other (notices/ask.html).
+    assert "How do you want to hear from your partner?" in response.content.decode()
+    bob.post("/notifications/ask/", {"later": "1"})
+    assert alice.get("/").headers["Location"] == "/notifications/ask/"
+    alice.post("/notifications/ask/", {"later": "1"})
 
-    assert "Welcome home, Alice and Bob." in response.content.decode()
+    assert "Welcome home, Alice and Bob." in bob.get("/").content.decode()
     assert "Welcome home, Alice and Bob." in alice.get("/").content.decode()
     couple = Couple.objects.get()
     assert sorted(m.user.display_name for m in couple.memberships.all()) == ["Alice", "Bob"]

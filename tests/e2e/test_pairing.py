@@ -74,10 +74,18 @@ def test_two_people_pair_through_the_invitation_link(new_context: NewContext) ->
     assert_accessible(bob)
     bob.get_by_role("button", name="Join Our hearth").click()
 
+    # Each is asked once how they want to hear from the other; nothing is on until they say.
+    question = "How do you want to hear from your partner?"
+    expect(bob.get_by_role("heading", name=question)).to_be_visible()
+    assert_accessible(bob)
+    bob.get_by_role("radio", name="Email").first.check()
+    bob.get_by_role("button", name="Save my choices").click()
     greeting = "Welcome home, Alice and Bob."
     expect(bob.get_by_text(greeting)).to_be_visible()
     assert_accessible(bob)
     alice.goto("/")
+    expect(alice.get_by_role("heading", name=question)).to_be_visible()
+    alice.get_by_role("button", name="Decide later").click()
     expect(alice.get_by_text(greeting)).to_be_visible()
 
 

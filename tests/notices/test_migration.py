@@ -22,8 +22,9 @@ def test_an_unsent_notice_email_from_before_the_outbox_is_sent_once_after_it() -
     long_ago = timezone.now() - timedelta(minutes=30)
     with migrated_back_to(BEFORE) as executor:
         old = executor.loader.project_state(BEFORE).apps
-        bob = UserFactory.create(email="bob@example.com")
+        bob = UserFactory.create(email="bob@example.com", notifications=False)
         couple = pair(bob)
+        old.get_model("notices", "NoticePreference").objects.create(user_id=bob.pk, email_me=True)
         email = old.get_model("notices", "NoticeEmail").objects.create(
             recipient_id=bob.pk, created_at=long_ago
         )

@@ -20,7 +20,7 @@ from agreements import services as agreements
 from couples import services as couples
 from couples.models import Couple, User
 from notices import services, tasks
-from notices.models import Notice, NoticeEmail, NoticePreference
+from notices.models import Kind, Notice, NoticeEmail
 from tests.support.notices import SUBJECT, Capture, notice_emails, opt_in, propose, sent_to, share
 from tests.support.pages import Response
 
@@ -216,7 +216,7 @@ def test_the_one_click_unsubscribe_turns_the_email_off(
     mail_app = Client(enforce_csrf_checks=True)
     response = mail_app.post(unsubscribe_path(bob), {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
-    assert not NoticePreference.wants_email(bob)
+    assert not services.wants(bob, Kind.SHARED)
 
     clock.shift(timedelta(hours=2))
     with django_capture_on_commit_callbacks(execute=True):
@@ -237,11 +237,11 @@ def test_the_unsubscribe_link_opened_in_a_browser_asks_first(
     path = unsubscribe_path(bob)
     page = Client().get(path)
     assert "Stop these emails" in words(page)
-    assert NoticePreference.wants_email(bob)
+    assert services.wants(bob, Kind.SHARED)
 
     done = Client().post(path)
     assert "Done: you won't get these emails any more." in words(done)
-    assert not NoticePreference.wants_email(bob)
+    assert not services.wants(bob, Kind.SHARED)
     assert "These emails were already off." in words(Client().get(path))
 
 
@@ -252,7 +252,7 @@ def test_a_damaged_unsubscribe_link_says_so_and_changes_nothing(
     response = Client().post("/settings/notice-email/unsubscribe/not-a-real-link/")
     assert response.status_code == 400
     assert "This link isn't valid." in words(response)
-    assert NoticePreference.wants_email(bob)
+    assert services.wants(bob, Kind.SHARED)
 
 
 def test_unsubscribing_costs_the_same_queries_however_much_waited(
@@ -266,42 +266,6 @@ def test_unsubscribing_costs_the_same_queries_however_much_waited(
             services.record(couple=couple, actor=alice, kind=Notice.Kind.ANSWER, thing_id=n)
         with django_assert_num_queries(4):
             assert Client().post(path).status_code == 200
-        assert not Notice.objects.exists()
-
-
-def test_the_email_is_off_by_default_and_switched_in_settings(
-    couple: Couple, bob: User, bob_client: Client, charlie_client: Client
-) -> None:
-    checkbox = re.compile(r'<input type="checkbox" name="notice-email_me"[^>]*>')
-    [unchecked] = checkbox.findall(bob_client.get("/settings/").content.decode())
-    assert "checked" not in unchecked
-
-    response = bob_client.post("/settings/notice-email/", {"notice-email_me": "on"})
-    assert response.headers["Location"] == "/settings/"
-    assert NoticePreference.wants_email(bob)
-    [checked] = checkbox.findall(bob_client.get("/settings/").content.decode())
-    assert "checked" in checked
-
-    bob_client.post("/settings/notice-email/", {})
-    assert not NoticePreference.wants_email(bob)
-    # Each person switches only their own.
-    charlie_client.post("/settings/notice-email/", {"notice-email_me": "on"})
-    assert not NoticePreference.wants_email(bob)
-
-
-def test_switching_in_settings_costs_the_same_queries_however_much_waited(
-    couple: Couple,
-    alice: User,
-    bob: User,
-    bob_client: Client,
-    django_assert_num_queries: DjangoAssertNumQueries,
-) -> None:
-    for size in (1, 20):
-        opt_in(bob)
-        for n in range(size):
-            services.record(couple=couple, actor=alice, kind=Notice.Kind.ANSWER, thing_id=n)
-        with django_assert_num_queries(9):
-            bob_client.post("/settings/notice-email/", {})
         assert not Notice.objects.exists()
 
 

@@ -27,13 +27,12 @@ from agreements.models import (
     Agreement,
     AgreementVersion,
     Category,
-    EmailPreference,
-    PauseEmailPreference,
     PauseSignal,
 )
 from checkins.models import CheckIn, Entry, Reflection, current_week
 from core.models import ActivityEntry
 from couples.models import Couple, Invitation, Membership, User
+from notices.models import NotificationPreference, Unread
 from schedules import tasks as schedule_tasks
 from schedules.models import CalendarFeed, ReminderDelivery, ReminderOptOut, Schedule
 from tests.factories import PASSWORD
@@ -127,8 +126,8 @@ def lived_in(couple: Couple, alice: User, bob: User, other_browser: Client) -> C
         offset_minutes=60,
     )  # fmt: skip
     CalendarFeed.objects.create(user=bob, token="bob-feed")
-    EmailPreference.objects.create(user=bob, proposal_emails=False)
-    PauseEmailPreference.objects.create(user=bob, email_me=True)
+    NotificationPreference.objects.filter(user=bob).update(pause="email", quiet_start="22:00")
+    Unread.objects.create(reader=bob, couple=couple, area="checkins", kind="entry", thing_id=1)
     Authenticator.objects.create(user=bob, type=Authenticator.Type.TOTP, data={"secret": "s"})
     Invitation.objects.create(
         couple=couple, invited_by=alice, email=bob.email, token_hash="h", expires_at=now,
@@ -146,8 +145,8 @@ def bobs_private_rows(bob_id: int) -> dict[str, int]:
         ReminderOptOut: models.Q(user_id=bob_id),
         ReminderDelivery: models.Q(recipient_id=bob_id),
         CalendarFeed: models.Q(user_id=bob_id),
-        EmailPreference: models.Q(user_id=bob_id),
-        PauseEmailPreference: models.Q(user_id=bob_id),
+        NotificationPreference: models.Q(user_id=bob_id),
+        Unread: models.Q(reader_id=bob_id),
         Authenticator: models.Q(user_id=bob_id),
         UserSession: models.Q(user_id=bob_id),
         Invitation: models.Q(accepted_by_id=bob_id),

@@ -166,8 +166,9 @@ def test_a_batch_costs_a_few_queries_and_one_for_each_email_sent(
 ) -> None:
     pks = many_pending_rows(couple, max(rows, 2))[:rows]
     # Claim (savepoint, the rows locked, the claim, release), the rows with their schedule and
-    # recipient, memberships, opt-outs; then each row is marked sent once the server took it.
-    with django_assert_max_num_queries(7 + rows):
+    # recipient, memberships, opt-outs, notification choices; then each row is marked sent once
+    # the server took it.
+    with django_assert_max_num_queries(8 + rows):
         assert services.send_reminders(delivery_ids=pks, now=ONE_HOUR_BEFORE) == rows
 
 

@@ -85,7 +85,13 @@ def test_every_schedules_row_survives_the_move_to_the_schedules_app(
 
     migrate(latest())
 
-    assert rows(current_apps, "schedules") == before
+    after = rows(current_apps, "schedules")
+    # Fields added since (a delivery's not_before) start empty; every old value is kept.
+    assert {
+        name: [{field: row[field] for field in before[name][0]} for row in found]
+        for name, found in after.items()
+    } == before
+    assert {row["not_before"] for row in after["ReminderDelivery"]} == {None}
     tables = set(connection.introspection.table_names())
     assert {f"schedules_{name.lower()}" for name in MODELS} <= tables
     assert not {f"checkins_{name.lower()}" for name in MODELS} & tables

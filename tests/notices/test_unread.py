@@ -1,0 +1,94 @@
+"""Unread markers: what is new to a reader since they last looked (their partner shared a
+check-in, proposed or answered an agreement) shows a small marker for them alone, clears when
+they look, and their looking changes nothing the partner can see or download."""
+
+from __future__ import annotations
+
+import re
+
+from django.template.loader import render_to_string
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
+
+from couples.models import Couple, User
+from notices import selectors, services
+from notices.models import Notice, Unread
+from tests.support.notices import propose, share
+from tests.support.pages import main_content
+
+MARKER = '<span class="dot"></span><span class="visually-hidden">new</span>'
+
+
+def marker(client: Client) -> str:
+    """The marker the menu and the home card show this reader, as they include it."""
+    response = client.get("/settings/")
+    return render_to_string("notices/marker.html", {"count": response.context["unread"]["all"]})
+
+
+def partner_view(client: Client) -> list[str]:
+    """Everything Alice sees or downloads, without the per-request tokens."""
+    pages = ["/", "/checkins/this-week/", "/agreements/", "/settings/", "/settings/export/"]
+    seen = [
+        re.sub(
+            r'name="csrfmiddlewaretoken" value="\w+"', "", main_content(client.get(p, follow=True))
+        )
+        for p in pages
+    ]
+    for path in ("/settings/export/hearth.json", "/settings/export/hearth.html"):
+        download = client.get(path)
+        seen.append(b"".join(download.streaming_content).decode())  # type: ignore[attr-defined]
+    return seen
+
+
+def test_a_share_shows_a_marker_to_the_reader_only(
+    couple: Couple, alice: User, bob: User, alice_client: Client, bob_client: Client
+) -> None:
+    share(couple, bob)
+    assert marker(bob_client).strip() == ""
+    share(couple, alice)
+    assert marker(bob_client).strip() == MARKER
+    assert marker(alice_client).strip() == ""
+    counts = bob_client.get("/settings/").context["unread"]
+    assert (counts["checkins"], counts["agreements"], counts["all"]) == (1, 0, 1)
+
+
+def test_the_marker_clears_when_the_reader_looks(
+    couple: Couple, alice: User, bob: User, bob_client: Client
+) -> None:
+    share(couple, bob)
+    share(couple, alice)
+    propose(couple, alice)
+    assert bob_client.get("/settings/").context["unread"]["all"] == 2
+    assert bob_client.get("/checkins/this-week/", follow=True).status_code == 200
+    counts = bob_client.get("/settings/").context["unread"]
+    assert (counts["checkins"], counts["agreements"]) == (0, 1)
+    bob_client.get("/agreements/")
+    assert marker(bob_client).strip() == ""
+
+
+def test_looking_changes_nothing_the_partner_sees_or_downloads(
+    couple: Couple, alice: User, bob: User, alice_client: Client, bob_client: Client
+) -> None:
+    share(couple, bob)
+    share(couple, alice)
+    propose(couple, alice)
+    before = partner_view(alice_client)
+    bob_client.get("/checkins/this-week/", follow=True)
+    bob_client.get("/agreements/")
+    assert not Unread.objects.filter(reader=bob).exists()
+    assert partner_view(alice_client) == before
+
+
+def test_the_count_costs_one_query_however_much_is_new(
+    couple: Couple,
+    alice: User,
+    bob: User,
+    bob_client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    for size in (1, 20):
+        for n in range(size):
+            services.record(couple=couple, actor=alice, kind=Notice.Kind.PROPOSAL, thing_id=n)
+        with django_assert_num_queries(1):
+            assert selectors.unread(bob)["agreements"] == size
+        services.seen(reader=bob, area=Unread.Area.AGREEMENTS)
