@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("agreements", "0003_pause_version"),
+        ("agreements", "0005_forget_pause_activity"),
         # Their choices are carried over there first.
         ("notices", "0003_notification_preference_and_unread"),
     ]
