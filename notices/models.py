@@ -118,6 +118,12 @@ def in_words(kind: str, count: int) -> str:
     ) % {"n": count}
 
 
+class PushSubscriptionQuerySet(models.QuerySet["PushSubscription"]):
+    def of(self, user: User) -> PushSubscriptionQuerySet:
+        """A person's own devices: nobody else's, partner included."""
+        return self.filter(user=user)
+
+
 class PushSubscription(models.Model):
     """One device where a person enabled push: the address its browser's push service gave
     (RFC 8030) and the keys that encrypt for that device alone (RFC 8291). A browser has one
@@ -131,6 +137,8 @@ class PushSubscription(models.Model):
     device = models.CharField(max_length=100)
     created_at = models.DateTimeField(default=timezone.now)
     last_used = models.DateTimeField(null=True, blank=True)
+
+    objects = PushSubscriptionQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.device} of {self.user}"

@@ -7,6 +7,17 @@ from notices import services, views
 
 urlpatterns = [
     path("settings/notice-email/", views.notice_email, name="notice_email"),
+    path("settings/notifications/devices/", views.push_devices, name="push_devices"),
+    path(
+        "settings/notifications/devices/subscribe/",
+        views.push_subscribe,
+        name="push_subscribe",
+    ),
+    path(
+        "settings/notifications/devices/<int:pk>/remove/",
+        views.push_device_remove,
+        name="push_device_remove",
+    ),
     path(
         "settings/notice-email/unsubscribe/<str:token>/",
         unsubscribe,
