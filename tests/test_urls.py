@@ -27,6 +27,7 @@ POST_ONLY = {
     "reminder_choices",
     "calendar_link",
     "notice_email",
+    "push_subscribe",
 }
 
 
