@@ -79,21 +79,24 @@ self.addEventListener("push", (event) => {
   );
 });
 
+// Focus the window already showing the page, or take Hearth's open window there, or open one.
+// A function of its own so that tests/e2e/test_push.py can run what a tap runs.
+const openPage = (notification) => {
+  const url = samePage(notification.data && notification.data.url);
+  return self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+    const showing = windows.find((client) => client.url === url);
+    if (showing) return showing.focus();
+    const other = windows.find((client) => new URL(client.url).origin === self.location.origin);
+    if (!other) return self.clients.openWindow(url);
+    return other
+      .navigate(url)
+      .then((client) => (client ? client.focus().catch(() => client) : self.clients.openWindow(url)))
+      .catch(() => self.clients.openWindow(url));
+  });
+};
+
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  const url = samePage(event.notification.data && event.notification.data.url);
-  event.waitUntil(
-    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
-      const showing = windows.find((client) => client.url === url);
-      if (showing) return showing.focus();
-      // Hearth's open window goes to the page; without one (or if it cannot), a new one opens.
-      const other = windows.find((client) => new URL(client.url).origin === self.location.origin);
-      if (!other) return self.clients.openWindow(url);
-      return other
-        .navigate(url)
-        .then((client) => (client ? client.focus() : self.clients.openWindow(url)))
-        .catch(() => self.clients.openWindow(url));
-    }),
-  );
+  event.waitUntil(openPage(event.notification));
 });
 {% endautoescape %}
