@@ -138,6 +138,21 @@ def remove(*, subscription: PushSubscription) -> None:
     subscription.delete()
 
 
+def forget_waiting(user_id: int) -> int:
+    """Drop the pushes still waiting for the person (nothing a sender holds): someone who left
+    their space, or turned push off, is told nothing that waited. Returns how many."""
+    deleted, _ = (
+        PushDelivery.objects.filter(PushDelivery.unsent(), subscription__user_id=user_id)
+        .filter(claimed_at__isnull=True)
+        .delete()
+    )
+    return deleted
+
+
+def on_member_left(sender: object, *, user: User, **kwargs: object) -> None:
+    forget_waiting(user.pk)
+
+
 def _on_this_site(url: str) -> bool:
     return url.startswith("/") and not url.startswith("//") and "\\" not in url
 

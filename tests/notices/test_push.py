@@ -18,6 +18,7 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from couples.models import User
+from couples.services import leave_couple
 from notices import push
 from notices.models import PushDelivery, PushSubscription
 from tests.support.notices import NOW, Capture
@@ -350,3 +351,20 @@ def test_a_push_opens_only_a_page_of_this_site(
         with pytest.raises(ValueError, match="A push opens a page of this site"):
             tell(alice, django_capture_on_commit_callbacks, url=url)
     assert not PushDelivery.objects.exists()
+
+
+def test_someone_who_leaves_their_space_gets_no_push_that_waited(
+    alice: User,
+    phone: Device,
+    service: PushService,
+    django_capture_on_commit_callbacks: Capture,
+    clock: time_machine.Traveller,
+) -> None:
+    tell(alice, django_capture_on_commit_callbacks, not_before=NOW + timedelta(hours=1))
+    leave_couple(user=alice)
+    clock.shift(timedelta(hours=1))
+    assert send_due() == 0
+    assert service.received == []
+    assert not PushDelivery.objects.exists()
+    # The device stays theirs, for a space they join later.
+    assert PushSubscription.objects.filter(user=alice).exists()
