@@ -123,7 +123,12 @@ def test_a_delivered_push_shows_the_neutral_words_and_a_tap_opens_the_page(
     )
     [received] = service.received
     message = device.decrypt(received)
-    assert message == {"title": "Hearth", "body": BODY, "url": "/checkins/this-week/", "tag": "hearth"}
+    assert message == {
+        "title": "Hearth",
+        "body": BODY,
+        "url": "/checkins/this-week/",
+        "tag": "hearth",
+    }
 
     cdp, registration = registration_id(context, page, live_server.url)
     cdp.send(
