@@ -220,3 +220,15 @@ def test_the_settings_section_shows_the_persons_devices_and_the_sites_public_key
 )
 def test_a_device_is_named_by_its_browser_and_system(user_agent: str, label: str) -> None:
     assert push.device_label(user_agent) == label
+
+
+def test_devices_enabled_before_the_keys_were_unset_can_still_be_removed(
+    settings: Settings, alice: User, alice_client: Client
+) -> None:
+    [device] = enable(alice, 1)
+    settings.PUSH_ENABLED = False
+    words = visible_words(alice_client.get(DEVICES))
+    assert "This Hearth does not send notifications to devices" in words
+    assert "Remove A browser" in words
+    assert alice_client.post(remove_url(device)).status_code == 302
+    assert not PushSubscription.objects.exists()
