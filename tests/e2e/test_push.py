@@ -29,7 +29,7 @@ from couples.models import Couple, User
 from notices import push
 from notices.management.commands.vapid_keys import new_key_pair
 from notices.models import PushSubscription
-from tests.support.browser import SignedIn
+from tests.support.browser import SignedIn, assert_accessible
 from tests.support.push import Device, PushService, push_service
 
 BODY = "Your partner shared their check-in with you."
@@ -106,12 +106,17 @@ def test_a_delivered_push_shows_the_neutral_words_and_a_tap_opens_the_page(
     context = page.context
     context.grant_permissions(["notifications"], origin=live_server.url)
     stub_push_manager(context, device.subscription(service.endpoint("chromium")))
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
     page.goto("/settings/notifications/devices/")
     controlled(page)
     page.get_by_role("button", name="Enable on this device").click()
     expect(page.get_by_role("button", name="Remove Chrome on Linux")).to_be_visible()
     assert PushSubscription.objects.get().user == alice
+    assert_accessible(page)
+    # The page's script ran under the strict CSP.
+    assert errors == []
 
     push.queue(
         alice.pk,
