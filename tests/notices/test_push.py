@@ -15,13 +15,13 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from couples.models import User
 from couples.services import leave_couple
-from notices import push
+from notices import push, tasks
 from notices.models import PushDelivery, PushSubscription
+from privacy.services import delete_account
 from tests.support.notices import NOW, Capture
 from tests.support.push import Device, PushService, push_service, verified_vapid
 
@@ -71,7 +71,9 @@ def tell(user: User, capture: Capture, **changes: object) -> None:
 
 
 def send_due() -> int:
-    return push.send_due(now=timezone.now())
+    """What beat's task does every minute."""
+    sent: int = tasks.send_due_pushes()
+    return sent
 
 
 def test_the_device_receives_the_neutral_words_encrypted_signed_and_with_a_ttl(
@@ -369,3 +371,22 @@ def test_someone_who_leaves_their_space_gets_no_push_that_waited(
     assert not PushDelivery.objects.exists()
     # The device stays theirs, for a space they join later.
     assert PushSubscription.objects.filter(user=alice).exists()
+
+
+def test_beat_sends_what_waited_every_minute(settings: Settings) -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["send-due-pushes"]
+    assert entry["task"] == "notices.tasks.send_due_pushes"
+    assert entry["schedule"] == 60.0
+
+
+def test_deleting_the_account_ends_its_devices_and_what_waited_for_them(
+    alice: User,
+    phone: Device,
+    service: PushService,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    tell(alice, django_capture_on_commit_callbacks, not_before=NOW + timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_account(user=alice)
+    assert not PushSubscription.objects.exists()
+    assert not PushDelivery.objects.exists()
