@@ -156,6 +156,8 @@ class PushDelivery(Outbound):
 
     MESSAGE_ID_PREFIX = "push"
     MAX_ATTEMPTS = 6
+    # `message_id` keeps the push message's address at the push service (its Location answer,
+    # RFC 8030 section 5): a push has no Message-ID of its own.
 
     subscription = models.ForeignKey(PushSubscription, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=30)

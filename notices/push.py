@@ -54,6 +54,8 @@ MOST_BACKOFF = timedelta(hours=1)
 MOST_RETRY_AFTER = timedelta(days=1)
 # Most rows one beat tick sends; the rest wait for the next minute.
 BATCH = 500
+TITLE_LENGTH = PushDelivery._meta.get_field("title").max_length or 0
+BODY_LENGTH = PushDelivery._meta.get_field("body").max_length or 0
 # A collapsed push of several kinds says only this, and opens the home.
 COLLAPSED_KIND = "news"
 
@@ -172,6 +174,8 @@ def queue(
         return
     if not _on_this_site(url):
         raise ValueError(f"A push opens a page of this site, not {url!r}")
+    # Words for a notification are short; the columns hold what a phone shows of them.
+    title, body = title[:TITLE_LENGTH], body[:BODY_LENGTH]
     now = timezone.now()
     wanted = max(not_before or now, now)
     due: list[int] = []

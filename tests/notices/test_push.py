@@ -390,3 +390,15 @@ def test_deleting_the_account_ends_its_devices_and_what_waited_for_them(
         delete_account(user=alice)
     assert not PushSubscription.objects.exists()
     assert not PushDelivery.objects.exists()
+
+
+def test_words_longer_than_a_notification_shows_are_cut_to_fit(
+    alice: User,
+    phone: Device,
+    service: PushService,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    tell(alice, django_capture_on_commit_callbacks, title="T" * 500, body="B" * 500)
+    message = phone.decrypt(service.received[0])
+    assert message["title"] == "T" * 120
+    assert message["body"] == "B" * 300
