@@ -7,6 +7,7 @@ them, sent through the outbox's claim (core/outbox.py) to each browser's push se
 - `send` claims due rows as the outbox does (still to send, unclaimed or their lease run out),
   encrypts each payload for its device (RFC 8291, aes128gcm), signs the request with the site's
   VAPID key (RFC 8292) and posts it to the device's endpoint (RFC 8030) with a TTL.
+- An endpoint whose name now leads inside a network is never posted to: its subscription goes.
 - The push service's answer decides what follows: 404/410, the device is gone and its
   subscription is deleted; 429 and 5xx (or no answer), asked again later, after its Retry-After
   or an exponential backoff, up to `PushDelivery.MAX_ATTEMPTS`; any other refusal gives it up.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -153,6 +155,20 @@ def forget_waiting(user_id: int) -> int:
 
 def on_member_left(sender: object, *, user: User, **kwargs: object) -> None:
     forget_waiting(user.pk)
+
+
+def _reaches_public_addresses(endpoint: str) -> bool | None:
+    """Whether every address the endpoint's name stands for now is a public one (a name may
+    point anywhere, whatever it looked like when the device subscribed); None when the name
+    does not resolve right now."""
+    if settings.PUSH_ALLOW_LOCAL_ENDPOINTS:
+        return True
+    parts = urlsplit(endpoint)
+    try:
+        found = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return None
+    return all(ipaddress.ip_address(str(address[4][0])).is_global for address in found)
 
 
 def _on_this_site(url: str) -> bool:
@@ -331,6 +347,14 @@ def _send_one(
     if last is not None:
         # Another push reached this device within the hour (one queued while it was sent).
         mine.update(claimed_at=None, not_before=last + INTERVAL)
+        return 0
+    public = _reaches_public_addresses(subscription.endpoint)
+    if public is None:
+        _retry(row, mine, now, None)
+        return 0
+    if not public:
+        # Not a push service, whatever its name: Hearth posts nothing inside a network.
+        subscription.delete()
         return 0
     try:
         response = webpush(

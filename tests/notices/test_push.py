@@ -402,3 +402,17 @@ def test_words_longer_than_a_notification_shows_are_cut_to_fit(
     message = phone.decrypt(service.received[0])
     assert message["title"] == "T" * 120
     assert message["body"] == "B" * 300
+
+
+def test_an_endpoint_whose_name_now_points_inside_the_network_is_never_posted_to(
+    settings: Settings,
+    alice: User,
+    phone: Device,
+    service: PushService,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    # As when a public name that subscribed is later pointed at 127.0.0.1.
+    settings.PUSH_ALLOW_LOCAL_ENDPOINTS = False
+    tell(alice, django_capture_on_commit_callbacks)
+    assert service.received == []
+    assert not PushSubscription.objects.exists()
