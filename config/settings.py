@@ -4,6 +4,7 @@ that run the whole app on one machine: SQLite, a filesystem broker, emails in va
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -207,6 +208,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Pushes that waited (quiet hours, their hour, a busy push service), and any never sent.
+    "send-due-pushes": {
+        "task": "notices.tasks.send_due_pushes",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # Email: SMTP when SMTP_HOST is set, otherwise printed and kept in var/mail/ for /dev/mail/.
@@ -235,6 +242,23 @@ else:
             "OPTIONS": {"file_path": str(MAIL_DIR)},
         }
     }
+
+# Web Push for the installed app (notices/push.py), signed with the site's VAPID key pair
+# (RFC 8292) that `manage.py vapid_keys` makes. Push is offered only when both keys are set;
+# without them settings offer no push and nothing is sent. The subject tells push services whom
+# to contact about this sender.
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
+if bool(VAPID_PUBLIC_KEY) != bool(VAPID_PRIVATE_KEY):
+    raise ImproperlyConfigured(
+        "VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together or not at all "
+        "(`manage.py vapid_keys` prints a pair)."
+    )
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", f"mailto:hearth@{urlsplit(SITE_URL).hostname}")
+PUSH_ENABLED = bool(VAPID_PUBLIC_KEY)
+# A browser's push service is a public https address; only the tests' own push service on this
+# machine is reached over plain http, so no one can have Hearth post to a local address.
+PUSH_ALLOW_LOCAL_ENDPOINTS = False
 
 # Accounts
 AUTH_USER_MODEL = "couples.User"

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from datetime import time
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from notices import push
 from notices.models import Channel, Kind, NotificationPreference
 
 # Offered as a suggestion when someone is asked; never set without them choosing it.
@@ -47,3 +51,57 @@ class NotificationForm(forms.ModelForm[NotificationPreference]):
 
     def channels(self) -> dict[str, str]:
         return {kind.value: self.cleaned_data[kind.value] for kind in Kind}
+
+
+def _b64url(value: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (ValueError, binascii.Error):
+        return b""
+
+
+class PushSubscriptionForm(forms.Form):
+    """What the browser's `PushSubscription.toJSON()` gives, flattened: the push service's
+    address for this device and its two keys (RFC 8291: a P-256 point and a 16-byte secret)."""
+
+    endpoint = forms.URLField(max_length=2000, assume_scheme="https")
+    p256dh = forms.CharField(max_length=100)
+    auth = forms.CharField(max_length=50)
+
+    def clean_endpoint(self) -> str:
+        endpoint: str = self.cleaned_data["endpoint"]
+        if not push.is_push_service(endpoint):
+            raise forms.ValidationError(_("This is not a push service's address."))
+        return endpoint
+
+    def clean_p256dh(self) -> str:
+        key: str = self.cleaned_data["p256dh"]
+        raw = _b64url(key)
+        if len(raw) != 65 or raw[0] != 4:
+            raise forms.ValidationError(_("This is not a device's public key."))
+        return key
+
+    def clean_auth(self) -> str:
+        secret: str = self.cleaned_data["auth"]
+        if len(_b64url(secret)) != 16:
+            raise forms.ValidationError(_("This is not a device's secret."))
+        return secret
+
+    @classmethod
+    def from_json(cls, body: bytes) -> PushSubscriptionForm:
+        """The form for a subscription posted as JSON; anything else is an empty, invalid one."""
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            data = None
+        if not isinstance(data, dict):
+            return cls(data={})
+        keys = data.get("keys")
+        keys = keys if isinstance(keys, dict) else {}
+        return cls(
+            data={
+                "endpoint": data.get("endpoint"),
+                "p256dh": keys.get("p256dh"),
+                "auth": keys.get("auth"),
+            }
+        )

@@ -198,3 +198,73 @@ class Unread(models.Model):
 
     def __str__(self) -> str:
         return f"New {self.kind} for {self.reader}"
+
+
+class PushSubscriptionQuerySet(models.QuerySet["PushSubscription"]):
+    def of(self, user: User) -> PushSubscriptionQuerySet:
+        """A person's own devices: nobody else's, partner included."""
+        return self.filter(user=user)
+
+
+class PushSubscription(models.Model):
+    """One device where a person enabled push: the address its browser's push service gave
+    (RFC 8030) and the keys that encrypt for that device alone (RFC 8291). A browser has one
+    subscription, so its endpoint belongs to whoever enabled push there last."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=2000, unique=True)
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=50)
+    # What the person sees in the list: browser and system, read from the user agent.
+    device = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    objects = PushSubscriptionQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.device} of {self.user}"
+
+    def info(self) -> dict[str, object]:
+        """As pywebpush and the browser's `PushSubscription.toJSON()` name it."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+class PushDelivery(Outbound):
+    """One push owed to one device, sent by `notices.push.send` no earlier than `not_before`.
+    At most one push an hour reaches a device: what comes meanwhile is collapsed into the one
+    waiting. A push service that is busy or failing is asked again later (`attempts`); after
+    MAX_ATTEMPTS the push is given up."""
+
+    MESSAGE_ID_PREFIX = "push"
+    MAX_ATTEMPTS = 6
+    # `message_id` keeps the push message's address at the push service (its Location answer,
+    # RFC 8030 section 5): a push has no Message-ID of its own.
+
+    subscription = models.ForeignKey(PushSubscription, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    title = models.CharField(max_length=120)
+    body = models.CharField(max_length=300)
+    # A path on this site, opened when the notification is tapped.
+    url = models.CharField(max_length=500)
+    not_before = models.DateTimeField(default=timezone.now)
+    # How many events this one push tells of.
+    events = models.PositiveIntegerField(default=1)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    given_up_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = (
+            models.Index(
+                fields=["not_before"],
+                condition=Q(sent_at__isnull=True, given_up_at__isnull=True),
+                name="push_unsent_idx",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"Push to {self.subscription} at {self.not_before}"
+
+    @classmethod
+    def unsent(cls) -> Q:
+        return Q(sent_at__isnull=True, given_up_at__isnull=True)

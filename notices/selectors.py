@@ -5,13 +5,16 @@ context processor call these and build nothing themselves."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from couples.models import User
+from notices import push
 from notices.forms import SUGGESTED_QUIET, NotificationForm
-from notices.models import Kind, NotificationPreference, Unread
+from notices.models import Kind, NotificationPreference, PushSubscription, Unread
 
 
 @dataclass(frozen=True)
@@ -79,3 +82,14 @@ def unread(user: User | int) -> dict[str, int]:
         counts[area] += 1
     counts["all"] = sum(counts.values())
     return counts
+
+
+def push_devices(user: User) -> dict[str, Any]:
+    """What the push devices section shows: `user`'s devices (one query) and, when Hearth
+    offers push, the public key a browser subscribes with."""
+    offered = push.offered()
+    return {
+        "push_offered": offered,
+        "vapid_public_key": settings.VAPID_PUBLIC_KEY if offered else "",
+        "devices": list(PushSubscription.objects.of(user).order_by("created_at", "pk")),
+    }

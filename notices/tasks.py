@@ -1,5 +1,6 @@
 """The notice tasks: `send_notices` after something is shared, `send_due_notices` from beat
-every minute, `send_notice_emails` for what a send did not reach in its time. Each imports its
+every minute, `send_notice_emails` for what a send did not reach in its time; `send_pushes` for the pushes
+`notices.push.queue` owed now and `send_due_pushes` from beat for those that waited. Each imports its
 service in its body (services enqueue these tasks) and only calls it."""
 
 from __future__ import annotations
@@ -27,3 +28,17 @@ def send_notice_emails(email_ids: list[int]) -> None:
     from notices import services
 
     services.send_emails(email_ids=email_ids, now=timezone.now())
+
+
+@shared_task
+def send_pushes(delivery_ids: list[int]) -> None:
+    from notices import push
+
+    push.send_now(ids=delivery_ids, now=timezone.now())
+
+
+@shared_task
+def send_due_pushes() -> int:
+    from notices import push
+
+    return push.send_due(now=timezone.now())

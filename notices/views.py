@@ -1,20 +1,25 @@
 """How a person hears from Hearth: the settings group (saved by htmx in place, or by its Save
 button without JavaScript) and the question put to them once. The one-click unsubscribe link
-every "something new" email carries is served by `core.views.unsubscribe` (see urls.py)."""
+every "something new" email carries is served by `core.views.unsubscribe` (see urls.py).
+Push on the installed app: the devices a person enabled it on, adding this one (posted by
+static/js/push.js) and removing one."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.middleware import HtmxDetails
 
 from couples import access
-from notices import selectors, services
-from notices.forms import NotificationForm
+from couples.models import User
+from notices import push, selectors, services
+from notices.forms import NotificationForm, PushSubscriptionForm
 from notices.middleware import remember_asked
+from notices.models import PushSubscription
 
 
 @login_required
@@ -71,3 +76,51 @@ def ask(request: HttpRequest) -> HttpResponse:
         form = selectors.notification_form(user, suggest=True)
     ctx = {"form": form, "previews": selectors.PREVIEWS}
     return render(request, "notices/ask.html", ctx)
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _devices_page(request: HtmxHttpRequest, user: User) -> HttpResponse:
+    """The page, or for htmx the section alone (as settings pages include it)."""
+    template = "notices/push_devices.html" if request.htmx else "notices/push_devices_page.html"
+    return render(request, template, selectors.push_devices(user))
+
+
+@login_required
+@require_safe
+def push_devices(request: HtmxHttpRequest) -> HttpResponse:
+    """The devices where push is enabled, each removable, and enabling it on this one."""
+    return _devices_page(request, access.member(request))
+
+
+@login_required
+@require_POST
+def push_subscribe(request: HttpRequest) -> HttpResponse:
+    """What the page's script posts once the browser subscribed (static/js/push.js)."""
+    if not push.offered():
+        raise Http404
+    user = access.member(request)
+    form = PushSubscriptionForm.from_json(request.body)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    done = push.subscribe(
+        user=user,
+        endpoint=form.cleaned_data["endpoint"],
+        p256dh=form.cleaned_data["p256dh"],
+        auth=form.cleaned_data["auth"],
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    return JsonResponse({"device": done.subscription.device}, status=201 if done.created else 200)
+
+
+@login_required
+@require_POST
+def push_device_remove(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    user = access.member(request)
+    push.remove(subscription=get_object_or_404(PushSubscription.objects.of(user), pk=pk))
+    if request.htmx:
+        return _devices_page(request, user)
+    messages.success(request, _("That device gets no more notifications."))
+    return redirect("push_devices")

@@ -25,6 +25,7 @@ POST_ONLY = {
     "reminder_choices",
     "calendar_link",
     "notification_settings",
+    "push_subscribe",
 }
 
 

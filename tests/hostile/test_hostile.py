@@ -58,6 +58,7 @@ NO_FORM = {
     "mfa_reauthenticate": "reached only when two-factor is on",
     "mfa_deactivate_totp": "shown only when two-factor is on",
     "mfa_download_recovery_codes": "shown only when two-factor is on",
+    "push_subscribe": "the page's script posts the browser's push subscription as JSON",
 }
 _markers = count()
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from agreements.models import Agreement, AgreementVersion, PauseSignal
 from checkins.models import CheckIn, Entry, Prompt, Reflection, current_week
 from couples.models import INVITATION_LIFETIME, Couple, Invitation, User, hash_token
+from notices.models import PushSubscription
 from toolkit.models import Phrase, Repair, SavedTopic, SharedValue, TriggerScript
 
 # Reachable without signing in, each for a reason.
@@ -126,6 +127,15 @@ class World:
     def schedule_pk(self) -> int:
         return self.couple.schedules.get().pk
 
+    def push_device_pk(self) -> int:
+        return PushSubscription.objects.create(
+            user=self.alice,
+            endpoint="https://push.example.net/alice",
+            p256dh="p",
+            auth="a",
+            device="Firefox on Android",
+        ).pk
+
 
 # URL name -> the arguments naming one of alice's objects.
 OBJECT_ARGS: dict[str, Callable[[World], dict[str, object]]] = {
@@ -174,6 +184,7 @@ OBJECT_ARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "schedule_edit": lambda w: {"pk": w.schedule_pk()},
     "schedule_pause": lambda w: {"pk": w.schedule_pk()},
     "schedule_delete": lambda w: {"pk": w.schedule_pk()},
+    "push_device_remove": lambda w: {"pk": w.push_device_pk()},
 }
 
 

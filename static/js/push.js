@@ -1,0 +1,63 @@
+// "Enable on this device": asks the browser for permission to notify, subscribes it to push
+// with Hearth's public VAPID key (or takes the subscription it has) and tells Hearth of it. The
+// button stays hidden where the browser cannot take push or notifications are blocked.
+(() => {
+  "use strict";
+  const button = document.querySelector("[data-push-enable]");
+  const status = document.querySelector("[data-push-status]");
+  if (!button || !("serviceWorker" in navigator) || !("PushManager" in window)) return;
+
+  const say = (words) => {
+    if (status) status.textContent = words;
+  };
+
+  // The key arrives base64url-encoded; PushManager wants its bytes.
+  const bytes = (base64url) => {
+    const base64 = base64url.replace(/-/g, "+").replace(/_/g, "/");
+    const raw = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
+    return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+  };
+
+  const csrfToken = () => {
+    try {
+      return JSON.parse(document.body.dataset.hxHeaders || "{}")["X-CSRFToken"] || "";
+    } catch {
+      return "";
+    }
+  };
+
+  const enable = async () => {
+    button.disabled = true;
+    try {
+      const permission = await Notification.requestPermission();
+      if (permission !== "granted") {
+        say("Notifications are blocked for Hearth in this browser; its settings can allow them.");
+        return;
+      }
+      const registration = await navigator.serviceWorker.ready;
+      const subscription =
+        (await registration.pushManager.getSubscription()) ||
+        (await registration.pushManager.subscribe({
+          userVisibleOnly: true,
+          applicationServerKey: bytes(button.dataset.key),
+        }));
+      const response = await fetch(button.dataset.url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify(subscription.toJSON()),
+      });
+      if (!response.ok) throw new Error(String(response.status));
+      // The list shows the new device.
+      window.location.reload();
+    } catch {
+      say("This device could not be set up for notifications. Please try again later.");
+    } finally {
+      button.disabled = false;
+    }
+  };
+
+  if (Notification.permission === "denied") return;
+  button.hidden = false;
+  button.addEventListener("click", enable);
+})();

@@ -1,0 +1,187 @@
+"""Push in Chromium, without the internet. The page's "Enable on this device" posts the browser's
+subscription to Hearth; Hearth's push reaches a push service of our own on 127.0.0.1, encrypted
+for the device; the DevTools protocol hands the device's message to the service worker
+(`ServiceWorker.deliverPushMessage`, as the browser does once it has decrypted what its push
+service brought), which shows the notification with the neutral words; and what a tap runs takes
+the open window to the page the push names.
+
+What is stubbed, and why: Chromium reaches its push service over the internet, which the tests do
+not have, so `PushManager.subscribe` answers with a subscription whose endpoint is the local push
+service and whose keys the test holds. A real tap gives the worker the right to focus or open a
+window, which no DevTools command grants; the test runs the worker's tap handler (`openPage`,
+which `notificationclick` calls) on the notification it showed, in the worker, and sees the
+window go to the page."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
+
+from couples.models import Couple, User
+from notices import push
+from notices.management.commands.vapid_keys import new_key_pair
+from notices.models import PushSubscription
+from tests.support.browser import SignedIn, assert_accessible
+from tests.support.push import Device, PushService, push_service
+
+BODY = "Your partner shared their check-in with you."
+
+
+@pytest.fixture(autouse=True)
+def vapid(settings: Settings) -> None:
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = new_key_pair()
+    settings.PUSH_ENABLED = True
+    settings.PUSH_ALLOW_LOCAL_ENDPOINTS = True
+
+
+@pytest.fixture
+def service() -> Iterator[PushService]:
+    with push_service() as running:
+        yield running
+
+
+def stub_push_manager(context: BrowserContext, subscription: dict[str, object]) -> None:
+    """The browser's push service, which would need the internet, gives this subscription."""
+    context.add_init_script(
+        f"""(() => {{
+            const subscription = {json.dumps(subscription)};
+            const fake = {{ endpoint: subscription.endpoint, toJSON: () => subscription }};
+            PushManager.prototype.getSubscription = async () => null;
+            PushManager.prototype.subscribe = async () => fake;
+        }})();"""
+    )
+
+
+def controlled(page: Page) -> None:
+    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+def registration_id(context: BrowserContext, page: Page, origin: str) -> Any:
+    """The service worker registration's id, as the DevTools protocol reports it."""
+    cdp = context.new_cdp_session(page)
+    found: list[str] = []
+
+    def keep(event: dict[str, Any]) -> None:
+        for registration in event["registrations"]:
+            if registration["scopeURL"] == origin + "/" and not registration["isDeleted"]:
+                found.append(registration["registrationId"])
+
+    cdp.on("ServiceWorker.workerRegistrationUpdated", keep)
+    cdp.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 10
+    while not found and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert found, "no registration reported"
+    return cdp, found[-1]
+
+
+def shown_notifications(page: Page) -> list[dict[str, Any]]:
+    notifications: list[dict[str, Any]] = page.evaluate(
+        """navigator.serviceWorker.ready
+            .then((registration) => registration.getNotifications())
+            .then((shown) => shown.map((n) => ({ title: n.title, body: n.body, tag: n.tag,
+                                                 data: n.data })))"""
+    )
+    return notifications
+
+
+def test_a_delivered_push_shows_the_neutral_words_and_a_tap_opens_the_page(
+    signed_in: SignedIn,
+    alice: User,
+    couple: Couple,
+    live_server: LiveServer,
+    service: PushService,
+) -> None:
+    device = Device()
+    page = signed_in(alice)
+    context = page.context
+    context.grant_permissions(["notifications"], origin=live_server.url)
+    stub_push_manager(context, device.subscription(service.endpoint("chromium")))
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    page.goto("/settings/notifications/devices/")
+    controlled(page)
+    page.get_by_role("button", name="Enable on this device").click()
+    expect(page.get_by_role("button", name="Remove Chrome on Linux")).to_be_visible()
+    assert PushSubscription.objects.get().user == alice
+    assert_accessible(page)
+    # The page's script ran under the strict CSP.
+    assert errors == []
+
+    push.queue(
+        alice.pk,
+        kind="entry",
+        title="Hearth",
+        body=BODY,
+        url="/checkins/this-week/",
+        not_before=None,
+    )
+    [received] = service.received
+    message = device.decrypt(received)
+    assert message == {
+        "title": "Hearth",
+        "body": BODY,
+        "url": "/checkins/this-week/",
+        "tag": "hearth",
+    }
+
+    cdp, registration = registration_id(context, page, live_server.url)
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": live_server.url, "registrationId": registration, "data": json.dumps(message)},
+    )
+    page.wait_for_function(
+        """navigator.serviceWorker.ready
+            .then((registration) => registration.getNotifications())
+            .then((shown) => shown.length > 0)""",
+        polling=100,
+    )
+    [notification] = shown_notifications(page)
+    assert notification == {
+        "title": "Hearth",
+        "body": BODY,
+        "tag": "hearth",
+        "data": {"url": live_server.url + "/checkins/this-week/"},
+    }
+
+    [worker] = context.service_workers
+    worker.evaluate("self.registration.getNotifications().then(([shown]) => openPage(shown))")
+    expect(page).to_have_url(re.compile(r"/checkins/\d{4}-W\d{2}/$"))
+    expect(page.get_by_role("heading", name=re.compile(r"^Our check-in"))).to_be_visible()
+
+
+def test_a_push_naming_another_site_opens_hearths_home(
+    signed_in: SignedIn, alice: User, couple: Couple, live_server: LiveServer
+) -> None:
+    page = signed_in(alice)
+    context = page.context
+    context.grant_permissions(["notifications"], origin=live_server.url)
+    page.goto("/settings/")
+    controlled(page)
+    cdp, registration = registration_id(context, page, live_server.url)
+    message = {"title": "Hearth", "body": BODY, "url": "https://elsewhere.example/"}
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": live_server.url, "registrationId": registration, "data": json.dumps(message)},
+    )
+    page.wait_for_function(
+        """navigator.serviceWorker.ready
+            .then((registration) => registration.getNotifications())
+            .then((shown) => shown.length > 0)""",
+        polling=100,
+    )
+    [notification] = shown_notifications(page)
+    assert notification["data"] == {"url": live_server.url + "/"}
+    [worker] = context.service_workers
+    worker.evaluate("self.registration.getNotifications().then(([shown]) => openPage(shown))")
+    expect(page).to_have_url(live_server.url + "/")
