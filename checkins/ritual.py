@@ -198,7 +198,9 @@ def _kind(week: WeekFacts) -> Kind:
         return Kind.DONE
     if not week.partner:
         return Kind.NO_PARTNER
-    if not week.revealed:
+    # Open between these two once both of them shared (a week revealed with a former partner
+    # is not open between the reader and someone who joined since).
+    if not (week.revealed and week.own_shared and week.partner_shared):
         if week.own_shared:
             return Kind.WAITING
         return Kind.YOUR_TURN if week.partner_shared else Kind.WRITE

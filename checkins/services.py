@@ -63,11 +63,15 @@ def _refuse_unless_current(checkin: CheckIn, couple: Couple) -> None:
 
 @transaction.atomic
 def save_entry(*, checkin: CheckIn, couple: Couple, author: User, fields: dict[str, Any]) -> Entry:
-    """Save the author's own entry as typed. Once shared, a change is marked with its time."""
+    """Save the author's own entry as typed. Once shared, a change is marked with its time. An
+    entry begins with its first word: saving an empty form stores nothing."""
     _refuse_unless_current(checkin, couple)
-    entry, _created = Entry.objects.select_for_update().get_or_create(
-        checkin=checkin, author=author
-    )
+    entry = Entry.objects.select_for_update().filter(checkin=checkin, author=author).first()
+    if entry is None:
+        if not any(fields[name] for name in ENTRY_FIELDS):
+            # Nothing written yet: nothing is stored, so one's status stays "not started".
+            return Entry(checkin=checkin, author=author)
+        entry, _created = Entry.objects.get_or_create(checkin=checkin, author=author)
     changed = [name for name in ENTRY_FIELDS if getattr(entry, name) != fields[name]]
     if changed:
         now = timezone.now()

@@ -83,6 +83,13 @@ def test_each_state_names_its_one_next_step(facts: WeekFacts, kind: Kind, title:
     assert step.button
 
 
+def test_a_week_revealed_before_the_partner_joined_asks_them_both_to_share_again() -> None:
+    joined = WeekFacts(partner="Fay", own_started=True, own_shared=True, revealed=True)
+    assert next_step(joined).kind == Kind.WAITING
+    newcomer = WeekFacts(partner="Erin", partner_shared=True, revealed=True)
+    assert next_step(newcomer).kind == Kind.YOUR_TURN
+
+
 def test_an_answer_the_partner_waits_for_comes_before_ones_own_listening() -> None:
     facts = replace(SHARED, they_heard=Heard.WAITING, i_heard=Heard.NOT_QUITE)
     assert next_step(facts).kind == Kind.ANSWER
