@@ -464,31 +464,46 @@ def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
     return redirect(form.cleaned_data.get("next") or _week_url(checkin))
 
 
+@access.couple_required
+@require_POST
+def bring_back(request: HttpRequest, week: str, pk: int) -> HttpResponse:
+    """Bring one's own resting challenge back into view on the history."""
+    user = access.member(request)
+    couple = access.current_couple(request)
+    checkin = _existing_week(request, week)
+    target = _readable_entry(request, couple, checkin, pk)
+    try:
+        services.bring_back(entry=target, by=user)
+    except RefusedError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Brought back. It stays with you for a few more weeks."))
+    return redirect(reverse("checkins") + "#still-with-you")
+
+
 @dataclass(frozen=True)
 class HistoryWeek:
     """A week as the history lists it, its link and dates written out; each of `entries` is
     an entry the reader may read, who wrote it as the reader knows them (`core.who`) and the
-    address where its author marks the challenge resolved ("" unless
-    it is the reader's own shared entry)."""
+    address where its author marks the challenge resolved ("" unless it is the reader's own
+    shared entry)."""
 
     checkin: CheckIn
     url: str
-    number: int
-    starts: str
-    ends: str
+    dates: str
     entries: list[tuple[Entry, Who, str]]
 
 
 @dataclass(frozen=True)
-class CarriedOver:
-    """A carried-over challenge as the history lists it: its week's link and ISO week, and
-    where its author marks it resolved ("" for the partner's)."""
+class StillOpen:
+    """One of the reader's own open challenges: its week's link and dates, and where they mark
+    it resolved or bring it back from resting."""
 
     entry: Entry
     url: str
-    number: int
-    year: int
+    dates: str
     resolve_url: str
+    bring_back_url: str
 
 
 def _history_page(weeks: CheckInQuerySet, number: str | None) -> Page[CheckIn]:
@@ -547,9 +562,7 @@ def history(request: HttpRequest) -> HttpResponse:
         HistoryWeek(
             checkin=checkin,
             url=week_url(checkin),
-            number=checkin.week_start.isocalendar().week,
-            starts=date_format(checkin.week_start, "MONTH_DAY_FORMAT"),
-            ends=date_format(checkin.week_end, "DATE_FORMAT"),
+            dates=checkin.dates,
             entries=[
                 (
                     entry,
@@ -563,24 +576,22 @@ def history(request: HttpRequest) -> HttpResponse:
         )
         for checkin in page
     ]
-    carried_over = [
-        CarriedOver(
+
+    def still_open(entry: Entry) -> StillOpen:
+        label = entry.checkin.label
+        return StillOpen(
             entry=entry,
             url=week_url(entry.checkin),
-            number=entry.checkin.week_start.isocalendar().week,
-            year=entry.checkin.week_start.isocalendar().year,
-            resolve_url=resolve_url(entry, entry.checkin.label)
-            if entry.author_id == user_id
-            else "",
+            dates=entry.checkin.dates,
+            resolve_url=resolve_url(entry, label),
+            bring_back_url=reverse("checkin_bring_back", args=[label, entry.pk]),
         )
-        for entry in found.carried_over
-    ]
+
     ctx = {
         "couple": couple,
         "history": found,
-        "dots": [(i * 12, "met" if week.met else "gap") for i, week in enumerate(found.picture)],
-        "picture_width": len(found.picture) * 12,
-        "carried_over": carried_over,
+        "still_with_you": [still_open(entry) for entry in found.still_with_you],
+        "resting": [still_open(entry) for entry in found.resting],
         "weeks": weeks,
         "page": page,
         "here": request.get_full_path(),
