@@ -30,8 +30,8 @@ WORDS = {
     },
 }
 PAGES = {
-    "home": ("/", re.compile(r"^Alice & Bob$")),
-    "checkin": ("/checkins/this-week/", re.compile(r"^Our check-in, week")),
+    "home": ("/", re.compile(r"^Welcome home, Alice and Bob\.$")),
+    "checkin": ("/checkins/this-week/", re.compile(r"^Check-in, ")),
     "agreements": ("/agreements/", re.compile(r"^Agreements$")),
     "schedule": ("/schedule/", re.compile(r"^Your rhythm$")),
     "toolkit": ("/toolkit/", re.compile(r"^Toolkit$")),
