@@ -11,17 +11,20 @@ from playwright.sync_api import Page, ViewportSize, expect
 
 from checkins.models import CheckIn
 from couples.models import Couple, User
-from tests.support.browser import SignedIn, assert_accessible
+from tests.support.browser import Screenshot, SignedIn, assert_accessible
 from tests.support.checkins import ensure_library
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 CONTROLS = ("Another question", "Skip it this week", "Mark this challenge resolved")
 
 
-def card(page: Page, title: str) -> None:
-    """The home's first card names `title` as the reader's next step."""
+def card(page: Page, title: str, shot: Screenshot | None = None) -> None:
+    """The home's first card names `title` as the reader's next step (saved as a picture of
+    the home in that state when `shot` is given and $HEARTH_SCREENSHOTS names a folder)."""
     page.goto("/")
     expect(page.locator("#this-week h2")).to_have_text(title)
+    if shot is not None:
+        shot(page, f"home-{page.locator('#this-week').get_attribute('data-step')}")
 
 
 def a_week_passes() -> None:
@@ -47,15 +50,16 @@ def write_and_share(page: Page, win: str, challenge: str, partner: str) -> None:
 
 
 def test_two_partners_go_through_their_weeks_led_by_the_home(
-    signed_in: SignedIn, couple: Couple, alice: User, bob: User
+    signed_in: SignedIn, screenshot: Screenshot, couple: Couple, alice: User, bob: User
 ) -> None:
     ensure_library()
     alice_page = signed_in(alice, PHONE)
     bob_page = signed_in(bob)
 
     for week in range(2):
-        card(alice_page, "Write yours")
-        card(bob_page, "Write yours")
+        shot = screenshot if week == 0 else None
+        card(alice_page, "Write yours", shot)
+        card(bob_page, "Write yours", shot)
         alice_page.locator("#this-week").get_by_role("link", name="Write yours").click()
         # On a phone the form comes first: its first field is on the first screen, with the
         # agenda folded above it.
@@ -68,11 +72,11 @@ def test_two_partners_go_through_their_weeks_led_by_the_home(
         assert_accessible(alice_page)
 
         write_and_share(alice_page, f"win {week}", f"alice challenge {week}", "Bob")
-        card(alice_page, "Waiting for Bob")
-        card(bob_page, "Alice shared — your turn")
+        card(alice_page, "Waiting for Bob", shot)
+        card(bob_page, "Alice shared — your turn", shot)
         write_and_share(bob_page, f"bob win {week}", f"bob challenge {week}", "Alice")
-        card(alice_page, "You've both shared: read together")
-        card(bob_page, "You've both shared: read together")
+        card(alice_page, "You've both shared: read together", shot)
+        card(bob_page, "You've both shared: read together", shot)
 
         # Reading together: both entries side by side, then "Now listen".
         bob_page.locator("#this-week").get_by_role("link").click()
@@ -80,12 +84,12 @@ def test_two_partners_go_through_their_weeks_led_by_the_home(
         expect(bob_page.get_by_role("heading", name="Now listen")).to_be_visible()
         bob_page.get_by_label("What I heard is …").fill("money makes you brace")
         bob_page.get_by_role("button", name="Say what I heard").click()
-        card(bob_page, "What you heard is with Alice")
-        card(alice_page, "Bob is waiting for your “yes, that's it”")
+        card(bob_page, "What you heard is with Alice", shot)
+        card(alice_page, "Bob is waiting for your “yes, that's it”", shot)
         alice_page.locator("#this-week").get_by_role("link").click()
         alice_page.get_by_role("button", name="Yes, that's it").click()
-        card(alice_page, "Say what you heard")
-        card(bob_page, "Alice is saying what they heard")
+        card(alice_page, "Say what you heard", shot)
+        card(bob_page, "Alice is saying what they heard", shot)
         alice_page.locator("#this-week").get_by_role("link").click()
         alice_page.get_by_label("What I heard is …").fill("evenings feel lost")
         alice_page.get_by_role("button", name="Say what I heard").click()
@@ -93,17 +97,17 @@ def test_two_partners_go_through_their_weeks_led_by_the_home(
         bob_page.locator("#this-week").get_by_role("link").click()
         bob_page.get_by_role("button", name="Yes, that's it").click()
 
-        card(alice_page, "Agree a small step")
-        card(bob_page, "Agree a small step")
+        card(alice_page, "Agree a small step", shot)
+        card(bob_page, "Agree a small step", shot)
         alice_page.locator("#this-week").get_by_role("link").click()
         alice_page.get_by_label("Propose one small step for next week").fill("Walk after dinner")
         alice_page.get_by_role("button", name="Propose").click()
-        card(alice_page, "Your small step is with Bob")
-        card(bob_page, "Agree a small step")
+        card(alice_page, "Your small step is with Bob", shot)
+        card(bob_page, "Agree a small step", shot)
         bob_page.locator("#this-week").get_by_role("link").click()
         bob_page.get_by_role("button", name="Agree and close the week").click()
-        card(alice_page, "Done — well done, both of you")
-        card(bob_page, "Done — well done, both of you")
+        card(alice_page, "Done — well done, both of you", shot)
+        card(bob_page, "Done — well done, both of you", shot)
         assert_accessible(bob_page)
 
         # The closed week: its summary first, and no controls.
