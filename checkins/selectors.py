@@ -18,7 +18,6 @@ from notices.models import NoticePreference
 from schedules.models import Schedule
 from schedules.selectors import next_conversation
 from toolkit.models import Repair, SharedValue
-from toolkit.selectors import shared_values
 
 # A new couple is walked through getting started for this long, or until every step is done.
 FIRST_DAYS = timedelta(days=28)
@@ -88,6 +87,7 @@ def _week_row(*, membership: Membership, partner: User | None, monday: date) -> 
                 heard.filter(entry__author_id=me, listener_id=other).values("answer")[:1]
             ),
             chose_hearing=Exists(NoticePreference.objects.filter(user_id=me)),
+            has_values=Exists(SharedValue.objects.filter(couple_id=OuterRef("couple_id"))),
         )
         .values(
             "revealed_at",
@@ -101,6 +101,7 @@ def _week_row(*, membership: Membership, partner: User | None, monday: date) -> 
             "i_heard",
             "they_heard",
             "chose_hearing",
+            "has_values",
         )
         .get()
     )
@@ -127,15 +128,15 @@ class Home:
     repairs_due: list[Repair] = field(default_factory=list)
     next_start: datetime | None = None
     next_schedule: Schedule | None = None
-    values: list[SharedValue] = field(default_factory=list)
     # The getting-started walk, empty once it has stepped aside.
     getting_started: list[Start] = field(default_factory=list)
 
 
 def home(*, membership: Membership, members: list[User], now: datetime | None = None) -> Home:
-    """The reader's home: this week's next step (one query), agreements awaiting their answer
-    (one), repair follow-ups due (one, with whether they chose how to hear from each other),
-    the next conversation (one) and the couple's values (one)."""
+    """The reader's home: this week's next step with what the getting-started walk needs to
+    know (one query), agreements awaiting their answer (one), repair follow-ups due (one) and
+    the next conversation (one). The couple's values are the toolkit's to show
+    (`{% our_values %}`)."""
     now = now or timezone.now()
     couple = membership.couple
     user = next(m for m in members if m.pk == membership.user_id)
@@ -145,13 +146,12 @@ def home(*, membership: Membership, members: list[User], now: datetime | None = 
     facts = _facts(row, me=membership.user_id, partner=partner)
     today = timezone.localdate(now, couple.tz)
     repairs = list(Repair.objects.visible_to(membership).follow_ups_due(today)[:3])
-    values = shared_values(couple)
     upcoming = next_conversation(couple)
     steps: list[Start] = []
     if now - couple.created_at < FIRST_DAYS:
         steps = [
             Start("invite", partner is not None),
-            Start("values", bool(values)),
+            Start("values", row["has_values"] is True),
             Start("rhythm", upcoming is not None),
             Start("hearing", row["chose_hearing"] is True),
         ]
@@ -164,6 +164,5 @@ def home(*, membership: Membership, members: list[User], now: datetime | None = 
         repairs_due=repairs,
         next_start=upcoming[0] if upcoming else None,
         next_schedule=upcoming[1] if upcoming else None,
-        values=values,
         getting_started=steps,
     )
