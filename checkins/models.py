@@ -37,6 +37,8 @@ SHORT_LIMIT = 500
 # up to a century of weeks.
 CARRIED_OVER_STEP = 10
 CARRIED_OVER_MAX = 10_000
+# An open challenge rests quietly after this long, unless its author brings it back.
+REST_AFTER = timedelta(weeks=4)
 WEEK_LABEL = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -106,14 +108,6 @@ class Poll:
 class CheckInQuerySet(models.QuerySet["CheckIn"]):
     def for_couple(self, couple: Couple) -> CheckInQuerySet:
         return self.filter(couple=couple)
-
-    def met_by(self, membership: Membership) -> CheckInQuerySet:
-        """The weeks "met" in the history's picture of `membership`'s member: the weeks opened
-        since they joined, and the weeks where their own shared entry opened."""
-        opened = Entry.objects.filter(author_id=membership.user_id, revealed_at__isnull=False)
-        return self.filter(couple_id=membership.couple_id).filter(
-            Q(revealed_at__gte=membership.joined_at) | Q(pk__in=opened.values("checkin"))
-        )
 
     def closed(self) -> CheckInQuerySet:
         """Weeks closed with a small step both partners agreed on."""
@@ -329,13 +323,14 @@ class EntryQuerySet(models.QuerySet["Entry"]):
             | Q(feelings__icontains=q)
         )
 
-    def carried_over(self, *, couple: Couple, before: date) -> EntryQuerySet:
-        """Challenges of weeks both partners shared before the week of `before` that their
-        author, still in `couple`, has not marked resolved: they stay in view until then
-        (only their author can resolve them). Newest week first."""
+    def still_open(self, *, membership: Membership, before: date) -> EntryQuerySet:
+        """`membership`'s member's own shared challenges of weeks before the week of `before`
+        that they have not marked resolved, newest week first. Only ever their own: a
+        partner's challenge is read in the week it was shared, never carried beyond it."""
         return self.filter(
-            author__membership__couple=couple,
-            checkin__revealed_at__isnull=False,
+            checkin__couple_id=membership.couple_id,
+            author_id=membership.user_id,
+            shared_at__isnull=False,
             checkin__week_start__lt=before,
             challenge_resolved_at__isnull=True,
         ).order_by("-checkin__week_start", "id")
@@ -367,6 +362,8 @@ class Entry(models.Model):
     revealed_at = models.DateTimeField(null=True, blank=True)
     edited_after_sharing_at = models.DateTimeField(null=True, blank=True)
     challenge_resolved_at = models.DateTimeField(null=True, blank=True)
+    # When its author last brought an open challenge back from resting (`Entry.resting`).
+    challenge_brought_back_at = models.DateTimeField(null=True, blank=True)
 
     objects = EntryQuerySet.as_manager()
 
@@ -412,6 +409,15 @@ class Entry(models.Model):
                 )
             )
         return ""
+
+    def resting(self, this_week: date, now: datetime) -> bool:
+        """Whether an open challenge rests quietly: shared more than REST_AFTER ago and not
+        brought back by its author within REST_AFTER. A resting challenge is only out of the
+        way, never gone: its author can bring it back, and its week keeps it."""
+        back = self.challenge_brought_back_at
+        if back is not None and now - back < REST_AFTER:
+            return False
+        return this_week - self.checkin.week_start > REST_AFTER
 
     def is_understood(self) -> bool:
         """Whether the partner's paraphrase of this challenge has been confirmed."""

@@ -63,11 +63,15 @@ def _refuse_unless_current(checkin: CheckIn, couple: Couple) -> None:
 
 @transaction.atomic
 def save_entry(*, checkin: CheckIn, couple: Couple, author: User, fields: dict[str, Any]) -> Entry:
-    """Save the author's own entry as typed. Once shared, a change is marked with its time."""
+    """Save the author's own entry as typed. Once shared, a change is marked with its time. An
+    entry begins with its first word: saving an empty form stores nothing."""
     _refuse_unless_current(checkin, couple)
-    entry, _created = Entry.objects.select_for_update().get_or_create(
-        checkin=checkin, author=author
-    )
+    entry = Entry.objects.select_for_update().filter(checkin=checkin, author=author).first()
+    if entry is None:
+        if not any(fields[name] for name in ENTRY_FIELDS):
+            # Nothing written yet: nothing is stored, so one's status stays "not started".
+            return Entry(checkin=checkin, author=author)
+        entry, _created = Entry.objects.get_or_create(checkin=checkin, author=author)
     changed = [name for name in ENTRY_FIELDS if getattr(entry, name) != fields[name]]
     if changed:
         now = timezone.now()
@@ -232,6 +236,17 @@ def on_member_left(sender: object, *, couple: Couple, user: User, **kwargs: obje
     )
 
 
+def bring_back(*, entry: Entry, by: User) -> None:
+    """Bring a resting challenge back into view for a few more weeks (`Entry.resting`). Only
+    its author can, and only while it is open."""
+    if entry.author_id != by.pk:
+        raise RefusedError(_("Only the person who wrote a challenge can bring it back."))
+    if entry.challenge_resolved_at is not None:
+        raise RefusedError(_("You marked this challenge resolved; it rests for good."))
+    entry.challenge_brought_back_at = timezone.now()
+    entry.save(update_fields=["challenge_brought_back_at"])
+
+
 def mark_resolved(*, entry: Entry, by: User, resolved: bool) -> None:
     """Mark a challenge resolved (or open again). Only its author can, in any week."""
     if entry.author_id != by.pk:
@@ -241,8 +256,6 @@ def mark_resolved(*, entry: Entry, by: User, resolved: bool) -> None:
 
 
 # Reading a week and the weeks gone by ---------------------------------------------------------
-
-PICTURE_WEEKS = 26
 
 
 @dataclass(frozen=True)
@@ -283,59 +296,45 @@ def week_agenda(*, membership: Membership, checkin: CheckIn) -> Agenda:
 
 
 @dataclass(frozen=True)
-class WeekMet:
-    monday: date
-    met: bool
-
-
-@dataclass(frozen=True)
 class History:
-    """The couple's weeks as one person may read them."""
+    """The couple's weeks as one person may read them. No picture of weeks met, no counts: a
+    quiet week is just a gap."""
 
     # Newest first; each week's `visible` holds the entries the reader may read.
     weeks: CheckInQuerySet
-    # Earlier challenges their authors have not marked resolved yet, the newest `shown` of them.
-    carried_over: list[Entry]
+    # The reader's own earlier challenges still open, the newest `shown` of them: those from the
+    # last few weeks or brought back (`still_with_you`) and those resting quietly (`resting`).
+    still_with_you: list[Entry]
+    resting: list[Entry]
     # True when older ones than these remain (the page offers to show more).
-    more_carried_over: bool
-    # The last PICTURE_WEEKS weeks, oldest first: a week is met when both shared. No streaks.
-    picture: list[WeekMet]
-
-    @property
-    def weeks_met(self) -> int:
-        return sum(week.met for week in self.picture)
+    more: bool
 
 
 def history(*, membership: Membership, q: str = "", carried: int = CARRIED_OVER_STEP) -> History:
     """The weeks `membership`'s member may open, newest first, with what they may read of
-    each; with `q`, only the weeks whose readable words or chosen step contain it. Of the
-    challenges carried over, the newest `carried`: a year holds dozens, and the page grows the
-    list on request rather than render them all every time."""
+    each; with `q`, only the weeks whose readable words or chosen step contain it. Of their own
+    open challenges, the newest `carried`: the page grows the list on request rather than
+    render them all every time."""
     couple = membership.couple
     readable = Entry.objects.visible_to(membership).select_related("author")
     weeks = CheckIn.objects.visible_to(membership).with_step_for(membership)
     if q:
         weeks = weeks.matching(q, membership)
     this_week = current_week(couple)
-    first = this_week - timedelta(weeks=PICTURE_WEEKS - 1)
-    met = set(
-        CheckIn.objects.met_by(membership)
-        .filter(week_start__gte=first)
-        .values_list("week_start", flat=True)
-    )
-    mondays = [first + timedelta(weeks=i) for i in range(PICTURE_WEEKS)]
+    now = timezone.now()
     # One more than shown tells whether there are more, without counting them all.
-    carried_over = list(
-        readable.carried_over(couple=couple, before=this_week).select_related("checkin")[
+    own_open = list(
+        Entry.objects.still_open(membership=membership, before=this_week).select_related("checkin")[
             : carried + 1
         ]
     )
+    shown = own_open[:carried]
     return History(
         # django-stubs takes CheckIn's declaration of `visible` for a clash, hence the ignore.
         weeks=weeks.prefetch_related(Prefetch("entries", readable, to_attr="visible")),  # type: ignore[no-redef]
-        carried_over=carried_over[:carried],
-        more_carried_over=len(carried_over) > carried,
-        picture=[WeekMet(monday, monday in met) for monday in mondays],
+        still_with_you=[e for e in shown if not e.resting(this_week, now)],
+        resting=[e for e in shown if e.resting(this_week, now)],
+        more=len(own_open) > carried,
     )
 
 

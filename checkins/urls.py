@@ -12,6 +12,11 @@ urlpatterns = [
     path("checkins/<str:week>/status/", views.status, name="checkin_status"),
     path("checkins/<str:week>/entries/<int:pk>/reflect/", views.reflect, name="checkin_reflect"),
     path("checkins/<str:week>/entries/<int:pk>/resolve/", views.resolve, name="checkin_resolve"),
+    path(
+        "checkins/<str:week>/entries/<int:pk>/bring-back/",
+        views.bring_back,
+        name="checkin_bring_back",
+    ),
     path("checkins/<str:week>/reflections/<int:pk>/answer/", views.answer, name="checkin_answer"),
     path("checkins/<str:week>/reflections/<int:pk>/reply/", views.reply, name="checkin_reply"),
     path("checkins/<str:week>/next-step/", views.propose_step, name="checkin_next_step"),

@@ -48,10 +48,11 @@ from checkins.models import (
     parse_week,
     week_label,
 )
+from checkins.ritual import Heard, Proposer, WeekFacts, next_step
 from core.errors import RefusedError
 from core.who import Who, who
 from couples import access
-from couples.models import Couple
+from couples.models import Couple, User
 
 HISTORY_PAGE_SIZE = 10
 LAST_POSSIBLE_PAGE = date.max.toordinal() // 7 // HISTORY_PAGE_SIZE + 1
@@ -119,14 +120,21 @@ def _week_context(
     if partner and checkin.partner_started:
         progress[partner.pk] = checkin.partner_shared_at
     is_current = checkin.week_start == current_week(couple)
-    editing = is_current and (own is None or not own.shared or "edit" in request.GET)
+    open_week = is_current and not checkin.closed
+    editing = open_week and (own is None or not own.shared or "edit" in request.GET)
     if form is None and editing:
         form = EntryForm(instance=own or Entry(), feelings=feelings_for(couple))
+    step_text = checkin.step_for(membership)
+    facts = _page_facts(
+        checkin, own=own, entries=entries, partner=partner, step_text=step_text, me=user.pk
+    )
     return {
         "couple": couple,
         "checkin": checkin,
         "week": checkin.label,
         "is_current": is_current,
+        "open_week": open_week,
+        "step": next_step(facts),
         "partner": partner,
         "members": partners,
         "own": own,
@@ -134,10 +142,49 @@ def _week_context(
         "partner_status": Status.of(progress, partner.pk if partner else None),
         "entries": entries,
         "form": form,
-        "step": checkin.step_for(membership),
+        "step_text": step_text,
         "agenda": services.week_agenda(membership=membership, checkin=checkin),
         "prompt": services.week_prompt(checkin=checkin, couple=couple),
     }
+
+
+def _latest_answer(entry: Entry | None, listener_id: int | None) -> str | None:
+    """The answer to `listener_id`'s latest paraphrase of `entry`'s challenge ("" while
+    unanswered), or None without one; read from the prefetched reflections."""
+    if entry is None or listener_id is None:
+        return None
+    tries = [r for r in entry.reflections.all() if r.listener_id == listener_id]
+    return tries[-1].answer if tries else None
+
+
+def _page_facts(
+    checkin: CheckIn,
+    *,
+    own: Entry | None,
+    entries: list[Entry],
+    partner: User | None,
+    step_text: str,
+    me: int,
+) -> WeekFacts:
+    """The week's facts as the page already read them (`checkins.ritual.next_step`)."""
+    partner_id = partner.pk if partner else None
+    theirs = next((e for e in entries if partner_id and e.author_id == partner_id), None)
+    by = checkin.next_step_by_id if step_text else None
+    return WeekFacts(
+        partner=partner.display_name if partner else "",
+        own_started=own is not None,
+        own_shared=own is not None and own.shared,
+        partner_shared=checkin.partner_shared_at is not None,
+        revealed=checkin.revealed,
+        i_heard=Heard.of(_latest_answer(theirs, me)),
+        they_heard=Heard.of(_latest_answer(own, partner_id)),
+        proposer=Proposer.READER
+        if by == me
+        else Proposer.PARTNER
+        if by is not None and by == partner_id
+        else Proposer.NOBODY,
+        closed=checkin.closed and bool(step_text),
+    )
 
 
 @access.couple_required
@@ -194,6 +241,8 @@ def entry(request: HtmxHttpRequest, week: str) -> HttpResponse:
             )
         except RefusedError as e:
             problem = str(e)
+            if sharing:
+                _mark_missing(form)
     else:
         problem = _("Not saved yet. %(notes)s") % {"notes": _form_notes(form)}
     if request.htmx:
@@ -219,6 +268,19 @@ def entry(request: HtmxHttpRequest, week: str) -> HttpResponse:
             request, _("Shared. It opens for both of you when your partner shares too.")
         )
     return redirect(_week_url(checkin) + "#your-entry")
+
+
+MISSING_TO_SHARE = {
+    "small_win": _lazy("Write one small win to share."),
+    "challenge": _lazy("Write one remaining challenge to share."),
+}
+
+
+def _mark_missing(form: EntryForm) -> None:
+    """Say beside each field what sharing still needs."""
+    for name, message in MISSING_TO_SHARE.items():
+        if not form.cleaned_data.get(name, "").strip():
+            form.add_error(name, str(message))
 
 
 @login_required
@@ -402,31 +464,46 @@ def resolve(request: HttpRequest, week: str, pk: int) -> HttpResponse:
     return redirect(form.cleaned_data.get("next") or _week_url(checkin))
 
 
+@access.couple_required
+@require_POST
+def bring_back(request: HttpRequest, week: str, pk: int) -> HttpResponse:
+    """Bring one's own resting challenge back into view on the history."""
+    user = access.member(request)
+    couple = access.current_couple(request)
+    checkin = _existing_week(request, week)
+    target = _readable_entry(request, couple, checkin, pk)
+    try:
+        services.bring_back(entry=target, by=user)
+    except RefusedError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Brought back. It stays with you for a few more weeks."))
+    return redirect(reverse("checkins") + "#still-with-you")
+
+
 @dataclass(frozen=True)
 class HistoryWeek:
     """A week as the history lists it, its link and dates written out; each of `entries` is
     an entry the reader may read, who wrote it as the reader knows them (`core.who`) and the
-    address where its author marks the challenge resolved ("" unless
-    it is the reader's own shared entry)."""
+    address where its author marks the challenge resolved ("" unless it is the reader's own
+    shared entry)."""
 
     checkin: CheckIn
     url: str
-    number: int
-    starts: str
-    ends: str
+    dates: str
     entries: list[tuple[Entry, Who, str]]
 
 
 @dataclass(frozen=True)
-class CarriedOver:
-    """A carried-over challenge as the history lists it: its week's link and ISO week, and
-    where its author marks it resolved ("" for the partner's)."""
+class StillOpen:
+    """One of the reader's own open challenges: its week's link and dates, and where they mark
+    it resolved or bring it back from resting."""
 
     entry: Entry
     url: str
-    number: int
-    year: int
+    dates: str
     resolve_url: str
+    bring_back_url: str
 
 
 def _history_page(weeks: CheckInQuerySet, number: str | None) -> Page[CheckIn]:
@@ -485,9 +562,7 @@ def history(request: HttpRequest) -> HttpResponse:
         HistoryWeek(
             checkin=checkin,
             url=week_url(checkin),
-            number=checkin.week_start.isocalendar().week,
-            starts=date_format(checkin.week_start, "MONTH_DAY_FORMAT"),
-            ends=date_format(checkin.week_end, "DATE_FORMAT"),
+            dates=checkin.dates,
             entries=[
                 (
                     entry,
@@ -501,24 +576,22 @@ def history(request: HttpRequest) -> HttpResponse:
         )
         for checkin in page
     ]
-    carried_over = [
-        CarriedOver(
+
+    def still_open(entry: Entry) -> StillOpen:
+        label = entry.checkin.label
+        return StillOpen(
             entry=entry,
             url=week_url(entry.checkin),
-            number=entry.checkin.week_start.isocalendar().week,
-            year=entry.checkin.week_start.isocalendar().year,
-            resolve_url=resolve_url(entry, entry.checkin.label)
-            if entry.author_id == user_id
-            else "",
+            dates=entry.checkin.dates,
+            resolve_url=resolve_url(entry, label),
+            bring_back_url=reverse("checkin_bring_back", args=[label, entry.pk]),
         )
-        for entry in found.carried_over
-    ]
+
     ctx = {
         "couple": couple,
         "history": found,
-        "dots": [(i * 12, "met" if week.met else "gap") for i, week in enumerate(found.picture)],
-        "picture_width": len(found.picture) * 12,
-        "carried_over": carried_over,
+        "still_with_you": [still_open(entry) for entry in found.still_with_you],
+        "resting": [still_open(entry) for entry in found.resting],
         "weeks": weeks,
         "page": page,
         "here": request.get_full_path(),
@@ -546,9 +619,11 @@ def week_prompt(request: HtmxHttpRequest, week: str) -> HttpResponse:
     else:
         problem = _("That didn't work. Please try again.")
     if request.htmx:
+        is_current = checkin.week_start == current_week(couple)
         ctx = {
             "week": checkin.label,
-            "is_current": checkin.week_start == current_week(couple),
+            "is_current": is_current,
+            "open_week": is_current and not checkin.closed,
             "prompt": services.week_prompt(checkin=checkin, couple=couple),
             "problem": problem,
         }

@@ -74,24 +74,22 @@ def test_a_former_partners_writing_is_shown_as_theirs_without_their_name(
     assert "Bob" not in page
 
 
-def test_the_home_page_lists_due_revisits_and_what_awaits_me(
+def test_the_home_lists_what_awaits_my_answer_and_leaves_revisits_to_the_check_in(
     couple: Couple, alice: User, bob: User, bob_client: Client, propose: Propose
 ) -> None:
     today = timezone.localdate(timezone=couple.tz)
     agreed(couple, alice, bob, title="Due today", revisit_by=today)
-    agreed(couple, alice, bob, title="Due next month", revisit_by=today + timedelta(days=30))
     waiting = agreed(couple, alice, bob, title="Screens in bed")
     propose(waiting, alice, "No screens in bed after ten.")
 
     page = markup(bob_client.get("/"))
-    assert "Time to look at together again:</p> <ul> <li><a" in page
-    assert "Due today</a>" in page
-    assert "Due next month" not in page
-    assert "Waiting for your answer:</p> <ul> <li><a" in page
+    assert "<h3>An agreement awaits your answer</h3>" in page
     assert "Screens in bed</a>" in page
+    # A revisit is for both of them at the check-in, on its agenda.
+    assert "Due today" not in page
 
 
-def test_the_home_card_lists_a_due_agreement_twice_when_it_also_awaits_me_but_never_my_own_proposal(
+def test_the_home_lists_an_agreement_awaiting_me_once_and_never_my_own_proposal(
     couple: Couple,
     alice: User,
     bob: User,
@@ -104,16 +102,11 @@ def test_the_home_card_lists_a_due_agreement_twice_when_it_also_awaits_me_but_ne
     propose(both, alice, "New words.")
     agreed(couple, alice, bob, title="Quiet one")
 
-    def card(client: Client) -> str:
-        page = markup(client.get("/"))
-        return page[page.index("<h3>Agreements</h3>") : page.index("<h3>Pause</h3>")]
-
-    for_bob = card(bob_client)
-    assert for_bob.count("Due and changing</a>") == 2
-    assert for_bob.index("Waiting for your answer") < for_bob.index("Time to look at together")
-    for_alice = card(alice_client)
-    assert "Waiting for your answer" not in for_alice
-    assert for_alice.count("Due and changing</a>") == 1
+    for_bob = markup(bob_client.get("/"))
+    assert for_bob.count("Due and changing</a>") == 1
+    for_alice = markup(alice_client.get("/"))
+    assert "awaits your answer" not in for_alice
+    assert "Due and changing" not in for_alice
     assert "Quiet one" not in for_alice + for_bob
 
 

@@ -481,10 +481,12 @@ def test_the_pause_page_queries_do_not_grow_with_history(
     assert "You're taking a pause" in page
 
 
-def test_home_has_a_pause_card(alice_client: Client) -> None:
+def test_the_pause_is_one_tap_from_the_home_in_its_menu(alice_client: Client) -> None:
     page = markup(alice_client.get("/"))
-    assert "<h3>Pause</h3> <p>When a conversation gets to be too much" in page
-    assert "Open the pause page" in page
+    nav = page.split('<nav aria-label="Main">', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/pause/"' in nav
+    # The home is what's next: no card that only points at the pause page.
+    assert "Open the pause page" not in page
 
 
 # Email, only for those who ask for it

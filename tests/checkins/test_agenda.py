@@ -26,7 +26,7 @@ BERLIN_TOMORROW = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
 
 def agenda(client: Client, path: str = URL) -> str:
     page = html.unescape(" ".join(client.get(path).content.decode().split()))
-    return page.split('id="agenda-heading"', 1)[1].split("</section>", 1)[0]
+    return page.split('id="before-you-start"', 1)[1].split("</details>", 1)[0]
 
 
 def repair(

@@ -114,7 +114,7 @@ def test_a_week_together_from_private_drafts_to_a_closed_week(
     checkin.refresh_from_db()
     assert checkin.closed
     summary = markup(bob_client.get(URL))
-    assert "This week is closed. Well done, both of you." in summary
+    assert "Done — well done, both of you." in summary
     assert "One slow breakfast together" in summary
 
 
@@ -344,7 +344,7 @@ def test_a_past_week_is_read_only_except_for_resolving_challenges(
     checkin = week_of(couple, alice, bob, weeks_ago=1)
     path = f"/checkins/{checkin.label}/"
     page = markup(alice_client.get(path))
-    assert "an earlier week" in page
+    assert "An earlier week" in page
     assert "Alice's win" in page
     assert 'name="small_win"' not in page
 

@@ -41,7 +41,7 @@ def test_two_people_pair_through_the_invitation_link(new_context: NewContext) ->
     expect(alice.get_by_role("heading", name="Hello, Alice")).to_be_visible()
     assert_accessible(alice)
 
-    alice.get_by_role("button", name="Create our space").click()
+    alice.get_by_role("link", name="Create our space").click()
     expect(alice.get_by_role("heading", name="Create your shared space")).to_be_visible()
     assert_accessible(alice)
     alice.get_by_label("Name").fill("Our hearth")

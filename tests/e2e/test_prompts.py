@@ -24,6 +24,8 @@ def open_check_in(page: Page) -> str:
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Check-in").click()
     expect(page).to_have_url(re.compile(r"/checkins/\d{4}-W\d{2}/$"))
+    # The question is part of the agenda, folded under "Before you start".
+    page.get_by_text("Before you start").click()
     question = page.locator("#prompt blockquote")
     expect(question).to_be_visible()
     return question.inner_text()
@@ -55,6 +57,7 @@ def test_two_partners_swap_the_weeks_question_and_save_one_for_next_week(
     expect(alice_page.locator("#prompt blockquote")).to_have_text(second)
 
     # Alice browses the prompts and saves one about play for their next check-in.
+    alice_page.get_by_text("Before you start").click()
     alice_page.get_by_role("link", name="Browse all prompts").click()
     expect(alice_page.get_by_role("heading", name="Conversation prompts", level=1)).to_be_visible()
     assert_accessible(alice_page)

@@ -90,7 +90,7 @@ def test_the_offline_page_shows_when_the_network_is_cut_and_no_private_page_is_k
     page.goto("/")
     controlled(page)
     page.goto("/checkins/this-week/")
-    expect(page.get_by_role("heading", name=re.compile(r"^Our check-in, week"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Check-in, "))).to_be_visible()
 
     page.context.set_offline(True)
     page.goto("/checkins/this-week/")

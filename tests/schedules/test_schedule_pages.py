@@ -391,7 +391,7 @@ def test_the_home_card_shows_the_next_conversation_in_the_viewers_zone(
 ) -> None:
     with time_machine.travel(NOW, tick=False):
         page = visible_words(bob_client.get("/"))
-    assert "Next: Our Sunday talk, Sun 8 Mar 2026, 14:00 (your time)" in page
+    assert "Your next conversation Our Sunday talk, Sun 8 Mar 2026, 14:00 (your time)" in page
 
 
 @pytest.mark.parametrize("count", [1, 20])

@@ -151,6 +151,7 @@ OBJECT_ARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "checkin_agree": lambda w: {"week": w.week()},
     "checkin_reflect": lambda w: {"week": w.week(), "pk": w.entry_pk()},
     "checkin_resolve": lambda w: {"week": w.week(), "pk": w.entry_pk()},
+    "checkin_bring_back": lambda w: {"week": w.week(), "pk": w.entry_pk()},
     "checkin_answer": lambda w: {"week": w.week(), "pk": w.reflection_pk()},
     "checkin_reply": lambda w: {"week": w.week(), "pk": w.reflection_pk()},
     "checkin_prompt": lambda w: {"week": w.week()},
