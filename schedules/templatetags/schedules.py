@@ -1,5 +1,5 @@
-"""Schedule pieces shown on pages other apps own: the home card, the settings groups and a
-schedule's rule in words in the readable export."""
+"""Schedule pieces shown on pages other apps own: the settings groups and a schedule's rule
+in words in the readable export."""
 
 from __future__ import annotations
 
@@ -8,18 +8,10 @@ from typing import Any
 
 from django import template
 
-from couples.models import Couple
 from schedules import selectors
 from schedules.words import rule_in_words
 
 register = template.Library()
-
-
-@register.inclusion_tag("schedules/home_card.html", takes_context=True)
-def next_conversation(context: dict[str, Any], couple: Couple) -> dict[str, Any]:
-    """The couple's next scheduled conversation (`schedules.selectors.next_conversation`)."""
-    start, schedule = selectors.next_conversation(couple) or (None, None)
-    return {"user": context["user"], "start": start, "schedule": schedule}
 
 
 @register.simple_tag(takes_context=True)
