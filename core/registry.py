@@ -14,6 +14,9 @@ connects its `member_left` receiver; its export and erasure parts live in its `e
 - `readable(kind)`: which things of one notice kind a member may read now (notices/ asks before
   telling anyone about them); `readable_through(*kinds, visible_to=...)` registers a model's
   "what this member may read" selector for those kinds.
+- `MEMBERSHIP_ANNOTATIONS`: values an app adds to the one membership query every page makes
+  (`couples.access.member_membership`), each an expression correlated on the member's
+  `user_id`: what every page shows (the unread markers) costs no query of its own.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ EXPORT_SECTIONS: dict[str, ExportSection] = {}
 ACCOUNT_PARTS: dict[str, tuple[tuple[str, ...], AccountPart]] = {}
 ERASERS: list[Eraser] = []
 READABLE: dict[str, Readable] = {}
+MEMBERSHIP_ANNOTATIONS: dict[str, Callable[[], Any]] = {}
 
 
 def export_section(name: str) -> Callable[[ExportSection], ExportSection]:

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from core import registry
 from couples.models import Couple, Membership, User
 
 View = Callable[..., HttpResponse]
@@ -32,6 +33,7 @@ def member_membership(request: HttpRequest) -> Membership | None:
     if not hasattr(request, _CACHE_ATTR):
         both = list(
             Membership.objects.select_related("couple", "user")
+            .annotate(**{name: make() for name, make in registry.MEMBERSHIP_ANNOTATIONS.items()})
             .filter(couple__memberships__user_id=request.user.pk)
             .order_by("joined_at", "id")
         )

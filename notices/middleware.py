@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from couples.access import member_couple
+from couples.access import member_couple, member_membership
 from notices import services
 from notices.models import Unread
 
@@ -85,4 +85,10 @@ class SeenMiddleware:
             and match.url_name in AREA_PAGES
             and request.user.is_authenticated
         ):
-            services.seen(reader=request.user.pk, area=AREA_PAGES[match.url_name])
+            # The membership row every page loads says whether anything is new here: clearing
+            # costs a query only when something was.
+            membership = member_membership(request)
+            area = AREA_PAGES[match.url_name]
+            if membership is not None and vars(membership).get(f"unread_{area}"):
+                services.seen(reader=request.user.pk, area=area)
+                setattr(membership, f"unread_{area}", 0)

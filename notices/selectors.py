@@ -4,14 +4,17 @@ context processor call these and build nothing themselves."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from couples.models import User
+from couples.models import Membership, User
 from notices import push
 from notices.forms import SUGGESTED_QUIET, NotificationForm
 from notices.models import Kind, NotificationPreference, PushSubscription, Unread
@@ -71,6 +74,33 @@ def notification_form(user: User, *, suggest: bool = False) -> NotificationForm:
             instance=preference, initial={"quiet_start": start, "quiet_end": end}
         )
     return NotificationForm(instance=preference)
+
+
+def unread_annotation(area: str) -> Callable[[], Coalesce]:
+    """How many things of `area` are new to a member, as an expression on their membership row:
+    the one membership query every page makes carries it (`core.registry`)."""
+
+    def count() -> Coalesce:
+        per_reader = (
+            Unread.objects.filter(reader_id=OuterRef("user_id"), area=area)
+            .order_by()
+            .values("reader_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(per_reader), 0)
+
+    return count
+
+
+def unread_of(membership: Membership | None) -> dict[str, int]:
+    """What is new to a member, read off their membership row (no query), per area and under
+    "all"; nothing for someone outside a couple."""
+    if membership is None:
+        return {}
+    counts = {area: int(getattr(membership, f"unread_{area}", 0)) for area in Unread.Area.values}
+    counts["all"] = sum(counts.values())
+    return counts
 
 
 def unread(user: User | int) -> dict[str, int]:

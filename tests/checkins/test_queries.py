@@ -42,7 +42,7 @@ def test_the_week_page_before_the_reveal(
     # vocabulary's "I feel…" phrases for the feelings picker, the agenda's pauses of the week,
     # agreements to revisit and repair follow-ups due, and the pause banner
     # and the reader's new-check-in markers cleared (notices.middleware.SeenMiddleware)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         page = alice_client.get(URL)
     # The page those queries paid for: both statuses, every phrase to pick, last week's step.
     assert statuses(page) == {"own-status": "not started yet", "partner-status": "writing"}
@@ -67,7 +67,7 @@ def test_the_week_page_after_the_reveal(
     alice_client.get(URL)
     # ... and the reflections of both entries (no feelings picker once shared)
     # and the reader's new-check-in markers cleared (notices.middleware.SeenMiddleware)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         page = markup(alice_client.get(URL))
     assert "Alice's win" in page
     assert "Bob's win" in page
@@ -143,7 +143,7 @@ def test_a_new_partners_history_and_week_cost_the_same_however_much_came_before(
         searched = markup(fay_client.get("/checkins/", {"q": "win"}))
     # The week page before the reveal, as Alice's (Fay has no draft yet).
     # and the reader's new-check-in markers cleared (notices.middleware.SeenMiddleware)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         page = markup(fay_client.get(URL))
     # What those queries paid for: none of the weeks Alice and Bob kept before Fay came.
     assert "No check-ins yet" in history

@@ -17,7 +17,7 @@ from tests.support.pages import markup, visible_words
 def test_settings_are_grouped_in_one_calm_page(couple: Couple, alice_client: Client) -> None:
     page = alice_client.get("/settings/")
     assert page.status_code == 200
-    groups = re.findall(r"<h2 id=\"[a-z]+\">([^<]+)</h2>", markup(page))
+    groups = re.findall(r"<h2 id=\"[a-z-]+\">([^<]+)</h2>", markup(page))
     assert [g for g in groups if g in GROUPS] == GROUPS
 
 

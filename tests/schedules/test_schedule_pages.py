@@ -407,9 +407,9 @@ def test_schedule_pages_cost_the_same_with_1_or_20_schedules(
     # session, user, couple, schedules, the pause banner
     with django_assert_num_queries(5):
         assert alice_client.get("/schedule/").status_code == 200
-    # session, user, couple, schedules, opt-outs, calendar link, notification choices, the
-    # pause banner
-    with django_assert_num_queries(8):
+    # session, user, couple, schedules, opt-outs, calendar link, notification choices, push
+    # devices, the pause banner
+    with django_assert_num_queries(9):
         assert alice_client.get("/settings/").status_code == 200
     schedule = couple.schedules.first()
     assert schedule is not None

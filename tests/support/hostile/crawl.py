@@ -102,7 +102,18 @@ class _Parser(HTMLParser):
             self._radio_seen = set()
             return
         form = self._form
-        if form is None or not a.get("name"):
+        if form is None:
+            return
+        if tag == "button" and a.get("type", "submit") == "submit" and a.get("formaction"):
+            # A button sending its form elsewhere: a form of its own to that address, with the
+            # fields before it (a list's buttons share one form and its token) and its own.
+            sent = [f for f in form.fields if f.kind != "submit"]
+            if a.get("name"):
+                sent.append(Field(a["name"], "submit", a.get("value", "")))
+            self.forms.append(Form(a["formaction"], form.method, sent))
+            self._sharing.add(id(form))
+            return
+        if not a.get("name"):
             return
         name = a["name"]
         if tag == "input":
@@ -131,17 +142,7 @@ class _Parser(HTMLParser):
             if "selected" in a:
                 self._select.value = value
         elif tag == "button" and a.get("type", "submit") == "submit":
-            if a.get("formaction"):
-                # A button sending its form elsewhere: a form of its own to that address, with
-                # the fields before it (a list's buttons share one form and its token).
-                sent = [f for f in form.fields if f.kind != "submit"]
-                action = Form(
-                    a["formaction"], form.method, [*sent, Field(name, "submit", a.get("value", ""))]
-                )
-                self.forms.append(action)
-                self._sharing.add(id(form))
-            else:
-                form.fields.append(Field(name, "submit", a.get("value", "")))
+            form.fields.append(Field(name, "submit", a.get("value", "")))
 
     def handle_data(self, data: str) -> None:
         if self._textarea is not None:

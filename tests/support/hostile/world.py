@@ -202,6 +202,17 @@ def this_week(couple: Couple, alice: User, bob: User) -> None:
     )
     Reflection.objects.create(entry=hers, listener=bob, heard="h")
     Reflection.objects.create(entry=his, listener=alice, heard="h", answer=Reflection.Answer.YES)
+    # Six weeks ago Alice shared a challenge still open: it rests now (she may bring it back).
+    earlier, _ = CheckIn.objects.get_or_create(
+        couple=couple,
+        week_start=checkin.week_start - timedelta(weeks=6),
+        defaults={"revealed_at": now},
+    )
+    Entry.objects.update_or_create(
+        checkin=earlier,
+        author=alice,
+        defaults={"small_win": "w", "challenge": "c", "shared_at": now, "revealed_at": now},
+    )
 
 
 def pages(people: People) -> Iterator[tuple[str, str]]:
