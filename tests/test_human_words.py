@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.core import mail
 from django.test import Client
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
@@ -36,9 +35,6 @@ MACHINE_WORDS = {
         r"|Etc|US)/\w+"
     ),
 }
-# The check-in history (the checkins app's, reshaped by the weekly-ritual work) still heads each
-# week "Week 49"; it is left out here until that work names its weeks by their dates.
-CHECKIN_PAGES = {"checkins"}
 # The schedule form's advanced section, the one place its rule is written as a rule.
 ADVANCED = re.compile(r"<details[^>]*>\s*<summary>Advanced.*?</details>", re.DOTALL)
 
@@ -54,13 +50,6 @@ def machine_words(text: str) -> list[str]:
     ]
 
 
-def checkin_page(path: str) -> bool:
-    try:
-        return resolve(urlsplit(path).path).url_name in CHECKIN_PAGES
-    except Resolver404:
-        return False
-
-
 def crawl(people: People, who: str) -> dict[str, str]:
     """What `who` reads on every page they reach, and on the pages those link to with a query."""
     client = people.client(who)
@@ -72,7 +61,7 @@ def crawl(people: People, who: str) -> dict[str, str]:
     while queue:
         path = queue.pop(0)
         kind = (urlsplit(path).path, frozenset(query_names(path)))
-        if kind in kinds or checkin_page(path):
+        if kind in kinds:
             continue
         kinds.add(kind)
         response = client.get(path, follow=True)
