@@ -231,12 +231,12 @@ def test_two_partners_go_through_four_weeks_led_by_the_home(
     expect(bob_page.locator("main")).not_to_contain_text("alice win 3")
 
     # A closed week opened from the history: its summary first, no controls.
-    bob_page.locator("main article.card").get_by_role("link").last.click()
+    bob_page.locator("main article.card h3 a").last.click()
     closed_week_is_its_summary(bob_page, STEPS[1], ("alice win 1", "bob win 1"))
     assert_accessible(bob_page)
     # The week only Alice shared, as Bob finds it: nothing of hers, nothing to do, no blame.
     bob_page.goto("/checkins/")
-    bob_page.locator("main article.card").nth(1).get_by_role("link").click()
+    bob_page.locator("main article.card h3 a").nth(1).click()
     expect(
         bob_page.get_by_text("You didn't write an entry this week, and that's all right.")
     ).to_be_visible()
