@@ -163,9 +163,11 @@ def test_partners_in_two_zones_see_a_pauses_return_time_each_in_their_own(
         returns_at=MOMENT + timedelta(minutes=45),
     )
     in_tokyo, in_new_york = tokyo_and_new_york
-    for path in ("/", "/pause/"):
-        assert "Back at Sun 23:18, your time." in seen(in_tokyo, path)
-        assert "Back at Sun 09:18, your time." in seen(in_new_york, path)
+    # The banner on every other page, and the pause page itself, each in the reader's own zone.
+    assert "Back at Sun 23:18, your time." in seen(in_tokyo, "/")
+    assert "Back at Sun 09:18, your time." in seen(in_new_york, "/")
+    assert "come back by 23:18, your time." in seen(in_tokyo, "/pause/")
+    assert "Alice plans to come back by 09:18" in seen(in_new_york, "/pause/")
 
 
 @pytest.mark.usefixtures("at_the_moment")
@@ -196,13 +198,17 @@ def test_partners_in_two_zones_see_a_schedules_next_date_each_in_their_own(
     make_schedule(couple, at=time(19, 0), time_zone="Europe/Berlin", now=MOMENT)
     in_tokyo, in_new_york = tokyo_and_new_york
     tokyo = seen(in_tokyo, "/schedule/")
-    assert "Times are shown in your own time zone, Asia/Tokyo." in tokyo
-    assert "Mon 30 Nov 2026, 03:00 (19:00 at home, Europe/Berlin)" in tokyo
-    assert "Sun 29 Nov 2026, 13:00 (19:00 at home, Europe/Berlin)" in seen(
+    assert "Times are shown in your own time zone, Tokyo (GMT+9)." in tokyo
+    assert "Mon 30 Nov 2026, 03:00 · 19:00 at home in Berlin (GMT+1)" in tokyo
+    assert "Sun 29 Nov 2026, 13:00 · 19:00 at home in Berlin (GMT+1)" in seen(
         in_new_york, "/schedule/"
     )
-    assert "Next: Our Sunday talk, Mon 30 Nov 2026, 03:00 (your time)." in seen(in_tokyo, "/")
-    assert "Next: Our Sunday talk, Sun 29 Nov 2026, 13:00 (your time)." in seen(in_new_york, "/")
+    assert "Your next conversation Our Sunday talk, Mon 30 Nov 2026, 03:00 (your time)" in seen(
+        in_tokyo, "/"
+    )
+    assert "Your next conversation Our Sunday talk, Sun 29 Nov 2026, 13:00 (your time)" in seen(
+        in_new_york, "/"
+    )
 
 
 @pytest.mark.usefixtures("at_the_moment")

@@ -45,6 +45,7 @@ from checkins.models import CheckIn, Entry, Reflection, monday_of
 from core.models import ActivityEntry
 from core.time import to_utc
 from couples.models import Couple, Invitation, Membership, User
+from notices.models import NotificationPreference
 from schedules.models import (
     DEFAULT_REMINDERS,
     TEMPLATES,
@@ -248,6 +249,7 @@ class Seeder:
             for model in (
                 User,
                 EmailAddress,
+                NotificationPreference,
                 Couple,
                 Membership,
                 Invitation,
@@ -348,6 +350,8 @@ class Seeder:
                 primary=True,
             )
             self.add(Membership, couple_id=couple, user_id=user, seat=seat, joined_at=when)
+            # Both were asked how they hear from each other when they joined.
+            self.add(NotificationPreference, user_id=user, asked=True)
         self.add(
             Invitation,
             couple_id=couple,
