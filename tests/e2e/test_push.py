@@ -28,7 +28,7 @@ from pytest_django.live_server_helper import LiveServer
 from couples.models import Couple, User
 from notices import push
 from notices.management.commands.vapid_keys import new_key_pair
-from notices.models import PushSubscription
+from notices.models import Channel, Kind, NotificationPreference, PushSubscription
 from tests.support.browser import SignedIn, assert_accessible
 from tests.support.push import Device, PushService, push_service
 
@@ -118,9 +118,12 @@ def test_a_delivered_push_shows_the_neutral_words_and_a_tap_opens_the_page(
     # The page's script ran under the strict CSP.
     assert errors == []
 
+    NotificationPreference.objects.update_or_create(
+        user=alice, defaults={Kind.SHARED: Channel.PUSH}
+    )
     push.queue(
         alice.pk,
-        kind="entry",
+        kind=Kind.SHARED,
         title="Hearth",
         body=BODY,
         url="/checkins/this-week/",
@@ -157,7 +160,7 @@ def test_a_delivered_push_shows_the_neutral_words_and_a_tap_opens_the_page(
     [worker] = context.service_workers
     worker.evaluate("self.registration.getNotifications().then(([shown]) => openPage(shown))")
     expect(page).to_have_url(re.compile(r"/checkins/\d{4}-W\d{2}/$"))
-    expect(page.get_by_role("heading", name=re.compile(r"^Our check-in"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Check-in, "))).to_be_visible()
 
 
 def test_a_push_naming_another_site_opens_hearths_home(

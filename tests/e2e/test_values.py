@@ -13,7 +13,7 @@ def test_a_new_couple_chooses_its_values_together(
 ) -> None:
     alice_page = signed_in(alice)
     alice_page.goto("/")
-    expect(alice_page.get_by_text("Choose your values together")).to_be_visible()
+    expect(alice_page.get_by_role("link", name="Choose your values together")).to_be_visible()
     alice_page.get_by_role("link", name="Choose our values").click()
     expect(alice_page.get_by_text("None yet.")).to_be_visible()
     assert_accessible(alice_page)
