@@ -214,7 +214,7 @@ def in_words(kind: str, count: int) -> str:
 
 class Unread(models.Model):
     """Something new to `reader` that they have not looked at yet: their partner shared a
-    check-in, proposed or answered an agreement. Private to the reader: it is made and cleared
+    check-in, proposed or answered an agreement, recorded a repair. Private to the reader: it is made and cleared
     by what the reader sees and does, never shown or exported to anyone else, and clearing it
     leaves no trace (no read receipt, no last seen)."""
 

@@ -109,6 +109,20 @@ def seen(*, reader: User | int, area: str) -> None:
     Unread.objects.filter(reader_id=reader_id, area=area).delete()
 
 
+def mark_new(*, couple: Couple, actor: User, area: str, kind: str, thing_id: int) -> None:
+    """Inside the caller's transaction: what `actor` did is new to each other member of
+    `couple` in `area` (an unread marker, for them alone), without any email."""
+    Unread.objects.bulk_create(
+        (
+            Unread(reader_id=user_id, couple=couple, area=area, kind=kind, thing_id=thing_id)
+            for user_id in Membership.objects.filter(couple=couple)
+            .exclude(user=actor)
+            .values_list("user_id", flat=True)
+        ),
+        ignore_conflicts=True,
+    )
+
+
 def _forget_waiting(user_id: int) -> None:
     """Someone who switched the email off is told nothing of what waited for it."""
     Notice.objects.filter(recipient_id=user_id, email__isnull=True).delete()
