@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time
 import time_machine
 from django.core import mail
 from django.core.mail import EmailMessage
+from django.test import Client
 from pytest_django import Settings
 
 from agreements import services as agreements
@@ -178,3 +179,22 @@ def test_a_person_who_chose_push_gets_a_push_after_their_quiet_hours_and_no_emai
     assert "Phones" not in f"{push.title} {push.body}"
     assert to(bob, "awaits your answer") == []
     assert not EventEmail.objects.exists()
+
+
+def test_support_sees_what_waits_in_the_admin_without_anyones_words(
+    couple: Couple,
+    alice: User,
+    bob: User,
+    clock: time_machine.Traveller,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    quiet(bob)
+    clock.move_to(NIGHT)
+    with django_capture_on_commit_callbacks(execute=True):
+        propose(couple, alice, "Phones at dinner")
+    staff = User.objects.create_superuser("admin@example.com", "a calm evening walk")
+    client = Client()
+    client.force_login(staff)
+    page = client.get("/admin/notices/eventemail/").content.decode()
+    assert "agreement-proposal" in page
+    assert "Phones" not in page
