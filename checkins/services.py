@@ -177,6 +177,8 @@ def answer_reflection(
     )
     if not updated:
         raise RefusedError(_("This was already answered; the page now shows the answer."))
+    if answer == Reflection.Answer.NOT_QUITE:
+        _tell_turn(reflection.entry.checkin, couple, author, Step.LISTEN_AGAIN, str(reflection.pk))
 
 
 def reply(*, reflection: Reflection, couple: Couple, listener: User, text: str) -> None:
@@ -213,6 +215,9 @@ TURN_WORDS = {
     ),
     Step.ANSWER: gettext_lazy(
         "Your partner said what they heard in your challenge and waits for your answer."
+    ),
+    Step.LISTEN_AGAIN: gettext_lazy(
+        "Your partner answered what you heard and told you a little more."
     ),
     Step.AGREE_STEP: gettext_lazy("Your partner proposed a small step for the coming week."),
 }

@@ -56,20 +56,37 @@ def test_each_act_that_leaves_the_next_step_to_the_partner_tells_them_once(
     assert len(turns(bob)) == 2
     assert "waits for your answer" in turns(bob)[-1].body
 
-    checkins.answer_reflection(
-        reflection=reflection, couple=couple, author=bob, answer="yes", clarification=""
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        checkins.answer_reflection(
+            reflection=reflection,
+            couple=couple,
+            author=bob,
+            answer="not_quite",
+            clarification="More the mornings.",
+        )
+    [again] = turns(alice)
+    assert "told you a little more" in again.body
+    with django_capture_on_commit_callbacks(execute=True):
+        second = checkins.reflect(
+            entry=bobs, couple=couple, listener=alice, heard="Mornings feel rushed to you."
+        )
+    assert len(turns(bob)) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        checkins.answer_reflection(
+            reflection=second, couple=couple, author=bob, answer="yes", clarification=""
+        )
+    assert len(turns(alice)) == 1
     with django_capture_on_commit_callbacks(execute=True):
         checkins.propose_next_step(
             checkin=CheckIn.objects.get(couple=couple), couple=couple, by=bob, text="A walk"
         )
-    [step] = turns(alice)
-    assert "proposed a small step" in step.body
+    assert len(turns(alice)) == 2
+    assert "proposed a small step" in turns(alice)[-1].body
     tasks.send_due_event_emails()
-    assert len(turns(alice)) == 1
-    assert len(turns(bob)) == 2
+    assert len(turns(alice)) == 2
+    assert len(turns(bob)) == 3
     for message in mail.outbox:
-        for words in ("We walked", "Evenings", "A walk"):
+        for words in ("We walked", "Evenings", "Mornings", "the mornings", "A walk"):
             assert words not in f"{message.subject} {message.body}"
 
 
