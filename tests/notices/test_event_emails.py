@@ -23,6 +23,7 @@ from notices.models import (
     NotificationPreference,
     PushDelivery,
     PushSubscription,
+    Unread,
 )
 from tests.support.notices import Capture, propose
 
@@ -198,3 +199,19 @@ def test_support_sees_what_waits_in_the_admin_without_anyones_words(
     page = client.get("/admin/notices/eventemail/").content.decode()
     assert "agreement-proposal" in page
     assert "Phones" not in page
+
+
+def test_a_proposal_is_one_email_for_someone_who_hears_of_both_by_email(
+    couple: Couple, alice: User, bob: User, django_capture_on_commit_callbacks: Capture
+) -> None:
+    NotificationPreference.objects.filter(user=bob).update(
+        shared=Channel.EMAIL, agreement=Channel.EMAIL
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        propose(couple, alice)
+    tasks.send_due_notices()
+    assert [m.subject for m in mail.outbox if bob.email in m.to] == [
+        "Something in Hearth awaits your answer"
+    ]
+    # Still new to him inside Hearth.
+    assert Unread.objects.filter(reader=bob, area=Unread.Area.AGREEMENTS).count() == 1
