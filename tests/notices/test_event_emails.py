@@ -215,3 +215,16 @@ def test_a_proposal_is_one_email_for_someone_who_hears_of_both_by_email(
     ]
     # Still new to him inside Hearth.
     assert Unread.objects.filter(reader=bob, area=Unread.Area.AGREEMENTS).count() == 1
+
+
+def test_beat_sends_what_waited_every_minute_and_tells_follow_ups(settings: Settings) -> None:
+    from config.celery import app
+    from toolkit import tasks as toolkit_tasks
+
+    waited = settings.CELERY_BEAT_SCHEDULE["send-due-event-emails"]
+    assert waited["task"] == "notices.tasks.send_due_event_emails"
+    assert waited["schedule"] == 60.0
+    follow_ups = settings.CELERY_BEAT_SCHEDULE["tell-repair-follow-ups"]
+    assert follow_ups["task"] == "toolkit.tasks.tell_follow_ups_due"
+    assert app.tasks[waited["task"]].name == tasks.send_due_event_emails.name
+    assert app.tasks[follow_ups["task"]].name == toolkit_tasks.tell_follow_ups_due.name
