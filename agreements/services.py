@@ -12,6 +12,7 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,14 +31,14 @@ from agreements.models import (
     Category,
     PauseSignal,
 )
-from core import emails
+from core import registry
 from core.activity import log
 from core.errors import RefusedError
 from couples import access
 from couples.models import Couple, User
+from notices import events as notice_events
 from notices import services as notices
 from notices.models import Kind, Notice
-from notices.services import wants
 from toolkit.models import Phrase, PhraseGroup
 
 Status = AgreementVersion.Status
@@ -285,19 +286,54 @@ def expire_overdue_proposals(*, now: datetime) -> int:
 
 
 def email_awaiting_partner(proposal: AgreementVersion) -> None:
-    """Tell the partner whose answer a proposal awaits, if they want such emails."""
+    """Tell the partner whose answer a proposal awaits, on the channel they chose, once their
+    quiet hours allow (notices.events: sent once, asked again when it is sent)."""
     now = timezone.now()
     if not proposal.is_open(now):
         return
-    for partner in access.partners(proposal.agreement.couple):
-        if proposal.awaits(partner, now) and wants(partner, Kind.AGREEMENT):
-            emails.send("agreement-proposal", partner.email, {"proposal": proposal})
+    couple = proposal.agreement.couple
+    with transaction.atomic():
+        notice_events.tell(
+            couple=couple,
+            recipient_ids=[p.pk for p in access.partners(couple) if proposal.awaits(p, now)],
+            kind=Kind.AGREEMENT,
+            letter="agreement-proposal",
+            thing_id=proposal.pk,
+            push_title=_("An agreement awaits your answer"),
+            push_body=_("A proposal about one of your agreements is waiting for your answer."),
+            url=reverse("agreement", args=[proposal.agreement_id]),
+        )
 
 
 def email_expiry(proposal: AgreementVersion) -> None:
-    for partner in access.partners(proposal.agreement.couple):
-        if wants(partner, Kind.AGREEMENT):
-            emails.send("agreement-expired", partner.email, {"proposal": proposal})
+    """Tell both partners a proposal closed unanswered, as they chose to hear of agreements."""
+    couple = proposal.agreement.couple
+    with transaction.atomic():
+        notice_events.tell(
+            couple=couple,
+            recipient_ids=[p.pk for p in access.partners(couple)],
+            kind=Kind.AGREEMENT,
+            letter="agreement-expired",
+            thing_id=proposal.pk,
+            push_title=_("An update in Hearth"),
+            push_body=_("A proposal about one of your agreements closed without an answer."),
+            url=reverse("agreement", args=[proposal.agreement_id]),
+        )
+
+
+@registry.letter("agreement-proposal")
+def _proposal_letter(thing_id: int, key: str, recipient: User) -> dict[str, object] | None:
+    """The proposal email, while the proposal still awaits the recipient's answer."""
+    proposal = AgreementVersion.objects.filter(pk=thing_id).first()
+    if proposal is None or not proposal.awaits(recipient, timezone.now()):
+        return None
+    return {"proposal": proposal}
+
+
+@registry.letter("agreement-expired")
+def _expired_letter(thing_id: int, key: str, recipient: User) -> dict[str, object] | None:
+    proposal = AgreementVersion.objects.filter(pk=thing_id).first()
+    return None if proposal is None else {"proposal": proposal}
 
 
 # Helpers: every one of them runs inside the caller's transaction.
@@ -669,11 +705,27 @@ def end_overdue_pauses(*, now: datetime | None = None, couple: Couple | None = N
 
 
 def send_pause_email(pause: PauseSignal) -> None:
-    """Tell the partner, if they asked for an email, while the pause is still on."""
+    """Tell the partner, on the channel they chose, while the pause is still on. Their quiet
+    hours hold it like any other message; a pause that ended meanwhile is not told at all."""
     if not pause.is_active(timezone.now()):
         return
-    for partner in access.partners(pause.couple):
-        if partner.pk == pause.sender_id:
-            continue
-        if wants(partner, Kind.PAUSE):
-            emails.send("pause", partner.email, {"pause": pause, "recipient": partner})
+    with transaction.atomic():
+        notice_events.tell(
+            couple=pause.couple,
+            recipient_ids=[p.pk for p in access.partners(pause.couple) if p.pk != pause.sender_id],
+            kind=Kind.PAUSE,
+            letter="pause",
+            thing_id=pause.pk,
+            push_title=_("A note from your space"),
+            push_body=_("Your partner asked for a pause."),
+            url=reverse("pause"),
+        )
+
+
+@registry.letter("pause")
+def _pause_letter(thing_id: int, key: str, recipient: User) -> dict[str, object] | None:
+    """The pause email, while the pause is still on."""
+    pause = PauseSignal.objects.select_related("sender").filter(pk=thing_id).first()
+    if pause is None or not pause.is_active(timezone.now()):
+        return None
+    return {"pause": pause, "recipient": recipient}

@@ -10,10 +10,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agreements.models import Agreement, PauseSignal
+from checkins import selectors
 from checkins.models import (
     CARRIED_OVER_STEP,
     CheckIn,
@@ -25,11 +28,15 @@ from checkins.models import (
     Reflection,
     current_week,
 )
+from checkins.ritual import Kind as Step
+from checkins.ritual import next_step as next_step_of
+from core import registry
 from core.errors import RefusedError
 from core.time import to_utc
 from couples.models import Couple, Membership, User
+from notices import events as notice_events
 from notices import services as notices
-from notices.models import Notice
+from notices.models import Kind, Notice
 from toolkit.models import Repair
 
 ENTRY_FIELDS = ("small_win", "challenge", "appreciation", "help_wanted", "feelings")
@@ -129,7 +136,10 @@ def share_entry(*, checkin: CheckIn, couple: Couple, author: User) -> Entry:
             checkin.revealed_at = entry.revealed_at = now
             checkin.save(update_fields=["revealed_at"])
             shared.update(revealed_at=now)
+            # The "shared" notice tells of this act; no turn is told beside it.
             _tell_partner(entry, couple, author)
+        else:
+            _tell_turn(checkin, couple, author, Step.YOUR_TURN, str(author.pk))
     return entry
 
 
@@ -148,7 +158,9 @@ def reflect(*, entry: Entry, couple: Couple, listener: User, heard: str) -> Refl
         raise RefusedError(_("You can reflect once you have both shared."))
     if entry.reflections.filter(answer=Reflection.Answer.YES).exists():
         raise RefusedError(_("Your partner already said you heard them. You can reply below."))
-    return Reflection.objects.create(entry=entry, listener=listener, heard=heard)
+    reflection = Reflection.objects.create(entry=entry, listener=listener, heard=heard)
+    _tell_turn(checkin, couple, listener, Step.ANSWER, str(reflection.pk))
+    return reflection
 
 
 def answer_reflection(
@@ -165,6 +177,8 @@ def answer_reflection(
     )
     if not updated:
         raise RefusedError(_("This was already answered; the page now shows the answer."))
+    if answer == Reflection.Answer.NOT_QUITE:
+        _tell_turn(reflection.entry.checkin, couple, author, Step.LISTEN_AGAIN, str(reflection.pk))
 
 
 def reply(*, reflection: Reflection, couple: Couple, listener: User, text: str) -> None:
@@ -184,11 +198,73 @@ def propose_next_step(*, checkin: CheckIn, couple: Couple, by: User, text: str) 
     _refuse_unless_current(checkin, couple)
     if not checkin.revealed:
         raise RefusedError(_("Choose a next step together once you have both shared."))
+    now = timezone.now()
     updated = CheckIn.objects.filter(pk=checkin.pk, closed_at__isnull=True).update(
-        next_step=text, next_step_by=by, next_step_at=timezone.now()
+        next_step=text, next_step_by=by, next_step_at=now
     )
     if not updated:
         raise RefusedError(_("This week is already closed with the step you both agreed on."))
+    _tell_turn(checkin, couple, by, Step.AGREE_STEP, now.strftime("%Y%m%d%H%M%S%f"))
+
+
+# What the "it's your turn" email and push say of each step the partner's act left to the
+# reader: neutral words, never what the partner wrote.
+TURN_WORDS = {
+    Step.YOUR_TURN: gettext_lazy(
+        "Your partner shared this week's check-in. Both open together once you share yours."
+    ),
+    Step.ANSWER: gettext_lazy(
+        "Your partner said what they heard in your challenge and waits for your answer."
+    ),
+    Step.LISTEN_AGAIN: gettext_lazy(
+        "Your partner answered what you heard and told you a little more."
+    ),
+    Step.AGREE_STEP: gettext_lazy("Your partner proposed a small step for the coming week."),
+}
+
+
+def _tell_turn(checkin: CheckIn, couple: Couple, actor: User, step: Step, event: str) -> None:
+    """`actor`'s act left `step` to their partner: tell them, on the channel they chose for
+    their turns, once their quiet hours allow, if it is still their step when it is sent."""
+    partner_ids = [
+        user_id
+        for user_id in couple.memberships.values_list("user_id", flat=True)
+        if user_id != actor.pk
+    ]
+    if not partner_ids:
+        return
+    with transaction.atomic():
+        notice_events.tell(
+            couple=couple,
+            recipient_ids=partner_ids,
+            kind=Kind.TURN,
+            letter="turn",
+            thing_id=checkin.pk,
+            key=f"{step}:{event}",
+            push_title=_("It's your turn in this week's check-in"),
+            push_body=str(TURN_WORDS[step]),
+            url=reverse("checkin_this_week"),
+        )
+
+
+@registry.letter("turn")
+def _turn_letter(thing_id: int, key: str, recipient: User) -> dict[str, object] | None:
+    """The turn email, while the step it tells of is still the recipient's next one in the week
+    it was for (they may have taken it, or the week moved on)."""
+    step = Step(key.split(":", 1)[0])
+    membership = Membership.objects.filter(user=recipient).select_related("couple").first()
+    checkin = CheckIn.objects.filter(pk=thing_id).first()
+    if membership is None or checkin is None or checkin.couple_id != membership.couple_id:
+        return None
+    partner = (
+        User.objects.filter(membership__couple=membership.couple_id)
+        .exclude(pk=recipient.pk)
+        .first()
+    )
+    facts = selectors.week_facts(membership=membership, partner=partner, monday=checkin.week_start)
+    if next_step_of(facts).kind != step:
+        return None
+    return {"recipient": recipient, "words": TURN_WORDS[step]}
 
 
 def agree_next_step(

@@ -208,6 +208,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Repairs whose follow-up date came are told of, once per date.
+    "tell-repair-follow-ups": {
+        "task": "toolkit.tasks.tell_follow_ups_due",
+        "schedule": 900.0,
+        "options": {"expires": 850},
+    },
+    # Emails about one event (agreements, pauses, turns, repairs) that waited for quiet hours
+    # to end, and any never sent.
+    "send-due-event-emails": {
+        "task": "notices.tasks.send_due_event_emails",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Pushes that waited (quiet hours, their hour, a busy push service), and any never sent.
     "send-due-pushes": {
         "task": "notices.tasks.send_due_pushes",

@@ -1,5 +1,6 @@
 """The outbox: every email Hearth owes someone on its own schedule (a reminder, the "something
-new in your space" email) is a row, claimed by one worker, sent at most once, with a stable
+new in your space" email, an email about one event: an agreement awaiting an answer, a pause, a
+turn in the check-in, a repair follow-up, `notices.events`) is a row, claimed by one worker, sent at most once, with a stable
 Message-ID.
 
 Each kind keeps its own table, and the tables share one shape and this one send loop: a model

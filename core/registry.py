@@ -14,6 +14,9 @@ connects its `member_left` receiver; its export and erasure parts live in its `e
 - `readable(kind)`: which things of one notice kind a member may read now (notices/ asks before
   telling anyone about them); `readable_through(*kinds, visible_to=...)` registers a model's
   "what this member may read" selector for those kinds.
+- `letter(name)`: what an app's email about one event says (`notices.models.EventEmail`): called
+  as `part(thing_id, key, recipient)` when it is sent, it returns the template context, or None
+  when the event is no longer worth telling (a pause that ended, a proposal answered).
 - `MEMBERSHIP_ANNOTATIONS`: values an app adds to the one membership query every page makes
   (`couples.access.member_membership`), each an expression correlated on the member's
   `user_id`: what every page shows (the unread markers) costs no query of its own.
@@ -57,6 +60,8 @@ EXPORT_SECTIONS: dict[str, ExportSection] = {}
 ACCOUNT_PARTS: dict[str, tuple[tuple[str, ...], AccountPart]] = {}
 ERASERS: list[Eraser] = []
 READABLE: dict[str, Readable] = {}
+Letter = Callable[[int, str, "User"], dict[str, Any] | None]
+LETTERS: dict[str, Letter] = {}
 MEMBERSHIP_ANNOTATIONS: dict[str, Callable[[], Any]] = {}
 
 
@@ -86,6 +91,14 @@ def readable(kind: str) -> Callable[[Readable], Readable]:
     def register(check: Readable) -> Readable:
         READABLE[kind] = check
         return check
+
+    return register
+
+
+def letter(name: str) -> Callable[[Letter], Letter]:
+    def register(part: Letter) -> Letter:
+        LETTERS[name] = part
+        return part
 
     return register
 

@@ -22,6 +22,8 @@ AREA_PAGES = {
     "checkin_week": Unread.Area.CHECKINS,
     "agreements": Unread.Area.AGREEMENTS,
     "agreement": Unread.Area.AGREEMENTS,
+    "toolkit_repairs": Unread.Area.REPAIRS,
+    "toolkit_repair": Unread.Area.REPAIRS,
 }
 
 

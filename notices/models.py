@@ -114,6 +114,48 @@ class NoticeEmail(Outbound):
         return f"Notice email to {self.recipient} at {self.created_at}"
 
 
+class EventEmail(Outbound):
+    """One email about one event owed to one person (an agreement awaits their answer, a
+    proposal closed, their partner asked for a pause, it is their turn in the check-in, a
+    repair follow-up is due), sent through the outbox (core/outbox.py) no earlier than
+    `not_before` (the end of their quiet hours). `letter` names the email's templates and the
+    app's part that writes it (`core.registry.letter`); `thing_id` and `key` name the event, so
+    one event is told to one person once. The app's part, the person's choice for `kind` and
+    their membership of `couple` are asked again when it is sent; a row that is no longer worth
+    sending is `dropped_at`."""
+
+    MESSAGE_ID_PREFIX = "event"
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    letter = models.CharField(max_length=40)
+    thing_id = models.PositiveBigIntegerField()
+    key = models.CharField(max_length=40, blank=True, default="")
+    dropped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["recipient", "letter", "thing_id", "key"], name="one_email_per_event"
+            ),
+        )
+        indexes = (
+            models.Index(
+                fields=["not_before"],
+                condition=Q(sent_at__isnull=True, dropped_at__isnull=True),
+                name="event_email_unsent_idx",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.letter} email to {self.recipient}"
+
+    @classmethod
+    def unsent(cls) -> Q:
+        return Q(sent_at__isnull=True, dropped_at__isnull=True)
+
+
 class Notice(models.Model):
     """One thing a partner shared that `recipient` may read: an entry of theirs that opened to
     the recipient, or an agreement wording they proposed or answered (`thing_id` is the entry's
@@ -172,7 +214,7 @@ def in_words(kind: str, count: int) -> str:
 
 class Unread(models.Model):
     """Something new to `reader` that they have not looked at yet: their partner shared a
-    check-in, proposed or answered an agreement. Private to the reader: it is made and cleared
+    check-in, proposed or answered an agreement, recorded a repair. Private to the reader: it is made and cleared
     by what the reader sees and does, never shown or exported to anyone else, and clearing it
     leaves no trace (no read receipt, no last seen)."""
 

@@ -109,6 +109,20 @@ def seen(*, reader: User | int, area: str) -> None:
     Unread.objects.filter(reader_id=reader_id, area=area).delete()
 
 
+def mark_new(*, couple: Couple, actor: User, area: str, kind: str, thing_id: int) -> None:
+    """Inside the caller's transaction: what `actor` did is new to each other member of
+    `couple` in `area` (an unread marker, for them alone), without any email."""
+    Unread.objects.bulk_create(
+        (
+            Unread(reader_id=user_id, couple=couple, area=area, kind=kind, thing_id=thing_id)
+            for user_id in Membership.objects.filter(couple=couple)
+            .exclude(user=actor)
+            .values_list("user_id", flat=True)
+        ),
+        ignore_conflicts=True,
+    )
+
+
 def _forget_waiting(user_id: int) -> None:
     """Someone who switched the email off is told nothing of what waited for it."""
     Notice.objects.filter(recipient_id=user_id, email__isnull=True).delete()
@@ -119,19 +133,30 @@ def record(*, couple: Couple, actor: User, kind: str, thing_id: int) -> None:
     other member of `couple` (an unread marker), and those who want the email get a notice,
     sent once the transaction commits. Recording one event twice leaves one of each (the
     unique keys)."""
-    others = list(
+    members = list(
         Membership.objects.filter(couple=couple)
         .exclude(user=actor)
-        .values_list("user_id", "user__notification_preference__shared")
+        .values_list(
+            "user_id",
+            "user__notification_preference__shared",
+            "user__notification_preference__agreement",
+        )
     )
     Unread.objects.bulk_create(
         (
             Unread(reader_id=user_id, couple=couple, area=AREAS[kind], kind=kind, thing_id=thing_id)
-            for user_id, _channel in others
+            for user_id, _channel, _agreement in members
             if kind in AREAS
         ),
         ignore_conflicts=True,
     )
+    # A proposal is told by the "an agreement awaits your answer" message to whoever hears of
+    # those by email or push (notices.events): never a second message for the same act.
+    others = [
+        (user_id, channel)
+        for user_id, channel, agreement in members
+        if not (kind == Notice.Kind.PROPOSAL and agreement in (Channel.EMAIL, Channel.PUSH))
+    ]
     recipients = [user_id for user_id, channel in others if channel == Channel.EMAIL]
     for user_id in (user_id for user_id, channel in others if channel == Channel.PUSH):
         transaction.on_commit(partial(_push_shared, user_id, kind))

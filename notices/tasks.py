@@ -1,6 +1,8 @@
 """The notice tasks: `send_notices` after something is shared, `send_due_notices` from beat
 every minute, `send_notice_emails` for what a send did not reach in its time; `send_pushes` for the pushes
-`notices.push.queue` owed now and `send_due_pushes` from beat for those that waited. Each imports its
+`notices.push.queue` owed now and `send_due_pushes` from beat for those that waited;
+`send_event_emails` for the emails about one event (`notices.events`) due now and
+`send_due_event_emails` from beat for those that waited. Each imports its
 service in its body (services enqueue these tasks) and only calls it."""
 
 from __future__ import annotations
@@ -42,3 +44,17 @@ def send_due_pushes() -> int:
     from notices import push
 
     return push.send_due(now=timezone.now())
+
+
+@shared_task
+def send_event_emails(ids: list[int]) -> None:
+    from notices import events
+
+    events.send(ids=ids, now=timezone.now())
+
+
+@shared_task
+def send_due_event_emails() -> int:
+    from notices import events
+
+    return events.send_due(now=timezone.now())

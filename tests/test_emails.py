@@ -10,6 +10,7 @@ import email.policy
 import re
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -21,6 +22,8 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from agreements import services as agreements
 from agreements.models import Category
+from checkins import services as checkins
+from checkins.models import current_week
 from couples import services as couples
 from couples.models import Couple, Membership, User
 from couples.tasks import send_partner_left
@@ -28,6 +31,7 @@ from notices import services as notices
 from notices.models import Channel, NotificationPreference
 from schedules.models import ReminderDelivery, Schedule
 from schedules.services import reminder_message
+from toolkit import services as toolkit
 
 PLANTED = "marigold"
 
@@ -109,6 +113,31 @@ def a_share_notice(couple: Couple, alice: User, bob: User) -> list[EmailMessage]
     return [m for m in mail.outbox if m.subject.endswith(": something new in your space")]
 
 
+def a_turn(couple: Couple, alice: User, bob: User) -> list[EmailMessage]:
+    NotificationPreference.objects.filter(user=bob).update(turn=Channel.EMAIL)
+    membership = Membership.objects.get(user=alice)
+    checkin = checkins.open_week(membership=membership, monday=current_week(couple))
+    assert checkin is not None
+    fields = {name: "" for name in checkins.ENTRY_FIELDS}
+    fields.update(small_win=f"A {PLANTED} walk", challenge=f"Too much {PLANTED}")
+    checkins.write_entry(checkin=checkin, couple=couple, author=alice, fields=fields, share=True)
+    return mail.outbox
+
+
+def a_repair_follow_up(couple: Couple, alice: User, bob: User) -> list[EmailMessage]:
+    NotificationPreference.objects.filter(user=alice).update(repair=Channel.EMAIL)
+    toolkit.record_repair(
+        couple=couple,
+        author=bob,
+        acknowledgement=PLANTED,
+        apology=PLANTED,
+        plan=PLANTED,
+        follow_up_on=timezone.localdate(timezone.now(), ZoneInfo(couple.time_zone)),
+    )
+    toolkit.tell_follow_ups_due(now=timezone.now())
+    return mail.outbox
+
+
 def a_partner_leaving(couple: Couple, alice: User, bob: User) -> list[EmailMessage]:
     stays = Membership.objects.get(user=alice).pk
     send_partner_left(stays, False)
@@ -124,6 +153,8 @@ EMAILS = {
     "pause": a_pause,
     "reminder": a_reminder,
     "partner-shared": a_share_notice,
+    "turn": a_turn,
+    "repair-follow-up": a_repair_follow_up,
 }
 
 

@@ -3,17 +3,23 @@ a request the rules refuse raises `RefusedError` with the message to show."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import registry
 from core.activity import log
 from core.errors import RefusedError
-from couples.models import Couple, User
+from couples.models import Couple, Membership, User
+from notices import events as notice_events
+from notices import services as notices
+from notices.models import Kind, Unread
 from toolkit.models import (
     Phrase,
     PhraseGroup,
@@ -218,14 +224,20 @@ def record_repair(
     plan: str,
     follow_up_on: date,
 ) -> Repair:
-    return Repair.objects.create(
-        couple=couple,
-        author=author,
-        acknowledgement=acknowledgement,
-        apology=apology,
-        plan=plan,
-        follow_up_on=follow_up_on,
-    )
+    """Record a repair; it is new to the partner (an unread marker for them alone)."""
+    with transaction.atomic():
+        repair = Repair.objects.create(
+            couple=couple,
+            author=author,
+            acknowledgement=acknowledgement,
+            apology=apology,
+            plan=plan,
+            follow_up_on=follow_up_on,
+        )
+        notices.mark_new(
+            couple=couple, actor=author, area=Unread.Area.REPAIRS, kind="repair", thing_id=repair.pk
+        )
+    return repair
 
 
 def change_repair(
@@ -249,6 +261,60 @@ def respond_to_repair(*, repair: Repair, by: User, response: str) -> None:
         raise RefusedError(_("A repair is answered by the partner it was made to."))
     repair.response, repair.responded_by, repair.responded_at = response, by, timezone.now()
     repair.save(update_fields=["response", "responded_by", "responded_at"])
+
+
+# Follow-ups whose date came more than this long ago are not told any more (say after downtime,
+# or when the telling began): the check-in agenda still lists them.
+FOLLOW_UP_TOLD_FOR = timedelta(days=2)
+
+
+def tell_follow_ups_due(*, now: datetime) -> int:
+    """Run by beat: tell the members who may read a repair that its follow-up date has come, in
+    the couple's own zone, on the channel each chose for repairs (notices.events: once per
+    person and date, after their quiet hours). Returns how many repairs were told of."""
+    utc_today = now.astimezone(UTC).date()
+    # Every zone's today lies within a day of UTC's.
+    candidates = (
+        Repair.objects.follow_ups_due(utc_today + timedelta(days=1))
+        .filter(follow_up_on__gte=utc_today - FOLLOW_UP_TOLD_FOR - timedelta(days=1))
+        .select_related("couple")
+    )
+    told = 0
+    for repair in candidates:
+        today = now.astimezone(ZoneInfo(repair.couple.time_zone)).date()
+        if not today - FOLLOW_UP_TOLD_FOR <= repair.follow_up_on <= today:
+            continue
+        members = Membership.objects.filter(couple_id=repair.couple_id)
+        readers = [m.user_id for m in members if Repair.objects.visible_to(m).filter(pk=repair.pk)]
+        with transaction.atomic():
+            notice_events.tell(
+                couple=repair.couple,
+                recipient_ids=readers,
+                kind=Kind.REPAIR,
+                letter="repair-follow-up",
+                thing_id=repair.pk,
+                key=repair.follow_up_on.isoformat(),
+                push_title=_("A follow-up is due"),
+                push_body=_("A repair you made together has a follow-up due."),
+                url=reverse("toolkit_repair", args=[repair.pk]),
+            )
+        told += 1
+    return told
+
+
+@registry.letter("repair-follow-up")
+def _follow_up_letter(thing_id: int, key: str, recipient: User) -> dict[str, object] | None:
+    """The follow-up email, while the repair is not followed up, its date is still the one the
+    email was for, and the recipient may read it."""
+    membership = Membership.objects.filter(user=recipient).first()
+    if membership is None:
+        return None
+    repair = (
+        Repair.objects.visible_to(membership)
+        .filter(pk=thing_id, followed_up_at__isnull=True, follow_up_on=date.fromisoformat(key))
+        .first()
+    )
+    return None if repair is None else {"recipient": recipient, "repair_id": repair.pk}
 
 
 def mark_followed_up(*, repair: Repair) -> None:

@@ -34,11 +34,11 @@ def test_a_real_worker_tells_the_partner_once_the_proposal_is_committed(
 
     propose(couple, alice)
 
-    # The agreement email (on by default) and the notice.
-    wait_for_mail(2)
+    # The notice alone: Bob hears of agreements inside Hearth, so this email tells of it.
+    wait_for_mail(1)
     [email] = notice_emails()
     assert email.to == [bob.email]
     assert email.subject == SUBJECT
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 1
     wait_until_sent()
     assert NoticeEmail.objects.filter(sent_at__isnull=False).count() == 1

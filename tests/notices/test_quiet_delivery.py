@@ -22,7 +22,7 @@ from tests.support.schedules import make_schedule
 
 def quiet(user: User, start: time = time(22), end: time = time(8)) -> None:
     NotificationPreference.objects.filter(user=user).update(
-        shared=Channel.EMAIL, quiet_start=start, quiet_end=end
+        shared=Channel.EMAIL, agreement=Channel.HEARTH, quiet_start=start, quiet_end=end
     )
 
 

@@ -16,6 +16,7 @@ from checkins import services as checkins
 from checkins.models import current_week
 from couples.models import Couple, Membership, User
 from notices import services
+from notices.models import Channel, NotificationPreference
 
 # A Wednesday afternoon.
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
@@ -25,8 +26,11 @@ Capture = Callable[..., AbstractContextManager[list[Callable[[], object]]]]
 
 
 def opt_in(*users: User) -> None:
+    """Switch the "something new" email on; agreements are heard of inside Hearth, so a
+    proposal is told by this email (not by the agreement email, never both)."""
     for user in users:
         services.set_email_me(user=user, email_me=True)
+    NotificationPreference.objects.filter(user__in=users).update(agreement=Channel.HEARTH)
 
 
 def propose(couple: Couple, by: User, title: str = "Phones at dinner") -> AgreementVersion:

@@ -1,0 +1,164 @@
+"""Emails about one event each (an agreement awaits an answer, a proposal closed, a pause was
+asked for, it is someone's turn in the check-in, a repair follow-up is due), and their pushes:
+the one pipeline every notification takes.
+
+`tell` runs inside the caller's transaction. For each person it names it reads their channel for
+the kind: by email it queues one `EventEmail` (the unique key records an event once per person),
+by push it queues a push (`notices.push.queue`), inside Hearth it does nothing. Both wait for the
+end of the person's quiet hours (`not_before`). The email goes through the outbox
+(core/outbox.py), which sends it at most once with a stable Message-ID; when it is sent the
+person's channel for the kind, their membership of the couple, their quiet hours (which they may
+have changed meanwhile) and the app's own part (`core.registry.LETTERS`: is the event still worth
+telling) are asked again, and a row no longer worth sending is dropped.
+
+A pause is held by quiet hours like everything else (no email or push inside them): a pause is
+short, and if it ended before the hours did, the app's part says so and nothing is sent."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from datetime import datetime
+from functools import partial
+from time import monotonic
+from zoneinfo import ZoneInfo
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core import emails, outbox
+from core.registry import LETTERS
+from couples.models import Couple, Membership
+from notices import push, tasks
+from notices.models import Channel, EventEmail, NotificationPreference
+from notices.quiet import next_allowed
+
+# Most rows one beat tick sends; the rest wait for the next minute.
+BATCH = 500
+
+
+def tell(
+    *,
+    couple: Couple,
+    recipient_ids: Collection[int],
+    kind: str,
+    letter: str,
+    thing_id: int,
+    key: str = "",
+    push_title: str,
+    push_body: str,
+    url: str,
+) -> None:
+    """Tell each of `recipient_ids` still in `couple` of one event, on the channel they chose
+    for `kind`, once their quiet hours allow: an email written by the part registered as
+    `letter`, or a push saying `push_title` and `push_body` and opening `url`."""
+    now = timezone.now()
+    choices = list(
+        NotificationPreference.objects.filter(
+            user_id__in=recipient_ids,
+            user__membership__couple=couple,
+        )
+        .exclude(**{kind: Channel.HEARTH})
+        .select_related("user")
+    )
+    due: list[int] = []
+    for choice in choices:
+        until = _quiet_until(choice, now)
+        not_before = until if until > now else None
+        if choice.channel(kind) == Channel.PUSH:
+            push.queue(
+                choice.user_id,
+                kind=kind,
+                title=push_title,
+                body=push_body,
+                url=url,
+                not_before=not_before,
+            )
+            continue
+        row, created = EventEmail.objects.get_or_create(
+            recipient_id=choice.user_id,
+            letter=letter,
+            thing_id=thing_id,
+            key=key,
+            defaults={"couple": couple, "kind": kind, "created_at": now, "not_before": not_before},
+        )
+        if created and not_before is None:
+            due.append(row.pk)
+    if due:
+        transaction.on_commit(partial(tasks.send_event_emails.delay, due))
+
+
+def _quiet_until(choice: NotificationPreference, now: datetime) -> datetime:
+    return next_allowed(now, ZoneInfo(choice.user.time_zone), choice.quiet_start, choice.quiet_end)
+
+
+def send(*, ids: Collection[int], now: datetime, started: float | None = None) -> int:
+    """Send the rows among `ids` this call wins the claim of; what it did not reach in time goes
+    to a follow-up task. Returns how many went out."""
+    outcome = outbox.send(
+        EventEmail.objects.select_related("recipient"),
+        ids,
+        now=now,
+        letters=partial(_letters, now=now),
+        started=started,
+    )
+    if outcome.left:
+        transaction.on_commit(partial(tasks.send_event_emails.delay, outcome.left))
+    return outcome.sent
+
+
+def send_due(*, now: datetime) -> int:
+    """Run by beat every minute: what waited for quiet hours to end, and what was never sent
+    (a lost task, a worker that died)."""
+    started = monotonic()
+    due = EventEmail.objects.filter(EventEmail.claimable(now)).filter(
+        Q(not_before__isnull=False) | Q(created_at__lte=now - EventEmail.REQUEUE_AFTER)
+    )
+    ids = list(due.order_by("pk").values_list("pk", flat=True)[:BATCH])
+    return send(ids=ids, now=now, started=started) if ids else 0
+
+
+def _letters(
+    rows: list[EventEmail], *, now: datetime
+) -> Iterator[tuple[EventEmail, EmailMultiAlternatives]]:
+    """The emails of the claimed rows still worth sending now. A row whose person turned the
+    kind off, left the couple or deleted their account, or whose event is over, is dropped; a
+    row whose person is inside their quiet hours (changed since it was queued) waits for their
+    end."""
+    choices = {
+        choice.user_id: choice
+        for choice in NotificationPreference.objects.filter(
+            user_id__in={row.recipient_id for row in rows}
+        ).select_related("user")
+    }
+    members = set(
+        Membership.objects.filter(user_id__in={row.recipient_id for row in rows}).values_list(
+            "user_id", "couple_id"
+        )
+    )
+    dropped: list[int] = []
+    ready: list[tuple[EventEmail, EmailMultiAlternatives]] = []
+    for row in rows:
+        choice = choices.get(row.recipient_id)
+        if (
+            choice is None
+            or choice.channel(row.kind) != Channel.EMAIL
+            or (row.recipient_id, row.couple_id) not in members
+        ):
+            dropped.append(row.pk)
+            continue
+        until = _quiet_until(choice, now)
+        if until > now:
+            EventEmail.objects.filter(pk=row.pk, claimed_at=now).update(
+                claimed_at=None, not_before=until
+            )
+            continue
+        ctx = LETTERS[row.letter](row.thing_id, row.key, row.recipient)
+        if ctx is None:
+            dropped.append(row.pk)
+            continue
+        ready.append((row, emails.make_message(row.letter, row.recipient.email, ctx)))
+    if dropped:
+        EventEmail.objects.filter(pk__in=dropped, claimed_at=now).update(dropped_at=now)
+    return iter(ready)
