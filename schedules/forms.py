@@ -204,7 +204,8 @@ class ScheduleForm(forms.Form):
 
 
 class ReminderChoicesForm(forms.Form):
-    """One checkbox per (schedule, reminder): which reminder emails this person receives."""
+    """One switch per (schedule, reminder): which reminder emails this person receives; each
+    saves itself when flipped (schedules/settings_section.html)."""
 
     def __init__(
         self, *args: Any, schedules: list[Schedule], opted_out: set[tuple[int, int]], **kwargs: Any
@@ -218,7 +219,7 @@ class ReminderChoicesForm(forms.Form):
                 choices=choices,
                 coerce=int,
                 required=False,
-                widget=forms.CheckboxSelectMultiple,
+                widget=forms.CheckboxSelectMultiple(attrs={"role": "switch"}),
                 initial=[m for m in schedule.offsets if (schedule.pk, m) not in opted_out],
             )
 
