@@ -13,7 +13,7 @@ UV := uv
 UV_INSTALL :=
 endif
 
-.PHONY: run test test-fast lint validate bench bench-explain bench-quick bench-profile bench-pause bench-export bench-delivery manage seed icons screenshots screenshots-check lighthouse chromium clean
+.PHONY: run test test-fast lint validate bench bench-explain bench-quick bench-profile bench-pause bench-export bench-delivery manage seed icons screenshots screenshots-check lighthouse stylelint chromium clean
 
 .tools/uv/bin/uv:
 	python3 -m pip install --quiet --target .tools/uv uv
@@ -58,6 +58,16 @@ validate: .venv/.synced $(VNU_JAR)
 # registry) on Debian's Chromium: accessibility, best practices and SEO must each be 100
 # (tests/lighthouse.py). LIGHTHOUSE_FORM_FACTORS="mobile desktop" (the default) or one of them;
 # LIGHTHOUSE_PAGES="home,pause" runs only those pages.
+# Hearth's stylesheets through stylelint's recommended rules (.stylelintrc.json: the order of
+# selectors by specificity is left free, as a component's states follow the component).
+STYLELINT := .tools/stylelint/node_modules/.bin/stylelint
+$(STYLELINT):
+	mkdir -p .tools/stylelint
+	npm install --no-audit --no-fund --prefix .tools/stylelint stylelint@16.26.1 stylelint-config-recommended@14.0.1
+
+stylelint: $(STYLELINT)
+	$(STYLELINT) --config .stylelintrc.json --config-basedir .tools/stylelint "static/css/*.css"
+
 LIGHTHOUSE_VERSION := 12.2.3
 LIGHTHOUSE := .tools/lighthouse/node_modules/lighthouse/cli/index.js
 $(LIGHTHOUSE):
