@@ -56,7 +56,9 @@ co.SavedTopic.objects.create(couple=couple, author=alice, topic="Sundays")
 co.Repair.objects.create(
     couple=couple, author=bob, acknowledgement="a", apology="b", plan="c", follow_up_on=now.date()
 )
+# One value as Hearth once pre-filled it (toolkit 0003 forgets it), one the couple wrote.
 co.SharedValue.objects.create(couple=couple, name="Curiosity")
+co.SharedValue.objects.create(couple=couple, name="Play", description="We laugh every week")
 
 schedule = ci.Schedule.objects.create(
     couple=couple,
