@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-from django.template.loader import render_to_string
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
@@ -20,9 +19,20 @@ MARKER = '<span class="dot"></span><span class="visually-hidden">new</span>'
 
 
 def marker(client: Client) -> str:
-    """The marker the menu and the home card show this reader, as they include it."""
-    response = client.get("/settings/")
-    return render_to_string("notices/marker.html", {"count": response.context["unread"]["all"]})
+    """The marker the menu shows this reader (on its Menu button, on phones), as the page
+    draws it; empty when nothing is new."""
+    page = client.get("/settings/").content.decode()
+    nav = page.split('<nav aria-label="Main">', 1)[1].split("</nav>", 1)[0]
+    found = re.search(r"<summary>Menu(.*?)</summary>", nav, re.DOTALL)
+    assert found is not None
+    return found[1]
+
+
+def marked_links(client: Client) -> list[str]:
+    """The sections of the wide menu that carry the marker."""
+    page = client.get("/settings/").content.decode()
+    wide = page.split('class="nav-wide"', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r">([^<>]+)" + re.escape(MARKER) + "</a>", wide)
 
 
 def partner_view(client: Client) -> list[str]:
@@ -47,7 +57,9 @@ def test_a_share_shows_a_marker_to_the_reader_only(
     assert marker(bob_client).strip() == ""
     share(couple, alice)
     assert marker(bob_client).strip() == MARKER
+    assert marked_links(bob_client) == ["Check-in"]
     assert marker(alice_client).strip() == ""
+    assert marked_links(alice_client) == []
     counts = bob_client.get("/settings/").context["unread"]
     assert (counts["checkins"], counts["agreements"], counts["all"]) == (1, 0, 1)
 
