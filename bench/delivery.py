@@ -1,10 +1,12 @@
-"""How fast due reminders reach a mail server, and what a dispatcher tick costs when nothing is due.
+"""How fast due reminders, or "your partner shared" notices, reach a mail server through the
+outbox, and what a dispatcher tick costs when nothing is due.
 
 Run (PostgreSQL and Redis are required; the script makes and drops its own test database,
 `test_` + the named database, and empties the Redis database's queue):
     DATABASE_URL=postgres://... REDIS_URL=redis://... make bench-delivery
     ... make bench-delivery ARGS="--label after"   # the heading of the entry in RESULTS.md
     ... make bench-delivery ARGS="--no-record"     # print only
+    ... make bench-delivery ARGS="--kind notices"  # the notices run (below)
 
 The database gets 100,000 schedules by bulk insert: 50,000 couples of two, each with a weekly
 check-in (reminders 24 hours and 1 hour before, next due some day of the coming week; one in ten
@@ -21,6 +23,23 @@ Reported: reminders delivered per second and the time until all reached the sink
 dispatched, the worker processes' CPU time per reminder and resident memory after the run, and
 the median cost of a whole dispatcher tick (what `schedules.tasks.dispatch_reminders` runs, here
 in process, just before the reminders fall due) with nothing due among the 100,000 schedules.
+
+Every person there chose reminders by email (`NotificationPreference.reminder`), without quiet
+hours: without that choice a reminder is only shown inside Hearth and never sent.
+
+The notices run (`--kind notices`, `--count 10000`): 5,500 couples by bulk insert, each with
+this week's check-in in which both partners just shared (revealed to both), so each of the
+11,000 people is owed one "your partner shared" notice (`notices.models.Notice`). Everyone
+hears of it by email; 10,000 have no quiet hours and 1,000 (`--quiet`, a tenth by default;
+their addresses start with "quiet") are inside quiet hours covering now in their own zone
+(half Berlin, half New York). With the worker up, the clock starts and one
+`notices.tasks.send_notices` task per person is enqueued, as `notices.services.record` does
+when the share commits; beat runs (its every-minute `send_due_notices` among the rest). It stops
+when the sink holds 10,000 messages; then the queue is left to drain and a few seconds more
+(`--settle`) before the sink is searched for messages to the quiet people, which must be none,
+and their notices must still be waiting. Reported: notices per second, time until all reached
+the sink (and the time to enqueue), messages, people and distinct Message-IDs at the sink, SMTP
+connections, the quiet people's count, the worker's CPU time per notice and resident memory.
 """
 
 from __future__ import annotations
