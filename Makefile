@@ -102,7 +102,9 @@ bench-pause: .venv/.synced chromium
 bench-export: .venv/.synced
 	$(UV) run python bench/export.py $(ARGS)
 
-# Due reminders through real Celery workers to an SMTP sink, on PostgreSQL and Redis (bench/).
+# Due reminders (or, with ARGS="--kind notices", "your partner shared" notices, some inside
+# quiet hours) through the real Celery worker and beat to an SMTP sink, on PostgreSQL and Redis
+# (bench/README.md).
 bench-delivery: .venv/.synced
 	$(UV) run python bench/delivery.py $(ARGS)
 

@@ -1,10 +1,12 @@
-"""How fast due reminders reach a mail server, and what a dispatcher tick costs when nothing is due.
+"""How fast due reminders, or "your partner shared" notices, reach a mail server through the
+outbox, and what a dispatcher tick costs when nothing is due.
 
 Run (PostgreSQL and Redis are required; the script makes and drops its own test database,
 `test_` + the named database, and empties the Redis database's queue):
     DATABASE_URL=postgres://... REDIS_URL=redis://... make bench-delivery
     ... make bench-delivery ARGS="--label after"   # the heading of the entry in RESULTS.md
     ... make bench-delivery ARGS="--no-record"     # print only
+    ... make bench-delivery ARGS="--kind notices"  # the notices run (below)
 
 The database gets 100,000 schedules by bulk insert: 50,000 couples of two, each with a weekly
 check-in (reminders 24 hours and 1 hour before, next due some day of the coming week; one in ten
@@ -21,6 +23,23 @@ Reported: reminders delivered per second and the time until all reached the sink
 dispatched, the worker processes' CPU time per reminder and resident memory after the run, and
 the median cost of a whole dispatcher tick (what `schedules.tasks.dispatch_reminders` runs, here
 in process, just before the reminders fall due) with nothing due among the 100,000 schedules.
+
+Every person there chose reminders by email (`NotificationPreference.reminder`), without quiet
+hours: without that choice a reminder is only shown inside Hearth and never sent.
+
+The notices run (`--kind notices`, `--count 10000`): 5,500 couples by bulk insert, each with
+this week's check-in in which both partners just shared (revealed to both), so each of the
+11,000 people is owed one "your partner shared" notice (`notices.models.Notice`). Everyone
+hears of it by email; 10,000 have no quiet hours and 1,000 (`--quiet`, a tenth by default;
+their addresses start with "quiet") are inside quiet hours covering now in their own zone
+(half Berlin, half New York). With the worker up, the clock starts and one
+`notices.tasks.send_notices` task per person is enqueued, as `notices.services.record` does
+when the share commits; beat runs (its every-minute `send_due_notices` among the rest). It stops
+when the sink holds 10,000 messages; then the queue is left to drain and a few seconds more
+(`--settle`) before the sink is searched for messages to the quiet people, which must be none,
+and their notices must still be waiting. Reported: notices per second, time until all reached
+the sink (and the time to enqueue), messages, people and distinct Message-IDs at the sink, SMTP
+connections, the quiet people's count, the worker's CPU time per notice and resident memory.
 """
 
 from __future__ import annotations
@@ -44,6 +63,9 @@ import threading
 import time
 import zoneinfo
 from base64 import b64decode
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -67,8 +89,16 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from checkins.models import CheckIn, Entry  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
 from couples.models import Couple, Membership, User  # noqa: E402
+from notices import tasks as notice_tasks  # noqa: E402
+from notices.models import (  # noqa: E402
+    Channel,
+    Notice,
+    NoticeEmail,
+    NotificationPreference,
+)
 from schedules import services, tasks  # noqa: E402
 from schedules.models import ReminderDelivery, Schedule  # noqa: E402
 
@@ -84,11 +114,13 @@ class Sink:
         self.messages = 0
         self.message_ids: set[bytes] = set()
         self.connections = 0
+        self.recipients: list[str] = []
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         found = re.search(rb"^Message-ID:\s*(\S+)", envelope.original_content or b"", re.M | re.I)
         with self.lock:
             self.messages += 1
+            self.recipients.extend(envelope.rcpt_tos)
             if found:
                 self.message_ids.add(found.group(1))
         return "250 OK"
@@ -128,6 +160,11 @@ def fill(schedules: int, reminders: int, now: datetime) -> datetime:
             Membership(couple=couples[i // 2], user=user, seat=1 + i % 2)
             for i, user in enumerate(users)
         ),
+        batch_size=BATCH,
+    )
+    # Reminders go to whoever chose to hear of them by email (none by default), no quiet hours.
+    NotificationPreference.objects.bulk_create(
+        (NotificationPreference(user=user, reminder=Channel.EMAIL, asked=True) for user in users),
         batch_size=BATCH,
     )
     start = (now + timedelta(minutes=51)).replace(second=0, microsecond=0)
@@ -235,15 +272,11 @@ def idle_ticks(count: int, moment: datetime) -> list[float]:
     return ticks
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    now = timezone.now()
-    print(f"Filling {args.schedules:,} schedules with {args.reminders:,} reminders due ...")
-    started = time.monotonic()
-    start = fill(args.schedules, args.reminders, now)
-    print(f"  filled in {time.monotonic() - started:.0f} s")
-    ticks = idle_ticks(args.ticks, now - timedelta(minutes=20))
-
-    sink = Sink()
+@contextmanager
+def deployed(sink: Sink) -> Iterator[Deployed]:
+    """The worker of the Procfile, started and answering, with SMTP pointed at `sink` (on a
+    free port); beat is started by `Deployed.start_beat` when the clock starts. Both are
+    stopped on the way out."""
     port = free_port()
     controller = CountingController(sink, hostname="127.0.0.1", port=port)
     controller.start()
@@ -263,7 +296,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if db["PASSWORD"]:
         env["PGPASSWORD"] = db["PASSWORD"]
     celery_app.control.purge()
-    worker_log, beat_log = var / "worker.log", var / "beat.log"
+    worker_log = var / "worker.log"
     worker = subprocess.Popen(
         procfile_command("worker"),
         cwd=ROOT,
@@ -271,17 +304,67 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         stdout=worker_log.open("wb"),
         stderr=subprocess.STDOUT,
     )
-    beat: subprocess.Popen[bytes] | None = None
+    running = Deployed(worker=worker, worker_log=worker_log, env=env, var=var)
     try:
         wait_for_worker(worker, worker_log)
-        cpu_before = sum(cpu_seconds(p) for p in process_tree(worker.pid))
-        beat = subprocess.Popen(
+        yield running
+    finally:
+        for process in (running.beat, worker):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        controller.stop()
+
+
+@dataclass
+class Deployed:
+    worker: subprocess.Popen[bytes]
+    worker_log: Path
+    env: dict[str, str]
+    var: Path
+    beat: subprocess.Popen[bytes] | None = None
+
+    def start_beat(self) -> None:
+        self.beat = subprocess.Popen(
             procfile_command("beat"),
             cwd=ROOT,
-            env=env,
-            stdout=beat_log.open("wb"),
+            env=self.env,
+            stdout=(self.var / "beat.log").open("wb"),
             stderr=subprocess.STDOUT,
         )
+
+    def stop_beat(self) -> None:
+        if self.beat is not None:
+            self.beat.terminate()
+            self.beat.wait(timeout=30)
+            self.beat = None
+
+    def cpu(self) -> float:
+        return sum(cpu_seconds(p) for p in process_tree(self.worker.pid))
+
+    def rss(self) -> list[tuple[int, float]]:
+        return [(pid, rss_mb(pid)) for pid in process_tree(self.worker.pid)]
+
+    def check(self) -> None:
+        if self.worker.poll() is not None:
+            raise SystemExit(f"The worker stopped:\n{self.worker_log.read_text()}")
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    now = timezone.now()
+    print(f"Filling {args.schedules:,} schedules with {args.reminders:,} reminders due ...")
+    started = time.monotonic()
+    start = fill(args.schedules, args.reminders, now)
+    print(f"  filled in {time.monotonic() - started:.0f} s")
+    ticks = idle_ticks(args.ticks, now - timedelta(minutes=20))
+
+    sink = Sink()
+    with deployed(sink) as hearth:
+        cpu_before = hearth.cpu()
+        hearth.start_beat()
         t0 = time.monotonic()
         tasks.dispatch_reminders.delay()
         marks: dict[int, float] = {}
@@ -298,8 +381,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 last_check = elapsed
                 if not due.exists():
                     dispatched_at = elapsed
-            if worker.poll() is not None:
-                raise SystemExit(f"The worker stopped:\n{worker_log.read_text()}")
+            hearth.check()
         elapsed = time.monotonic() - t0
         delivered = sink.messages
         # The rows are marked sent just after the mail server accepts each message.
@@ -307,11 +389,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         deadline = time.monotonic() + 30
         while sent.count() < delivered and time.monotonic() < deadline:
             time.sleep(0.2)
-        cpu = sum(cpu_seconds(p) for p in process_tree(worker.pid)) - cpu_before
-        rss = [(pid, rss_mb(pid)) for pid in process_tree(worker.pid)]
-        beat.terminate()
-        beat.wait(timeout=30)
-        beat = None
+        cpu = hearth.cpu() - cpu_before
+        rss = hearth.rss()
+        hearth.stop_beat()
 
         return {
             "start": start,
@@ -328,15 +408,196 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "rss": rss,
             "ticks": ticks,
         }
-    finally:
-        for process in (beat, worker):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-        controller.stop()
+
+
+def fill_notices(count: int, quiet: int, now: datetime) -> None:
+    """`count + quiet` people in couples of two, each partner having just shared this week's
+    check-in (revealed to both), so each is owed one "your partner shared" notice. Every
+    person hears of it by email; the `quiet` people (addresses quiet...@) are inside quiet
+    hours that cover now, in their own zone, and must get nothing during the run."""
+    people = count + quiet
+    couples = Couple.objects.bulk_create(
+        (Couple(name=f"Space {i}", time_zone="Europe/Berlin") for i in range(people // 2)),
+        batch_size=BATCH,
+    )
+
+    def is_quiet(i: int) -> bool:
+        return i >= count
+
+    users = User.objects.bulk_create(
+        (
+            User(
+                email=f"{'quiet' if is_quiet(i) else 'person'}{i}@example.com",
+                display_name=f"Person {i}",
+                time_zone="America/New_York" if i % 2 else "Europe/Berlin",
+                password="!",
+            )
+            for i in range(people)
+        ),
+        batch_size=BATCH,
+    )
+    joined = now - timedelta(days=60)
+    Membership.objects.bulk_create(
+        (
+            Membership(couple=couples[i // 2], user=user, seat=1 + i % 2, joined_at=joined)
+            for i, user in enumerate(users)
+        ),
+        batch_size=BATCH,
+    )
+
+    def preference(i: int, user: User) -> NotificationPreference:
+        window: dict[str, Any] = {}
+        if is_quiet(i):
+            local = now.astimezone(zoneinfo.ZoneInfo(user.time_zone))
+            window = {
+                "quiet_start": (local - timedelta(hours=2)).time().replace(microsecond=0),
+                "quiet_end": (local + timedelta(hours=2)).time().replace(microsecond=0),
+            }
+        return NotificationPreference(user=user, shared=Channel.EMAIL, asked=True, **window)
+
+    NotificationPreference.objects.bulk_create(
+        (preference(i, user) for i, user in enumerate(users)), batch_size=BATCH
+    )
+    shared = now - timedelta(minutes=1)
+    local_today = now.astimezone(BERLIN).date()
+    checkins = CheckIn.objects.bulk_create(
+        (
+            CheckIn(
+                couple=couple,
+                week_start=local_today - timedelta(days=local_today.weekday()),
+                revealed_at=shared,
+            )
+            for couple in couples
+        ),
+        batch_size=BATCH,
+    )
+    entries = Entry.objects.bulk_create(
+        (
+            Entry(
+                checkin=checkins[i // 2],
+                author=user,
+                small_win="A walk together",
+                shared_at=shared,
+                revealed_at=shared,
+            )
+            for i, user in enumerate(users)
+        ),
+        batch_size=BATCH,
+    )
+    # Each person is told of their partner's entry (seat 1 of seat 2's, and the other way).
+    Notice.objects.bulk_create(
+        (
+            Notice(
+                recipient=user,
+                couple=couples[i // 2],
+                kind=Notice.Kind.ENTRY,
+                thing_id=entries[i ^ 1].pk,
+                created_at=shared,
+            )
+            for i, user in enumerate(users)
+        ),
+        batch_size=BATCH,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def run_notices(args: argparse.Namespace) -> dict[str, Any]:
+    """The notices run: what `notices.services.record` enqueues when a partner shares (one
+    `send_notices` task per person told), through the deployed worker, with beat running."""
+    now = timezone.now()
+    quiet = args.quiet
+    print(f"Filling {args.count:,} notices owed now and {quiet:,} inside quiet hours ...")
+    started = time.monotonic()
+    fill_notices(args.count, quiet, now)
+    print(f"  filled in {time.monotonic() - started:.0f} s")
+    recipients = list(
+        Notice.objects.filter(email__isnull=True)
+        .order_by("pk")
+        .values_list("recipient_id", flat=True)
+    )
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+
+    sink = Sink()
+    with deployed(sink) as hearth:
+        cpu_before = hearth.cpu()
+        hearth.start_beat()
+        t0 = time.monotonic()
+        # As `record` does on commit, once per person told (the quiet ones included).
+        for recipient_id in recipients:
+            notice_tasks.send_notices.delay(recipient_id)
+        enqueued = time.monotonic() - t0
+        marks: dict[int, float] = {}
+        while sink.messages < args.count and time.monotonic() - t0 < args.timeout:
+            time.sleep(0.05)
+            elapsed = time.monotonic() - t0
+            for step in range(1000, args.count + 1, 1000):
+                if step not in marks and sink.messages >= step:
+                    marks[step] = elapsed
+            hearth.check()
+        elapsed = time.monotonic() - t0
+        delivered = sink.messages
+        # Let the queue drain (the quiet people's tasks, a beat tick) before looking for
+        # anything sent to someone inside quiet hours.
+        deadline = time.monotonic() + 60
+        while broker.llen("celery") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(args.settle)
+        sent = NoticeEmail.objects.filter(sent_at__isnull=False)
+        cpu = hearth.cpu() - cpu_before
+        rss = hearth.rss()
+        hearth.stop_beat()
+        with sink.lock:
+            quiet_reached = sum(1 for r in sink.recipients if r.startswith("quiet"))
+            people = len(set(sink.recipients))
+        return {
+            "delivered": delivered,
+            "elapsed": elapsed,
+            "enqueued": enqueued,
+            "tasks": len(recipients),
+            "marks": marks,
+            "at_sink": sink.messages,
+            "people": people,
+            "message_ids": len(sink.message_ids),
+            "connections": sink.connections,
+            "quiet_reached": quiet_reached,
+            "quiet_waiting": Notice.objects.filter(
+                email__isnull=True, recipient__email__startswith="quiet"
+            ).count(),
+            "rows": NoticeEmail.objects.count(),
+            "rows_sent": sent.count(),
+            "cpu": cpu,
+            "rss": rss,
+        }
+
+
+def report_notices(args: argparse.Namespace, r: dict[str, Any]) -> str:
+    wanted = args.count
+    worker_command = " ".join(procfile_command("worker"))
+    lines = [
+        f"{wanted + args.quiet:,} people ({(wanted + args.quiet) // 2:,} couples of two, each "
+        f'partner just shared), {wanted:,} "your partner shared" notices owed now by email, '
+        f"{args.quiet:,} more inside quiet hours; worker: {worker_command}",
+        f"{r['tasks']:,} send_notices tasks enqueued (as on commit of a share) in "
+        f"{r['enqueued']:.1f} s",
+        f"delivered: {r['delivered']:,} of {wanted:,} in {r['elapsed']:.1f} s, "
+        f"{r['delivered'] / r['elapsed']:.1f} per second"
+        + ("" if r["delivered"] >= wanted else f" (stopped at the {args.timeout} s limit)"),
+        "reached the sink by: "
+        + ", ".join(f"{n // 1000}k {t:.1f} s" for n, t in sorted(r["marks"].items())),
+        f"at the sink after the queue drained: {r['at_sink']:,} messages to {r['people']:,} "
+        f"people, {r['message_ids']:,} distinct Message-IDs, {r['connections']:,} SMTP "
+        f"connections; notice emails: {r['rows']:,}, sent {r['rows_sent']:,}",
+        f"inside quiet hours: {r['quiet_reached']:,} messages reached the sink, "
+        f"{r['quiet_waiting']:,} notices still waiting",
+        f"worker CPU: {r['cpu']:.1f} s in all, "
+        f"{r['cpu'] * 1000 / max(r['delivered'], 1):.1f} ms per notice",
+        "worker RSS after the run: "
+        + ", ".join(
+            f"{'main' if i == 0 else 'child'} {mb:.0f} MB" for i, (_pid, mb) in enumerate(r["rss"])
+        ),
+    ]
+    return "\n".join(lines)
 
 
 def profile(args: argparse.Namespace) -> str:
@@ -443,11 +704,14 @@ def record(args: argparse.Namespace, text: str) -> None:
     ).stdout.strip()
     machine = " ".join(platform.uname()[i] for i in (0, 2, 4))
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    title = f"## Reminder delivery, {datetime.now(UTC):%Y-%m-%d}" + (
+    what = "Notice" if args.kind == "notices" else "Reminder"
+    command = ' ARGS="--kind notices"' if args.kind == "notices" else ""
+    title = f"## {what} delivery, {datetime.now(UTC):%Y-%m-%d}" + (
         f" ({args.label})" if args.label else ""
     )
     entry = (
-        f"\n{title}\n\n`make bench-delivery` at commit {commit}{' with local changes' if dirty else ''}"
+        f"\n{title}\n\n`make bench-delivery{command}` at commit {commit}"
+        f"{' with local changes' if dirty else ''}"
         f", on `{machine}`, {os.cpu_count()} CPUs, PostgreSQL {args.postgres}"
         f" and Redis, load average {load} at the end, while other work may have run on the"
         f" machine.\n\n```\n{text}\n```\n"
@@ -458,6 +722,19 @@ def record(args: argparse.Namespace, text: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--kind",
+        choices=("reminders", "notices"),
+        default="reminders",
+        help='what to deliver: due reminders, or "your partner shared" notices',
+    )
+    parser.add_argument("--count", type=int, default=10_000, help="notices owed now (even)")
+    parser.add_argument(
+        "--quiet", type=int, help="notices inside quiet hours besides (even; default a tenth)"
+    )
+    parser.add_argument(
+        "--settle", type=float, default=5, help="seconds to wait after the queue drained"
+    )
     parser.add_argument("--schedules", type=int, default=100_000)
     parser.add_argument("--reminders", type=int, default=10_000, help="due reminders (even)")
     parser.add_argument("--timeout", type=int, default=600, help="seconds to wait for delivery")
@@ -475,14 +752,25 @@ def main() -> None:
             "The delivery benchmark runs on PostgreSQL and Redis: set DATABASE_URL=postgres://... "
             "and REDIS_URL=redis://..."
         )
-    if args.reminders % 2 or args.reminders > args.schedules:
+    if args.quiet is None:
+        args.quiet = args.count // 10 // 2 * 2
+    if args.kind == "reminders" and (args.reminders % 2 or args.reminders > args.schedules):
         raise SystemExit("--reminders must be even and at most --schedules")
+    if args.kind == "notices" and (args.count % 2 or args.quiet % 2):
+        raise SystemExit("--count and --quiet must be even")
+    if args.kind == "notices" and args.profile:
+        raise SystemExit("--profile profiles the reminders")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             args.postgres = cursor.fetchone()[0].split()[0]
-        text = profile(args) if args.profile else report(args, run(args))
+        if args.profile:
+            text = profile(args)
+        elif args.kind == "notices":
+            text = report_notices(args, run_notices(args))
+        else:
+            text = report(args, run(args))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     print(text)
