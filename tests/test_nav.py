@@ -60,6 +60,6 @@ def test_the_menu_links_to_every_section(alice_client: Client) -> None:
 
 def test_a_visitor_sees_sign_in_and_sign_up_only(client: Client) -> None:
     nav = _nav(client.get("/").content.decode())
-    assert re.findall(r">([^<]+)</a>", nav) == ["Hearth", "Log in", "Sign up"]
+    assert re.findall(r">([^<]+)</a>", nav) == ["Hearth", "Sign in", "Sign up"]
     assert 'href="/accounts/login/"' in nav
     assert "aria-current" not in nav

@@ -130,7 +130,7 @@ def test_the_offline_page_says_what_needs_a_connection_and_names_nobody(
     assert "No connection right now" in text
     assert "Hearth needs a connection for everything in it" in text
     assert "Alice" not in text
-    assert "Log out" not in text
+    assert "Sign out" not in text
 
 
 @pytest.mark.parametrize("path", ["/manifest.webmanifest", "/sw.js", "/offline/"])

@@ -77,7 +77,7 @@ def test_the_menu_reads_in_its_order(alice_client: Client) -> None:
     page = alice_client.get("/").content.decode()
     nav = page.split('<nav aria-label="Main">', 1)[1].split("</nav>", 1)[0]
     menu = ["Home", "Check-in", "Agreements", "I need a pause", "Schedule", "Toolkit"]
-    menu += ["Our space", "Settings", "Log out"]
+    menu += ["Our space", "Settings", "Sign out"]
     positions = [nav.index(f">{item}<") for item in menu]
     assert positions == sorted(positions)
     # The home is what's next, not a map: every place lives in the menu alone.

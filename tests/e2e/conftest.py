@@ -111,7 +111,7 @@ def log_in() -> LogIn:
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign In").click()
-        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
     return submit
 

@@ -1,4 +1,4 @@
-"""After "Log out", the browser's Back button shows no private words: pages about a person are
+"""After "Sign out", the browser's Back button shows no private words: pages about a person are
 sent `no-store`, so Chromium keeps them in neither its back/forward cache nor its disk cache and
 asks Hearth again, which now sends the visitor to sign in."""
 
@@ -48,8 +48,8 @@ def test_back_after_logging_out_shows_no_private_words(
     page.goto("/toolkit/scripts/")
     expect(page.get_by_text(PRIVATE)).to_be_visible()
 
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
     # A page restored from the back/forward cache fires no load event: wait for the commit.
     page.go_back(wait_until="commit")
 

@@ -114,7 +114,7 @@ def test_on_a_phone_the_header_is_one_row_with_the_pause_and_a_menu_of_the_secti
     nav.get_by_text("Menu", exact=True).click()
     for section in ("Home", "Check-in", "Agreements", "Schedule", "Toolkit", "Our space"):
         expect(nav.get_by_role("link", name=section)).to_be_visible()
-    expect(nav.get_by_role("button", name="Log out")).to_be_visible()
+    expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
     expect(nav.get_by_role("link", name="I need a pause")).to_have_count(1)
     assert_accessible(page)
     nav.get_by_role("link", name="Toolkit").click()
