@@ -13,7 +13,7 @@ from agreements.models import Agreement
 from agreements.selectors import home_card
 from checkins.models import CheckIn, Entry, Reflection, current_week, week_label
 from checkins.ritual import Heard, Proposer, Step, WeekFacts, next_step
-from couples.models import Membership, User
+from couples.models import Invitation, Membership, User
 from notices.models import NotificationPreference
 from schedules.models import Schedule
 from schedules.selectors import next_conversation
@@ -130,12 +130,15 @@ class Home:
     next_schedule: Schedule | None = None
     # The getting-started walk, empty once it has stepped aside.
     getting_started: list[Start] = field(default_factory=list)
+    # Someone still alone: the invitation they have open, if any.
+    invitation: Invitation | None = None
 
 
 def home(*, membership: Membership, members: list[User], now: datetime | None = None) -> Home:
     """The reader's home: this week's next step with what the getting-started walk needs to
     know (one query), agreements awaiting their answer (one), repair follow-ups due (one) and
-    the next conversation (one). The couple's values are the toolkit's to show
+    the next conversation (one); someone still alone, the invitation they have open (one). The
+    couple's values are the toolkit's to show
     (`{% our_values %}`)."""
     now = now or timezone.now()
     couple = membership.couple
@@ -165,4 +168,7 @@ def home(*, membership: Membership, members: list[User], now: datetime | None = 
         next_start=upcoming[0] if upcoming else None,
         next_schedule=upcoming[1] if upcoming else None,
         getting_started=steps,
+        invitation=None
+        if partner
+        else Invitation.objects.visible_to(membership).open(now).first(),
     )

@@ -17,6 +17,9 @@ from couples.models import Couple, User
 from tests.factories import UserFactory
 from tests.support.checkins import URL, WEEK, week_of, write
 from tests.support.pages import HOME_QUERIES, visible_words
+
+# Alone, the home also asks whether an invitation is open.
+HOME_QUERIES_ALONE = 10
 from tests.support.people import client_for
 
 
@@ -108,6 +111,26 @@ def test_someone_alone_is_asked_to_invite_their_partner(db: None) -> None:
     assert "Invite your partner" in words
     page = client.get("/").content.decode()
     assert '<ol class="steps">' in page
+
+
+def test_someone_whose_invitation_is_open_is_told_it_waits_not_asked_again(
+    db: None, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    dana = UserFactory.create(display_name="Dana")
+    couple = couple_services.create_couple(user=dana, name="Waiting room", time_zone="UTC")
+    client = client_for(dana)
+    client.get("/")
+    with django_assert_num_queries(HOME_QUERIES_ALONE):
+        client.get("/")
+    couple_services.invite_partner(couple=couple, inviter=dana, email="sam@example.com")
+    kind, words = first_card(client)
+    assert kind == "no_partner"
+    assert words.startswith("This week Your invitation is open Waiting for sam@example.com")
+    assert "See the invitation" in words
+    assert "Invite your partner" not in words
+    # Asking whether one is open costs the same query the home spends on it alone.
+    with django_assert_num_queries(HOME_QUERIES_ALONE):
+        client.get("/")
 
 
 def test_the_getting_started_walk_steps_aside_after_the_first_days(
