@@ -8,6 +8,10 @@ import re
 import pytest
 from django.test import Client
 
+from couples import services as couple_services
+from tests.factories import UserFactory
+from tests.support.pages import visible_words
+
 PAGES = [
     ("/", "Home"),
     ("/checkins/", "Check-in"),
@@ -63,3 +67,13 @@ def test_a_visitor_sees_sign_in_and_sign_up_only(client: Client) -> None:
     assert re.findall(r">([^<]+)</a>", nav) == ["Hearth", "Sign in", "Sign up"]
     assert 'href="/accounts/login/"' in nav
     assert "aria-current" not in nav
+
+
+def test_the_pages_a_visitor_meets_say_sign_in_never_log_in(client: Client, db: None) -> None:
+    dana = UserFactory.create()
+    couple = couple_services.create_couple(user=dana, name="Waiting room", time_zone="UTC")
+    _, token = couple_services.invite_partner(couple=couple, inviter=dana)
+    for path in ("/", f"/join/{token}/", "/accounts/login/", "/accounts/signup/"):
+        words = visible_words(client.get(path).content.decode()).lower()
+        assert "sign in" in words, path
+        assert "log in" not in words, path
