@@ -423,6 +423,11 @@ class Entry(models.Model):
         """Whether the partner's paraphrase of this challenge has been confirmed."""
         return any(r.answer == Reflection.Answer.YES for r in self.reflections.all())
 
+    def awaits_answer(self) -> bool:
+        """Whether the latest paraphrase of this challenge still awaits its author's answer."""
+        reflections = list(self.reflections.all())
+        return bool(reflections) and not reflections[-1].answer
+
 
 class ReflectionQuerySet(models.QuerySet["Reflection"]):
     def visible_to(self, membership: Membership) -> ReflectionQuerySet:

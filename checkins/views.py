@@ -261,12 +261,8 @@ def entry(request: HtmxHttpRequest, week: str) -> HttpResponse:
         return render(request, "checkins/week.html", ctx, status=400)
     if not sharing:
         messages.success(request, own.saved_notice())
-    elif own.revealed_at is not None:
-        messages.success(request, _("You have both shared. Here you both are."))
-    else:
-        messages.success(
-            request, _("Shared. It opens for both of you when your partner shares too.")
-        )
+    # A share needs no message: the page it lands on says what the share did, in its title and
+    # beside the entry.
     return redirect(_week_url(checkin) + "#your-entry")
 
 

@@ -101,7 +101,33 @@ def test_the_reveal_puts_both_entries_side_by_side_then_asks_to_listen(
     assert "Alice&#x27;s win" in pair or "Alice's win" in pair
     assert "Bob's challenge" in pair.replace("&#x27;", "'")
     assert main.index('<div class="pair">') < main.index("Now listen")
-    assert "You've both shared: read together" in visible_words(main)
+    # The title says the step once; the entries' own heading does not repeat it.
+    assert visible_words(main).count("both shared: read together") == 1
+
+
+def test_one_who_said_what_they_heard_waits_and_may_only_choose_to_say_it_differently(
+    couple: Couple, alice_client: Client, bob_client: Client
+) -> None:
+    share(alice_client, "Alice")
+    share(bob_client, "Bob")
+    alices = Entry.objects.get(author__display_name="Alice")
+    heard = f"/checkins/{WEEK}/entries/{alices.pk}/reflect/"
+    bob_client.post(heard, {"heard": "you feel hurried"})
+    main = main_content(bob_client.get(URL))
+    listening = main.split('<section id="listening"', 1)[1]
+    assert "Waiting for an answer." in visible_words(listening)
+    # Saying it differently is folded away, behind a quieter button: the next step is to wait.
+    fold = listening.split('<details class="fold">', 1)[1].split("</details>", 1)[0]
+    assert visible_words(fold) == "Say it differently What I heard is … Say it differently"
+    assert '<button type="submit" class="secondary">Say it differently</button>' in fold
+    assert "Try again" not in visible_words(listening)
+
+    # "Not quite": now trying again is the next step, in the open.
+    first = alices.reflections.get()
+    alice_client.post(f"/checkins/{WEEK}/reflections/{first.pk}/answer/", {"answer": "not_quite"})
+    listening = main_content(bob_client.get(URL)).split('<section id="listening"', 1)[1]
+    assert '<details class="fold">' not in listening
+    assert '<button type="submit">Try again</button>' in listening
 
 
 def test_a_closed_week_folds_into_one_summary_first_with_no_controls(
@@ -110,7 +136,7 @@ def test_a_closed_week_folds_into_one_summary_first_with_no_controls(
     week_of(couple, alice, bob, weeks_ago=0, step="Walk after dinner")
     main = main_content(alice_client.get(URL))
     words = visible_words(main)
-    assert words.split(" Before you start", 1)[0].split("A week you closed together ", 1)[1] == (
+    assert words.split(" What was on the agenda", 1)[0].split("A week you closed together ", 1)[1] == (
         "Done — well done, both of you. You each brought a small win: You: Alice's win "
         "Bob: Bob's win Your small step for next week: Walk after dinner"
     )

@@ -303,7 +303,7 @@ def test_the_check_in_works_with_no_prompt_at_all(
     assert "Every prompt is retired, so there is none to offer." in page
     write(alice_client, small_win="w", challenge="c", action="share")
     write(bob_client, small_win="w2", challenge="c2", action="share")
-    assert "You both shared: read together" in markup(alice_client.get(URL))
+    assert "Side by side" in markup(alice_client.get(URL))
     assert not PromptOffer.objects.exists()
 
 

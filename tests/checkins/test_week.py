@@ -11,7 +11,7 @@ from django.test import Client
 from checkins.models import CheckIn, Entry, Reflection
 from couples.models import Couple, User
 from tests.support.checkins import HTMX, NOW, URL, WEEK, EntryFields, statuses, week_of, write
-from tests.support.pages import Response, markup
+from tests.support.pages import Response, markup, visible_words
 from toolkit.models import Phrase, PhraseGroup
 
 
@@ -437,10 +437,11 @@ def test_every_save_message_says_truly_who_can_read_the_entry(
     ]
     assert "Only you can see it." in markup(write(alice_client, htmx=True, **draft))
 
-    # Shared while Bob has not: an edit is still Alice's alone until Bob shares.
-    assert notices(write(alice_client, action="share", follow=True, **draft)) == [
-        "Shared. It opens for both of you when your partner shares too."
-    ]
+    # Shared while Bob has not: the page says so once, beside the entry, with no message above
+    # it; an edit is still Alice's alone until Bob shares.
+    shared = write(alice_client, action="share", follow=True, **draft)
+    assert notices(shared) == []
+    assert visible_words(markup(shared)).count("It opens for both of you when Bob shares too.") == 1
     waiting: EntryFields = {**draft, "small_win": "Tea together, twice"}
     assert notices(write(alice_client, follow=True, **waiting)) == [
         "Saved. It opens for both of you when your partner shares too."

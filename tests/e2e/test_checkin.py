@@ -48,7 +48,7 @@ def test_two_partners_fill_in_the_week_at_the_same_time(
     bob_page.get_by_role("button", name="Share with Alice").click()
     expect(bob_page.get_by_text("We cooked together on Tuesday 🍲")).to_be_visible()
     expect(alice_page.get_by_text("I asked for help at work")).to_be_visible(timeout=LIVE)
-    expect(alice_page.get_by_role("heading", name="You both shared: read together")).to_be_visible()
+    expect(alice_page.get_by_role("heading", name="Side by side")).to_be_visible()
     assert_accessible(alice_page)
 
     # Bob says what he heard; Alice confirms; the reply opens for Bob.
