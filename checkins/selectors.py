@@ -168,7 +168,5 @@ def home(*, membership: Membership, members: list[User], now: datetime | None = 
         next_start=upcoming[0] if upcoming else None,
         next_schedule=upcoming[1] if upcoming else None,
         getting_started=steps,
-        invitation=None
-        if partner
-        else Invitation.objects.visible_to(membership).open(now).first(),
+        invitation=None if partner else Invitation.objects.visible_to(membership).open(now).first(),
     )

@@ -136,7 +136,8 @@ def test_a_closed_week_folds_into_one_summary_first_with_no_controls(
     week_of(couple, alice, bob, weeks_ago=0, step="Walk after dinner")
     main = main_content(alice_client.get(URL))
     words = visible_words(main)
-    assert words.split(" What was on the agenda", 1)[0].split("A week you closed together ", 1)[1] == (
+    summary = words.split(" What was on the agenda", 1)[0]
+    assert summary.split("A week you closed together ", 1)[1] == (
         "Done — well done, both of you. You each brought a small win: You: Alice's win "
         "Bob: Bob's win Your small step for next week: Walk after dinner"
     )

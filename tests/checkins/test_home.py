@@ -17,10 +17,10 @@ from couples.models import Couple, User
 from tests.factories import UserFactory
 from tests.support.checkins import URL, WEEK, week_of, write
 from tests.support.pages import HOME_QUERIES, visible_words
+from tests.support.people import client_for
 
 # Alone, the home also asks whether an invitation is open.
 HOME_QUERIES_ALONE = 10
-from tests.support.people import client_for
 
 
 def first_card(client: Client) -> tuple[str, str]:
