@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from core import emails, outbox
 from core.registry import LETTERS
@@ -46,7 +47,7 @@ BATCH = 500
 EVENT_KINDS: tuple[str, ...] = (Kind.TURN, Kind.AGREEMENT, Kind.PAUSE, Kind.REPAIR)
 
 # What the unsubscribe page says stops: "You won't get emails when ...".
-WHEN = {
+WHEN: dict[str, StrOrPromise] = {
     Kind.TURN: _("it's your turn in the check-in"),
     Kind.AGREEMENT: _("an agreement awaits your answer"),
     Kind.PAUSE: _("your partner asks for a pause"),

@@ -5,6 +5,7 @@ from email to "only inside Hearth", and leaves every other choice as it was."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -94,7 +95,7 @@ def bob_gets(
 
 def link(message: EmailMessage) -> str:
     header: str = message.extra_headers["List-Unsubscribe"]
-    assert header.startswith("<") and header.endswith(">"), header
+    assert re.fullmatch(r"<\S+>", header), header
     return header[1:-1]
 
 
@@ -254,9 +255,7 @@ def test_after_unsubscribing_a_waiting_email_of_that_kind_is_dropped_when_it_com
 ) -> None:
     hears_by_email(bob)
     # 10:00 in Bob's New York: inside his quiet hours, so both emails wait.
-    NotificationPreference.objects.filter(user=bob).update(
-        quiet_start=time(9), quiet_end=time(11)
-    )
+    NotificationPreference.objects.filter(user=bob).update(quiet_start=time(9), quiet_end=time(11))
     with django_capture_on_commit_callbacks(execute=True):
         propose(couple, alice)
         share(couple, alice)
