@@ -9,7 +9,9 @@ end of the person's quiet hours (`not_before`). The email goes through the outbo
 (core/outbox.py), which sends it at most once with a stable Message-ID; when it is sent the
 person's channel for the kind, their membership of the couple, their quiet hours (which they may
 have changed meanwhile) and the app's own part (`core.registry.LETTERS`: is the event still worth
-telling) are asked again, and a row no longer worth sending is dropped.
+telling) are asked again, and a row no longer worth sending is dropped. Every email carries a
+one-click unsubscribe link (`EVENT_EMAILS`) that switches its kind from email to inside Hearth
+for that person.
 
 A pause is held by quiet hours like everything else (no email or push inside them): a pause is
 short, and if it ended before the hours did, the app's part says so and nothing is sent."""
@@ -26,16 +28,31 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from core import emails, outbox
 from core.registry import LETTERS
-from couples.models import Couple, Membership
+from core.unsubscribe import Key, Unsubscribe
+from couples.models import Couple, Membership, User
 from notices import push, tasks
-from notices.models import Channel, EventEmail, NotificationPreference
+from notices.models import Channel, EventEmail, Kind, NotificationPreference
 from notices.quiet import next_allowed
 
 # Most rows one beat tick sends; the rest wait for the next minute.
 BATCH = 500
+
+# The kinds told by an event email, by their place in its unsubscribe link. Never reordered:
+# links in emails already sent carry the place; a new kind goes at the end.
+EVENT_KINDS: tuple[str, ...] = (Kind.TURN, Kind.AGREEMENT, Kind.PAUSE, Kind.REPAIR)
+
+# What the unsubscribe page says stops: "You won't get emails when ...".
+WHEN: dict[str, StrOrPromise] = {
+    Kind.TURN: _("it's your turn in the check-in"),
+    Kind.AGREEMENT: _("an agreement awaits your answer"),
+    Kind.PAUSE: _("your partner asks for a pause"),
+    Kind.REPAIR: _("a repair follow-up is due"),
+}
 
 
 def tell(
@@ -158,7 +175,62 @@ def _letters(
         if ctx is None:
             dropped.append(row.pk)
             continue
-        ready.append((row, emails.make_message(row.letter, row.recipient.email, ctx)))
+        ready.append((row, _message(row, ctx)))
     if dropped:
         EventEmail.objects.filter(pk__in=dropped, claimed_at=now).update(dropped_at=now)
     return iter(ready)
+
+
+def _message(row: EventEmail, ctx: dict[str, object]) -> EmailMultiAlternatives:
+    unsubscribe_url = EVENT_EMAILS.url(row.recipient_id, EVENT_KINDS.index(row.kind))
+    message = emails.make_message(
+        row.letter, row.recipient.email, {**ctx, "unsubscribe_url": unsubscribe_url}
+    )
+    emails.one_click_unsubscribe(message, unsubscribe_url)
+    return message
+
+
+def _kind(key: Key) -> str | None:
+    """The kind a link names, or None for a place no kind has."""
+    if len(key) != 2 or not 0 <= key[1] < len(EVENT_KINDS):
+        return None
+    return EVENT_KINDS[key[1]]
+
+
+def _describe(key: Key) -> dict[str, object] | None:
+    kind = _kind(key)
+    if kind is None or not User.objects.filter(pk=key[0]).exists():
+        return None
+    return {"when": WHEN[kind]}
+
+
+def _is_off(key: Key) -> bool:
+    user_id, index = key
+    return not NotificationPreference.wants(user_id, EVENT_KINDS[index], Channel.EMAIL)
+
+
+def _turn_off(key: Key) -> bool:
+    """Tell the person of the kind inside Hearth only, if they heard of it by email; a push they
+    chose stays. What waits is dropped when it comes to be sent (`_letters`)."""
+    user_id, index = key
+    kind = EVENT_KINDS[index]
+    return bool(
+        NotificationPreference.objects.filter(user_id=user_id, **{kind: Channel.EMAIL}).update(
+            **{kind: Channel.HEARTH}
+        )
+    )
+
+
+# One kind of event email (person, place in EVENT_KINDS) per link.
+EVENT_EMAILS = Unsubscribe(
+    name="event",
+    salt="notices.events.unsubscribe",
+    url_name="event_unsubscribe",
+    describe=_describe,
+    is_off=_is_off,
+    turn_off=_turn_off,
+)
+
+
+def unsubscribe_token(user: User, kind: str) -> str:
+    return EVENT_EMAILS.token(user.pk, EVENT_KINDS.index(kind))

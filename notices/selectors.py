@@ -103,17 +103,6 @@ def unread_of(membership: Membership | None) -> dict[str, int]:
     return counts
 
 
-def unread(user: User | int) -> dict[str, int]:
-    """How many things are new to the reader, per area (check-ins, agreements, repairs), and
-    in all under "all" (one query)."""
-    user_id = user if isinstance(user, int) else user.pk
-    counts = {area.value: 0 for area in Unread.Area}
-    for area in Unread.objects.filter(reader_id=user_id).values_list("area", flat=True):
-        counts[area] += 1
-    counts["all"] = sum(counts.values())
-    return counts
-
-
 def push_devices(user: User) -> dict[str, Any]:
     """What the push devices section shows: `user`'s devices (one query) and, when Hearth
     offers push, the public key a browser subscribes with."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from core.views import unsubscribe
-from notices import services, views
+from notices import events, services, views
 
 urlpatterns = [
     path("settings/notifications/", views.notification_settings, name="notification_settings"),
@@ -24,5 +24,11 @@ urlpatterns = [
         unsubscribe,
         {"what": services.NOTICE_EMAILS},
         name="notice_unsubscribe",
+    ),
+    path(
+        "settings/event-email/unsubscribe/<str:token>/",
+        unsubscribe,
+        {"what": events.EVENT_EMAILS},
+        name="event_unsubscribe",
     ),
 ]

@@ -245,6 +245,15 @@ def test_the_unsubscribe_link_opened_in_a_browser_asks_first(
     assert "These emails were already off." in words(Client().get(path))
 
 
+def test_the_unsubscribe_page_leads_back_to_the_notifications_settings(
+    bob: User, bob_client: Client
+) -> None:
+    opt_in(bob)
+    done = Client().post(f"/settings/notice-email/unsubscribe/{services.unsubscribe_token(bob)}/")
+    [target] = re.findall(r'href="/settings/#([\w-]+)"', done.content.decode())
+    assert f'id="{target}"' in bob_client.get("/settings/").content.decode()
+
+
 def test_a_damaged_unsubscribe_link_says_so_and_changes_nothing(
     bob: User, words: Callable[[Response | str], str]
 ) -> None:

@@ -32,6 +32,7 @@ PUBLIC = {
     "service_worker": "the installable app's service worker, the same for everyone",
     "offline": "the page the service worker keeps for when there is no connection",
     "notice_unsubscribe": "one-click unsubscribe from a mail app too; the signed link is the key",
+    "event_unsubscribe": "one-click unsubscribe from an event email; the signed link is the key",
 }
 # Mounted apps with their own access rules: allauth (its pages are for signing in) and the admin.
 SELF_GUARDED_PREFIXES = ("accounts/", "admin/")

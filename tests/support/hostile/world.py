@@ -27,7 +27,9 @@ from checkins.models import CheckIn, Entry, Reflection, current_week
 from checkins.views import HISTORY_PAGE_SIZE
 from couples.models import Couple, User
 from couples.services import leave_couple
+from notices import events as notice_events
 from notices import services as notice_services
+from notices.models import Channel, Kind, NotificationPreference
 from schedules import services as schedule_services
 from schedules.models import ReminderDelivery
 from tests.factories import PASSWORD, CoupleFactory, UserFactory, pair
@@ -157,11 +159,14 @@ def build(state: str) -> People:
     delivery = ReminderDelivery(schedule=couple.schedules.get(), recipient=alice, offset_minutes=60)
     # Alice asked for the "something new" email, so its unsubscribe link shows a form.
     notice_services.set_email_me(user=alice, email_me=True)
+    # And hears of repair follow-ups by email: that email's link shows a form too.
+    NotificationPreference.objects.filter(user=alice).update(repair=Channel.EMAIL)
     keys: dict[str, dict[str, object]] = {
         "join": {"token": INVITATION_TOKEN},
         "calendar_feed": {"token": feed.token},
         "unsubscribe": {"token": schedule_services.unsubscribe_token(delivery)},
         "notice_unsubscribe": {"token": notice_services.unsubscribe_token(alice)},
+        "event_unsubscribe": {"token": notice_events.unsubscribe_token(alice, Kind.REPAIR)},
     }
     # Someone who signed up but has not confirmed her address, and asked for a new password.
     erin = UserFactory.create(email="erin@example.com", verified=False)
