@@ -431,3 +431,50 @@ def test_a_kind_switched_away_from_push_before_sending_sends_nothing_that_waited
     assert send_due() == 0
     assert service.received == []
     assert not PushDelivery.objects.filter(subscription__user=alice).exists()
+
+
+def test_pushes_finished_longer_ago_than_kept_are_pruned_and_waiting_ones_stay(
+    settings: Settings, alice: User, clock: time_machine.Traveller
+) -> None:
+    settings.PUSH_DELIVERY_RETENTION_DAYS = 30
+    device = PushSubscription.objects.create(
+        user=alice,
+        endpoint="https://push.example.net/alice",
+        p256dh="key",
+        auth="secret",
+        device="Firefox on Android",
+    )
+
+    def push_at(at: object, **fields: object) -> PushDelivery:
+        return PushDelivery.objects.create(
+            subscription=device,
+            kind=Kind.SHARED,
+            title=TITLE,
+            body=BODY,
+            url="/",
+            created_at=at,
+            not_before=at,
+            **fields,
+        )
+
+    old, recent = NOW - timedelta(days=30, minutes=1), NOW - timedelta(days=29)
+    push_at(old, sent_at=old)
+    push_at(old, given_up_at=old, attempts=PushDelivery.MAX_ATTEMPTS)
+    stays = {
+        "sent lately": push_at(old, sent_at=recent),
+        "given up lately": push_at(recent, given_up_at=recent, attempts=PushDelivery.MAX_ATTEMPTS),
+        "waiting for a retry": push_at(old, attempts=3),
+        "being sent": push_at(old, claimed_at=NOW),
+    }
+
+    assert tasks.prune_push_deliveries() == 2
+    left = set(PushDelivery.objects.values_list("pk", flat=True))
+    assert left == {row.pk for row in stays.values()}
+    # Run again, nothing more goes.
+    assert tasks.prune_push_deliveries() == 0
+
+
+def test_beat_prunes_finished_pushes_every_hour(settings: Settings) -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["prune-push-deliveries"]
+    assert entry["task"] == "notices.tasks.prune_push_deliveries"
+    assert entry["schedule"] == 3600.0
