@@ -7,7 +7,7 @@ follows: 410 and 404 end the subscription, 429 and 503 are tried again later."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 
 import http_ece
@@ -445,7 +445,7 @@ def test_pushes_finished_longer_ago_than_kept_are_pruned_and_waiting_ones_stay(
         device="Firefox on Android",
     )
 
-    def push_at(at: object, **fields: object) -> PushDelivery:
+    def push_at(at: datetime, **fields: object) -> PushDelivery:
         return PushDelivery.objects.create(
             subscription=device,
             kind=Kind.SHARED,
