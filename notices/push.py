@@ -339,16 +339,24 @@ def send(*, ids: list[int], now: datetime, started: float | None = None) -> Outc
 
 
 def _still_wanted(rows: list[PushDelivery], mine: QuerySet[PushDelivery]) -> list[PushDelivery]:
-    """The rows whose person still chooses push for their kind, asked at send time (one query):
-    a push for a kind they switched to email or to inside Hearth since it was owed is dropped.
-    A collapsed push goes out while they want push for any kind."""
+    """The rows whose person still chooses push for their kind, asked at send time (one query
+    per kind among them): a push for a kind they switched to email or to inside Hearth since it
+    was owed is dropped. A collapsed push goes out while they want push for any kind."""
     users = {row.subscription.user_id for row in rows}
-    choices = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=users)}
+    kinds = {row.kind for row in rows}
+    asked = set(Kind) if COLLAPSED_KIND in kinds else kinds
+    wanting = {
+        kind: set(
+            NotificationPreference.objects.filter(user_id__in=users)
+            .wanting(kind, Channel.PUSH)
+            .values_list("user_id", flat=True)
+        )
+        for kind in asked
+    }
 
     def wanted(row: PushDelivery) -> bool:
-        choice = choices.get(row.subscription.user_id)
-        kinds = list(Kind) if row.kind == COLLAPSED_KIND else [row.kind]
-        return choice is not None and any(choice.channel(k) == Channel.PUSH for k in kinds)
+        of_row = list(Kind) if row.kind == COLLAPSED_KIND else [row.kind]
+        return any(row.subscription.user_id in wanting[kind] for kind in of_row)
 
     keep = [row for row in rows if wanted(row)]
     mine.exclude(pk__in=[row.pk for row in keep]).delete()

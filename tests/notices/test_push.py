@@ -478,3 +478,25 @@ def test_beat_prunes_finished_pushes_every_hour(settings: Settings) -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["prune-push-deliveries"]
     assert entry["task"] == "notices.tasks.prune_push_deliveries"
     assert entry["schedule"] == 3600.0
+
+
+@pytest.mark.parametrize(("still_pushed", "sent"), [([Kind.REPAIR], 1), ([], 0)])
+def test_a_collapsed_push_goes_out_while_any_kind_is_still_pushed(
+    still_pushed: list[Kind],
+    sent: int,
+    alice: User,
+    phone: Device,
+    service: PushService,
+    django_capture_on_commit_callbacks: Capture,
+    clock: time_machine.Traveller,
+) -> None:
+    tell(alice, django_capture_on_commit_callbacks)
+    tell(alice, django_capture_on_commit_callbacks, kind=Kind.AGREEMENT, url="/agreements/")
+    choices = {
+        kind.value: Channel.PUSH if kind in still_pushed else Channel.HEARTH for kind in Kind
+    }
+    NotificationPreference.objects.filter(user=alice).update(**choices)
+    clock.shift(timedelta(hours=1))
+    assert send_due() == sent
+    assert len(service.received) == 1 + sent
+    assert PushDelivery.objects.filter(sent_at__isnull=True).count() == 0
