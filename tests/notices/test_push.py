@@ -490,8 +490,11 @@ def test_a_collapsed_push_goes_out_while_any_kind_is_still_pushed(
     django_capture_on_commit_callbacks: Capture,
     clock: time_machine.Traveller,
 ) -> None:
+    # The first goes out; the next two wait for the hour and are collapsed into one.
+    tell(alice, django_capture_on_commit_callbacks)
     tell(alice, django_capture_on_commit_callbacks)
     tell(alice, django_capture_on_commit_callbacks, kind=Kind.AGREEMENT, url="/agreements/")
+    assert PushDelivery.objects.get(sent_at__isnull=True).kind == push.COLLAPSED_KIND
     choices = {
         kind.value: Channel.PUSH if kind in still_pushed else Channel.HEARTH for kind in Kind
     }
