@@ -428,6 +428,8 @@ def test_the_page_says_what_the_file_holds_and_never_holds(
     page = visible_words(alice.get("/settings/export/"))
     assert "Your partner's drafts, trigger scripts and topics saved for therapy" in page
     assert "Your check-in entries, drafts included" in page
+    assert "the devices where you enabled notifications" in page
+    assert "the addresses your browsers receive notifications at" in page
     links = alice.get("/settings/export/").content.decode()
     assert f'href="{JSON_URL}"' in links
     assert f'href="{HTML_URL}"' in links
