@@ -227,6 +227,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Pushes sent or given up longer ago than PUSH_DELIVERY_RETENTION_DAYS are deleted.
+    "prune-push-deliveries": {
+        "task": "notices.tasks.prune_push_deliveries",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
 }
 
 # Email: SMTP when SMTP_HOST is set, otherwise printed and kept in var/mail/ for /dev/mail/.
@@ -272,6 +278,10 @@ PUSH_ENABLED = bool(VAPID_PUBLIC_KEY)
 # A browser's push service is a public https address; only the tests' own push service on this
 # machine is reached over plain http, so no one can have Hearth post to a local address.
 PUSH_ALLOW_LOCAL_ENDPOINTS = False
+# A push that went out (or was given up) is kept this many days, for whoever runs Hearth to see
+# what reached a device, then deleted (`notices.push.prune`). At least a day: the hour between two
+# pushes to one device is counted from the last one sent.
+PUSH_DELIVERY_RETENTION_DAYS = env_int("PUSH_DELIVERY_RETENTION_DAYS", 30, minimum=1)
 
 # Accounts
 AUTH_USER_MODEL = "couples.User"

@@ -1,11 +1,12 @@
-"""What notices add to a person's export (`core.registry`): how they chose to hear from Hearth.
-Their unread markers are not exported: they are a passing state of the screen, not data."""
+"""What notices add to a person's export (`core.registry`): how they chose to hear from Hearth,
+and the devices where they enabled push. Their unread markers are not exported: they are a
+passing state of the screen, not data."""
 
 from __future__ import annotations
 
 from core.registry import Record, export_account
 from couples.models import User
-from notices.models import Channel, Kind, NotificationPreference
+from notices.models import Channel, Kind, NotificationPreference, PushSubscription
 
 
 @export_account("notices", related=("notification_preference",))
@@ -23,4 +24,21 @@ def notification_choices(user: User) -> Record:
             else None,
             "quiet_end": preference.quiet_end.strftime("%H:%M") if preference.quiet_end else None,
         },
+    }
+
+
+@export_account("push_devices", related=())
+def push_devices(user: User) -> Record:
+    """The person's own devices as their settings list them (never the partner's): the name,
+    when push was enabled there and when Hearth last reached it. Never the endpoint or the keys:
+    they are the browser's secrets, the address at which its push service wakes that browser and
+    what encrypts a message for it alone. They are of no use to the person or to another app
+    (which subscribes afresh), and a file that is downloaded, mailed and kept for years must not
+    carry them."""
+    devices = PushSubscription.objects.of(user).order_by("created_at", "pk")
+    return {
+        "push_devices": [
+            {"name": device.device, "added_at": device.created_at, "last_used_at": device.last_used}
+            for device in devices.only("device", "created_at", "last_used")
+        ]
     }

@@ -6,6 +6,7 @@ and the conditional UPDATE on `NoticeEmail.claimed_at` lets one worker send it."
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from django.db import models
@@ -266,6 +267,13 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device} of {self.user}"
+
+    @property
+    def endpoint_digest(self) -> str:
+        """The endpoint's SHA-256 in hex: how the devices page lets the browser's script find the
+        device it is subscribed with (static/js/push.js) without writing the browser's push
+        address into the page."""
+        return hashlib.sha256(self.endpoint.encode()).hexdigest()
 
     def info(self) -> dict[str, object]:
         """As pywebpush and the browser's `PushSubscription.toJSON()` name it."""

@@ -11,6 +11,7 @@ them, sent through the outbox's claim (core/outbox.py) to each browser's push se
 - The push service's answer decides what follows: 404/410, the device is gone and its
   subscription is deleted; 429 and 5xx (or no answer), asked again later, after its Retry-After
   or an exponential backoff, up to `PushDelivery.MAX_ATTEMPTS`; any other refusal gives it up.
+- `prune` deletes what was sent or given up longer ago than PUSH_DELIVERY_RETENTION_DAYS.
 
 The payload holds neutral words only (the same as the emails': that something is new, never
 what), the page to open and a tag; the device's service worker shows it
@@ -32,7 +33,7 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from py_vapid import Vapid
@@ -338,16 +339,24 @@ def send(*, ids: list[int], now: datetime, started: float | None = None) -> Outc
 
 
 def _still_wanted(rows: list[PushDelivery], mine: QuerySet[PushDelivery]) -> list[PushDelivery]:
-    """The rows whose person still chooses push for their kind, asked at send time (one query):
-    a push for a kind they switched to email or to inside Hearth since it was owed is dropped.
-    A collapsed push goes out while they want push for any kind."""
+    """The rows whose person still chooses push for their kind, asked at send time (one query
+    per kind among them): a push for a kind they switched to email or to inside Hearth since it
+    was owed is dropped. A collapsed push goes out while they want push for any kind."""
     users = {row.subscription.user_id for row in rows}
-    choices = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=users)}
+    kinds = {row.kind for row in rows}
+    asked = set(Kind) if COLLAPSED_KIND in kinds else kinds
+    wanting = {
+        kind: set(
+            NotificationPreference.objects.filter(user_id__in=users)
+            .wanting(kind, Channel.PUSH)
+            .values_list("user_id", flat=True)
+        )
+        for kind in asked
+    }
 
     def wanted(row: PushDelivery) -> bool:
-        choice = choices.get(row.subscription.user_id)
-        kinds = list(Kind) if row.kind == COLLAPSED_KIND else [row.kind]
-        return choice is not None and any(choice.channel(k) == Channel.PUSH for k in kinds)
+        of_row = list(Kind) if row.kind == COLLAPSED_KIND else [row.kind]
+        return any(row.subscription.user_id in wanting[kind] for kind in of_row)
 
     keep = [row for row in rows if wanted(row)]
     mine.exclude(pk__in=[row.pk for row in keep]).delete()
@@ -437,6 +446,18 @@ def send_due(*, now: datetime) -> int:
     if outcome.left:
         transaction.on_commit(partial(tasks.send_pushes.delay, outcome.left))
     return outcome.sent
+
+
+def prune(*, now: datetime) -> int:
+    """Run by beat every hour: delete the pushes sent or given up more than
+    PUSH_DELIVERY_RETENTION_DAYS before `now`, so the table holds what is waiting and a recent
+    past, not every push ever sent. A push still waiting (or being sent) has neither time, so it
+    is never deleted here. Returns how many went."""
+    before = now - timedelta(days=settings.PUSH_DELIVERY_RETENTION_DAYS)
+    deleted, _ = PushDelivery.objects.filter(
+        Q(sent_at__lt=before) | Q(given_up_at__lt=before)
+    ).delete()
+    return deleted
 
 
 def send_now(*, ids: list[int], now: datetime) -> int:

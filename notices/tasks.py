@@ -1,6 +1,7 @@
 """The notice tasks: `send_notices` after something is shared, `send_due_notices` from beat
 every minute, `send_notice_emails` for what a send did not reach in its time; `send_pushes` for the pushes
-`notices.push.queue` owed now and `send_due_pushes` from beat for those that waited;
+`notices.push.queue` owed now, `send_due_pushes` from beat for those that waited and
+`prune_push_deliveries` from beat every hour for those long finished;
 `send_event_emails` for the emails about one event (`notices.events`) due now and
 `send_due_event_emails` from beat for those that waited. Each imports its
 service in its body (services enqueue these tasks) and only calls it."""
@@ -44,6 +45,13 @@ def send_due_pushes() -> int:
     from notices import push
 
     return push.send_due(now=timezone.now())
+
+
+@shared_task
+def prune_push_deliveries() -> int:
+    from notices import push
+
+    return push.prune(now=timezone.now())
 
 
 @shared_task

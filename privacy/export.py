@@ -92,7 +92,7 @@ SECTIONS: dict[str, tuple[Promise, Promise]] = {
     "activity": (_("What changed in your space"), _("Nothing recorded yet.")),
 }
 # The apps' parts of the account record, in order (`core.registry.export_account`).
-ACCOUNT_PARTS = ("notices", "schedules")
+ACCOUNT_PARTS = ("notices", "push_devices", "schedules")
 
 
 # Records

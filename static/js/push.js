@@ -1,6 +1,9 @@
 // "Enable on this device": asks the browser for permission to notify, subscribes it to push
 // with Hearth's public VAPID key (or takes the subscription it has) and tells Hearth of it. The
 // button stays hidden where the browser cannot take push or notifications are blocked.
+// "Remove" on the device this browser is subscribed with also unsubscribes the browser, so it
+// keeps no subscription Hearth no longer knows. The form posts as it does without JavaScript,
+// which removes Hearth's side alone.
 (() => {
   "use strict";
   const button = document.querySelector("[data-push-enable]");
@@ -56,6 +59,26 @@
       button.disabled = false;
     }
   };
+
+  // Each device's form names its endpoint's SHA-256 (hex), not the endpoint itself.
+  const digest = async (text) => {
+    const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+    return Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join("");
+  };
+
+  const unsubscribeWithThisDevice = async () => {
+    // Not `ready`, which waits forever where no service worker was registered.
+    const registration = await navigator.serviceWorker.getRegistration();
+    const subscription = registration && (await registration.pushManager.getSubscription());
+    if (!subscription) return;
+    const mine = await digest(subscription.endpoint);
+    for (const form of document.querySelectorAll("[data-push-device]")) {
+      if (form.dataset.pushDevice !== mine) continue;
+      // Started while the form posts; the page stays, so it finishes.
+      form.addEventListener("submit", () => subscription.unsubscribe().catch(() => {}));
+    }
+  };
+  unsubscribeWithThisDevice().catch(() => {});
 
   if (Notification.permission === "denied") return;
   button.hidden = false;

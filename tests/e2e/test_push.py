@@ -49,15 +49,38 @@ def service() -> Iterator[PushService]:
 
 
 def stub_push_manager(context: BrowserContext, subscription: dict[str, object]) -> None:
-    """The browser's push service, which would need the internet, gives this subscription."""
+    """The browser's push service, which would need the internet, gives this subscription. The
+    browser keeps it until it is unsubscribed, across pages (in the origin's localStorage, as
+    the browser keeps it in its profile); `browser_subscribed` reads whether it still has it."""
     context.add_init_script(
         f"""(() => {{
             const subscription = {json.dumps(subscription)};
-            const fake = {{ endpoint: subscription.endpoint, toJSON: () => subscription }};
-            PushManager.prototype.getSubscription = async () => null;
-            PushManager.prototype.subscribe = async () => fake;
+            const fake = {{
+                endpoint: subscription.endpoint,
+                toJSON: () => subscription,
+                unsubscribe: async () => {{
+                    localStorage.removeItem("push-subscribed");
+                    return true;
+                }},
+            }};
+            const subscribed = () => localStorage.getItem("push-subscribed") === "yes";
+            PushManager.prototype.getSubscription = async () => (subscribed() ? fake : null);
+            PushManager.prototype.subscribe = async () => {{
+                localStorage.setItem("push-subscribed", "yes");
+                return fake;
+            }};
         }})();"""
     )
+
+
+def browser_subscribed(page: Page) -> bool:
+    subscribed: bool = page.evaluate(
+        """async () => {
+            const registration = await navigator.serviceWorker.ready;
+            return (await registration.pushManager.getSubscription()) !== null;
+        }"""
+    )
+    return subscribed
 
 
 def controlled(page: Page) -> None:
@@ -192,3 +215,86 @@ def test_a_push_naming_another_site_opens_hearths_home(
     assert notification["data"] == {"url": live_server.url + "/"}
     tap(context, notification)
     expect(page).to_have_url(live_server.url + "/")
+
+
+def unsubscribed_soon(page: Page) -> bool:
+    """Whether the browser's subscription is gone within two seconds (polled in one evaluation:
+    `wait_for_function` would take the promise for an answer)."""
+    gone: bool = page.evaluate(
+        """async () => {
+            const registration = await navigator.serviceWorker.ready;
+            for (let tries = 0; tries < 20; tries++) {
+                if ((await registration.pushManager.getSubscription()) === null) return true;
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+            return false;
+        }"""
+    )
+    return gone
+
+
+def enabled_here(
+    signed_in: SignedIn, person: User, live_server: LiveServer, service: PushService
+) -> Page:
+    """`person`'s browser, with push enabled on it from the devices page."""
+    page = signed_in(person)
+    page.context.grant_permissions(["notifications"], origin=live_server.url)
+    stub_push_manager(page.context, Device().subscription(service.endpoint("chromium")))
+    page.goto("/settings/notifications/devices/")
+    controlled(page)
+    page.get_by_role("button", name="Enable on this device").click()
+    expect(page.get_by_role("button", name="Remove Chrome on Linux")).to_be_visible()
+    assert browser_subscribed(page)
+    return page
+
+
+def test_removing_this_browsers_device_also_unsubscribes_the_browser(
+    signed_in: SignedIn,
+    alice: User,
+    couple: Couple,
+    live_server: LiveServer,
+    service: PushService,
+) -> None:
+    page = enabled_here(signed_in, alice, live_server, service)
+    push.subscribe(
+        user=alice,
+        endpoint=service.endpoint("phone"),
+        p256dh=Device().p256dh,
+        auth="A" * 22,
+        user_agent="Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0",
+    )
+    page.reload()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    # Another device goes: this browser keeps its subscription.
+    page.get_by_role("button", name="Remove Firefox on Android").click()
+    expect(page.get_by_role("button", name="Remove Firefox on Android")).to_have_count(0)
+    assert browser_subscribed(page)
+
+    # This one goes: the browser is unsubscribed too, and may enable push again.
+    page.get_by_role("button", name="Remove Chrome on Linux").click()
+    expect(page.get_by_text("No device shows notifications from Hearth yet.")).to_be_visible()
+    expect(page.get_by_role("button", name="Remove Chrome on Linux")).to_have_count(0)
+    assert unsubscribed_soon(page)
+    assert not PushSubscription.objects.exists()
+    expect(page.get_by_role("button", name="Enable on this device")).to_be_visible()
+    assert errors == []
+
+
+def test_a_browser_removed_from_another_device_is_offered_push_again(
+    signed_in: SignedIn,
+    alice: User,
+    couple: Couple,
+    live_server: LiveServer,
+    service: PushService,
+) -> None:
+    page = enabled_here(signed_in, alice, live_server, service)
+    # Removed from her phone's settings page: the row goes, this browser keeps its subscription.
+    PushSubscription.objects.get().delete()
+    page.reload()
+    expect(page.get_by_text("No device shows notifications from Hearth yet.")).to_be_visible()
+    assert browser_subscribed(page)
+    page.get_by_role("button", name="Enable on this device").click()
+    expect(page.get_by_role("button", name="Remove Chrome on Linux")).to_be_visible()
+    assert PushSubscription.objects.get().endpoint == service.endpoint("chromium")

@@ -7,7 +7,7 @@ follows: 410 and 404 end the subscription, 429 and 503 are tried again later."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 
 import http_ece
@@ -431,3 +431,75 @@ def test_a_kind_switched_away_from_push_before_sending_sends_nothing_that_waited
     assert send_due() == 0
     assert service.received == []
     assert not PushDelivery.objects.filter(subscription__user=alice).exists()
+
+
+def test_pushes_finished_longer_ago_than_kept_are_pruned_and_waiting_ones_stay(
+    settings: Settings, alice: User, clock: time_machine.Traveller
+) -> None:
+    settings.PUSH_DELIVERY_RETENTION_DAYS = 30
+    device = PushSubscription.objects.create(
+        user=alice,
+        endpoint="https://push.example.net/alice",
+        p256dh="key",
+        auth="secret",
+        device="Firefox on Android",
+    )
+
+    def push_at(at: datetime, **fields: object) -> PushDelivery:
+        return PushDelivery.objects.create(
+            subscription=device,
+            kind=Kind.SHARED,
+            title=TITLE,
+            body=BODY,
+            url="/",
+            created_at=at,
+            not_before=at,
+            **fields,
+        )
+
+    old, recent = NOW - timedelta(days=30, minutes=1), NOW - timedelta(days=29)
+    push_at(old, sent_at=old)
+    push_at(old, given_up_at=old, attempts=PushDelivery.MAX_ATTEMPTS)
+    stays = {
+        "sent lately": push_at(old, sent_at=recent),
+        "given up lately": push_at(recent, given_up_at=recent, attempts=PushDelivery.MAX_ATTEMPTS),
+        "waiting for a retry": push_at(old, attempts=3),
+        "being sent": push_at(old, claimed_at=NOW),
+    }
+
+    assert tasks.prune_push_deliveries() == 2
+    left = set(PushDelivery.objects.values_list("pk", flat=True))
+    assert left == {row.pk for row in stays.values()}
+    # Run again, nothing more goes.
+    assert tasks.prune_push_deliveries() == 0
+
+
+def test_beat_prunes_finished_pushes_every_hour(settings: Settings) -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["prune-push-deliveries"]
+    assert entry["task"] == "notices.tasks.prune_push_deliveries"
+    assert entry["schedule"] == 3600.0
+
+
+@pytest.mark.parametrize(("still_pushed", "sent"), [([Kind.REPAIR], 1), ([], 0)])
+def test_a_collapsed_push_goes_out_while_any_kind_is_still_pushed(
+    still_pushed: list[Kind],
+    sent: int,
+    alice: User,
+    phone: Device,
+    service: PushService,
+    django_capture_on_commit_callbacks: Capture,
+    clock: time_machine.Traveller,
+) -> None:
+    # The first goes out; the next two wait for the hour and are collapsed into one.
+    tell(alice, django_capture_on_commit_callbacks)
+    tell(alice, django_capture_on_commit_callbacks)
+    tell(alice, django_capture_on_commit_callbacks, kind=Kind.AGREEMENT, url="/agreements/")
+    assert PushDelivery.objects.get(sent_at__isnull=True).kind == push.COLLAPSED_KIND
+    choices = {
+        kind.value: Channel.PUSH if kind in still_pushed else Channel.HEARTH for kind in Kind
+    }
+    NotificationPreference.objects.filter(user=alice).update(**choices)
+    clock.shift(timedelta(hours=1))
+    assert send_due() == sent
+    assert len(service.received) == 1 + sent
+    assert PushDelivery.objects.filter(sent_at__isnull=True).count() == 0

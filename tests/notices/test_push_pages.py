@@ -88,6 +88,15 @@ def test_a_person_removes_their_device(alice: User, alice_client: Client) -> Non
     assert list(PushSubscription.objects.all()) == [second]
 
 
+def test_the_page_never_holds_a_devices_push_address_or_keys(
+    alice: User, alice_client: Client
+) -> None:
+    [device] = enable(alice, 1)
+    page = alice_client.get(DEVICES).content.decode()
+    for secret in (device.endpoint, device.p256dh, device.auth, "push.example.net"):
+        assert secret not in page
+
+
 def test_removing_with_htmx_answers_with_the_section_alone(
     alice: User, alice_client: Client
 ) -> None:

@@ -25,6 +25,7 @@ from core.models import ActivityEntry
 from core.time import week_dates
 from core.zones import zone_label
 from couples.models import Couple, User
+from notices.models import PushSubscription
 from privacy.export import ACCOUNT_PARTS, SECTIONS
 from schedules.models import ReminderOptOut
 from tests.factories import UserFactory
@@ -291,6 +292,99 @@ def test_someone_who_left_takes_only_their_account(story: Story) -> None:
         assert not re.search(r"dan-|erin|Erin|fay", text)
 
 
+def enable_push(person: User, device: str, added: datetime, used: datetime | None) -> None:
+    """A device where `person` enabled push, with its browser's secrets named after them."""
+    name = person.display_name.lower()
+    PushSubscription.objects.create(
+        user=person,
+        endpoint=f"https://push.example.net/{name}-endpoint/{device.replace(' ', '-')}",
+        p256dh=f"{name}-p256dh",
+        auth=f"{name}-auth",
+        device=device,
+        created_at=added,
+        last_used=used,
+    )
+
+
+ADDED = datetime(2026, 11, 2, 8, 30, tzinfo=UTC)
+USED = datetime(2026, 11, 20, 21, 5, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("me", "other"), [("alice", "bob"), ("bob", "alice")])
+def test_each_partner_takes_their_own_push_devices_without_their_secrets(
+    me: str, other: str, alice: User, bob: User, signed_in_again: tuple[Client, Client]
+) -> None:
+    enable_push(alice, "Firefox on Android", ADDED, USED)
+    enable_push(alice, "Safari on macOS", ADDED + timedelta(days=1), None)
+    enable_push(bob, "Edge on Windows", ADDED, USED)
+    client = signed_in_again[0] if me == "alice" else signed_in_again[1]
+
+    data = exported(client)
+    devices = data["account"]["push_devices"]
+    if me == "alice":
+        assert devices == [
+            {
+                "name": "Firefox on Android",
+                "added_at": "2026-11-02T08:30:00Z",
+                "last_used_at": "2026-11-20T21:05:00Z",
+            },
+            {"name": "Safari on macOS", "added_at": "2026-11-03T08:30:00Z", "last_used_at": None},
+        ]
+    else:
+        assert devices == [
+            {
+                "name": "Edge on Windows",
+                "added_at": "2026-11-02T08:30:00Z",
+                "last_used_at": "2026-11-20T21:05:00Z",
+            }
+        ]
+    page = visible_words(download(client, HTML_URL))
+    for text in (json.dumps(data, ensure_ascii=False), download(client, HTML_URL)):
+        for secret in ("endpoint", "p256dh", "auth"):
+            assert f"{me}-{secret}" not in text, secret
+            assert f"{other}-{secret}" not in text, secret
+        assert "push.example.net" not in text
+    if me == "alice":
+        assert "Firefox on Android, added 2 Nov 2026, last used 20 Nov 2026" in page
+        assert "Safari on macOS, added 3 Nov 2026" in page
+        assert "Edge on Windows" not in page
+    else:
+        assert "Edge on Windows, added 2 Nov 2026, last used 20 Nov 2026" in page
+        assert "Firefox on Android" not in page
+
+
+def test_someone_without_push_devices_exports_none(
+    signed_in_again: tuple[Client, Client],
+) -> None:
+    assert exported(signed_in_again[0])["account"]["push_devices"] == []
+    assert "Devices with notifications None" in visible_words(
+        download(signed_in_again[0], HTML_URL)
+    )
+
+
+def test_partners_before_and_after_a_leaving_each_take_only_their_own_devices(
+    story: Story,
+) -> None:
+    for person, device in (
+        (story.dan, "Firefox on Linux"),
+        (story.erin, "Safari on iPhone"),
+        (story.fay, "Chrome on Android"),
+    ):
+        enable_push(person, device, ADDED, None)
+    with time_machine.travel(WEEK_48 + timedelta(hours=4)):
+        for client, own in (
+            (story.dan_client, "Firefox on Linux"),
+            (story.erin_client, "Safari on iPhone"),
+            (story.fay_client, "Chrome on Android"),
+        ):
+            enter_password_again(client)
+            data = exported(client)
+            assert [d["name"] for d in data["account"]["push_devices"]] == [own]
+            text = json.dumps(data) + download(client, HTML_URL)
+            others = {"Firefox on Linux", "Safari on iPhone", "Chrome on Android"} - {own}
+            assert not [name for name in others if name in text]
+
+
 # Signing in, and the password again
 
 
@@ -334,6 +428,8 @@ def test_the_page_says_what_the_file_holds_and_never_holds(
     page = visible_words(alice.get("/settings/export/"))
     assert "Your partner's drafts, trigger scripts and topics saved for therapy" in page
     assert "Your check-in entries, drafts included" in page
+    assert "the devices where you enabled notifications" in page
+    assert "the addresses your browsers receive notifications at" in page
     links = alice.get("/settings/export/").content.decode()
     assert f'href="{JSON_URL}"' in links
     assert f'href="{HTML_URL}"' in links
@@ -413,10 +509,10 @@ def weeks(request: pytest.FixtureRequest, couple: Couple, alice: User, bob: User
 
 # The session and the person, allauth's look at which ways of re-entering they have (three
 # kinds of two-factor), their couple and partner; then one query for each part of the file: the
-# account with its email choices and calendar feed, its email addresses, the weeks, their
+# account with its email choices and calendar feed, its push devices, its email addresses, the weeks, their
 # entries, the reflections, the agreements, their versions, pauses, repairs, trigger scripts,
 # topics saved for therapy, shared words, values, reminder choices, schedules and activity.
-EXPORT_QUERIES = 23
+EXPORT_QUERIES = 24
 
 
 @pytest.mark.parametrize("url", [JSON_URL, HTML_URL])
