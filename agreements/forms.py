@@ -286,6 +286,10 @@ MINUTES_ERRORS = {
 }
 
 
+# How many phrases the pause form shows before "Other words".
+PHRASES_AT_ONCE = 3
+
+
 class PauseForm(forms.Form):
     phrase = forms.ChoiceField(
         label=_("What would you like to say?"), widget=forms.RadioSelect, required=False
@@ -334,6 +338,20 @@ class PauseForm(forms.Form):
 
     def phrase_options(self) -> list[tuple[str, str, bool]]:
         return options(self["phrase"])
+
+    def phrase_groups(
+        self,
+    ) -> tuple[list[tuple[int, str, str, bool]], list[tuple[int, str, str, bool]]]:
+        """The phrases shown at once and the rest, folded, each with its place in the list: a
+        person who needs a pause should find the button without scrolling."""
+        numbered = [(i, *option) for i, option in enumerate(self.phrase_options())]
+        return numbered[:PHRASES_AT_ONCE], numbered[PHRASES_AT_ONCE:]
+
+    def more_open(self) -> bool:
+        """Whether the folded phrases open: what was chosen or written is among them."""
+        _, more = self.phrase_groups()
+        own = self["own_words"]
+        return any(chosen for *_, chosen in more) or bool(own.errors) or bool(own.value())
 
     def minutes_options(self) -> list[tuple[str, str, bool]]:
         return options(self["minutes"])

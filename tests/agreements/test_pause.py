@@ -80,6 +80,28 @@ def test_own_words_left_empty_are_asked_for_and_the_choice_is_kept(
     assert not PauseSignal.objects.exists()
 
 
+def test_the_form_shows_three_phrases_and_folds_the_other_words(
+    alice_client: Client, start: Post
+) -> None:
+    form = markup(alice_client.get("/pause/")).split('class="pause-form"', 1)[1]
+    at_once, folded = form.split('<details class="fold">', 1)
+    assert re.findall(r'type="radio"[^>]*value="([^"]*)"', at_once) == PHRASES[:3]
+    assert 'id="id_phrase_0" checked' in at_once
+    assert "<summary>Other words</summary>" in folded
+    others = re.findall(r'type="radio"[^>]*value="([^"]*)"', folded)
+    assert others[-1] == "own"
+    assert 'name="own_words"' in folded.split("</details>", 1)[0]
+
+    # What was chosen or written among the other words is shown again, opened.
+    page = markup(start(alice_client, minutes=0, phrase=others[0]))
+    assert '<details class="fold" open>' in page
+    assert 'id="id_phrase_3" checked' in page
+    page = markup(start(alice_client, phrase="own", own=""))
+    assert '<details class="fold" open>' in page
+    assert "Write a few words, or pick one of the phrases." in page
+    assert not PauseSignal.objects.exists()
+
+
 def test_the_form_starts_from_the_default_length_and_shows_the_return_time(
     alice_client: Client,
 ) -> None:

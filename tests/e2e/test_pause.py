@@ -9,7 +9,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from agreements.services import PauseDefaults
 from couples.models import Couple, User
-from tests.support.browser import SignedIn, assert_accessible
+from tests.support.browser import PHONE, SignedIn, assert_accessible
 
 PHRASES = PauseDefaults().signal_phrases
 
@@ -114,3 +114,22 @@ def test_the_pause_button_and_page_work_by_keyboard(
     tab_to(page, page.get_by_role("button", name="End the pause now"))
     page.keyboard.press("Enter")
     expect(page.get_by_text("The pause has ended. Welcome back.").first).to_be_visible()
+
+
+def test_on_a_phone_the_pause_starts_from_the_first_screen(
+    signed_in: SignedIn, alice: User, couple: Couple
+) -> None:
+    page = signed_in(alice, PHONE)
+    page.goto("/")
+    page.get_by_role("link", name="I need a pause").click()
+    start = page.get_by_role("button", name="Start the pause")
+    box = start.bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] <= PHONE["height"], box
+    # The other words are one tap away, and choosing one keeps the button in reach.
+    page.get_by_text("Other words").click()
+    page.get_by_label("I need a hug").check()
+    start.click()
+    expect(page.get_by_role("heading", name="You're taking a pause")).to_be_visible()
+    expect(page.get_by_text("“I need a hug”")).to_be_visible()
+    assert_accessible(page)
