@@ -9,6 +9,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from couples.models import Couple, Membership, User
 from tests.factories import PASSWORD
+from tests.support.pages import visible_words
 
 
 def sign_up(client: Client, email: str, name: str, time_zone: str = "Europe/Berlin") -> None:
@@ -101,3 +102,23 @@ def test_sign_up_needs_a_name_and_a_real_time_zone(db: None, field: str) -> None
     assert not User.objects.exists()
     # What was typed is kept.
     assert 'value="new@example.com"' in response.content.decode()
+
+
+def flash_messages(page: str) -> list[str]:
+    return [visible_words(m) for m in re.findall(r'<p class="notice[^"]*"[^>]*>(.*?)</p>', page)]
+
+
+def test_signing_up_and_in_says_each_thing_once(db: None) -> None:
+    client = Client()
+    sign_up(client, "new@example.com", "New")
+    page = client.get("/accounts/confirm-email/").content.decode()
+    assert flash_messages(page) == [
+        "We've sent a link to new@example.com. Open it to confirm the address."
+    ]
+    assert visible_words(page).count("link") == 1
+    confirm_email(client, "new@example.com")
+    # Being signed in shows on the page itself: no message says it.
+    assert flash_messages(client.get("/").content.decode()) == ["new@example.com is confirmed."]
+    client.logout()
+    client.post("/accounts/login/", {"login": "new@example.com", "password": PASSWORD})
+    assert flash_messages(client.get("/").content.decode()) == []
