@@ -38,7 +38,14 @@ class NotificationForm(forms.ModelForm[NotificationPreference]):
         for kind in Kind:
             field = self.fields[kind.value]
             assert isinstance(field, forms.ChoiceField)
-            field.choices = Channel.choices
+            # Push is offered only where this Hearth can send it (or where it was chosen while
+            # it could): a choice that would bring nothing is no choice.
+            chosen = getattr(self.instance, kind.value)
+            field.choices = [
+                (value, label)
+                for value, label in Channel.choices
+                if value != Channel.PUSH or push.offered() or chosen == Channel.PUSH
+            ]
             field.required = True
 
     def clean(self) -> dict[str, object]:

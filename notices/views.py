@@ -19,14 +19,14 @@ from couples.models import User
 from notices import push, selectors, services
 from notices.forms import NotificationForm, PushSubscriptionForm
 from notices.middleware import remember_asked
-from notices.models import PushSubscription
+from notices.models import NotificationPreference, PushSubscription
 
 
 @login_required
 @require_POST
 def notification_settings(request: HttpRequest) -> HttpResponse:
     user = access.member(request)
-    form = NotificationForm(request.POST)
+    form = NotificationForm(request.POST, instance=NotificationPreference.of(user))
     if form.is_valid():
         services.save_preferences(
             user=user,
@@ -61,7 +61,7 @@ def ask(request: HttpRequest) -> HttpResponse:
             services.decide_later(user=user)
             remember_asked(request, True)
             return redirect("home")
-        form = NotificationForm(request.POST)
+        form = NotificationForm(request.POST, instance=NotificationPreference.of(user))
         if form.is_valid():
             services.save_preferences(
                 user=user,

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 
 from django.test import Client
-from pytest_django import DjangoAssertNumQueries
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from couples.models import Couple, User
 from notices.models import Channel, NotificationPreference
@@ -55,7 +55,10 @@ def test_a_new_member_is_asked_on_their_way_home_seeing_what_each_message_says(
     assert not NotificationPreference.objects.filter(user=dana).exists()
 
 
-def test_the_answer_persists_and_the_question_is_not_put_again(alice: User) -> None:
+def test_the_answer_persists_and_the_question_is_not_put_again(
+    alice: User, settings: Settings
+) -> None:
+    settings.PUSH_ENABLED = True
     couple = pair(alice)
     dana = newcomer(couple)
     client = client_for(dana)

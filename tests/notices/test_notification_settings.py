@@ -7,8 +7,9 @@ import re
 from collections.abc import Callable
 from datetime import time
 
+import pytest
 from django.test import Client
-from pytest_django import DjangoAssertNumQueries
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from couples.models import Couple, User
 from notices import services
@@ -25,6 +26,12 @@ CHOICES = {
     "notify-quiet_start": "22:30",
     "notify-quiet_end": "07:15",
 }
+
+
+@pytest.fixture(autouse=True)
+def push_offered(settings: Settings) -> None:
+    """A Hearth with its VAPID keys set, so push is one of the choices."""
+    settings.PUSH_ENABLED = True
 
 
 def checked(page: Response | str, name: str) -> str:
@@ -127,6 +134,31 @@ def test_saving_costs_the_same_queries_however_much_waited(
         services.set_email_me(user=bob, email_me=True)
         for n in range(size):
             services.record(couple=couple, actor=alice, kind=Notice.Kind.ANSWER, thing_id=n)
-        with django_assert_num_queries(12):
+        # The choices as they stand are read to know what may be chosen: push only where it
+        # can be sent, or where it was chosen while it could.
+        with django_assert_num_queries(13):
             bob_client.post("/settings/notifications/", {**CHOICES, "notify-shared": "hearth"})
         assert not Notice.objects.exists()
+
+
+def test_push_is_offered_only_where_this_hearth_can_send_it(
+    settings: Settings, bob: User, bob_client: Client
+) -> None:
+    settings.PUSH_ENABLED = False
+    for path in ("/settings/", "/notifications/ask/"):
+        assert 'value="push"' not in markup(bob_client.get(path)), path
+    before = NotificationPreference.of(bob).agreement
+    page = bob_client.post("/settings/notifications/", CHOICES, follow=True)
+    assert "Select a valid choice." in markup(page)
+    assert NotificationPreference.of(bob).agreement == before != Channel.PUSH
+
+    # A choice of push made while it could be sent stays, and can be kept.
+    settings.PUSH_ENABLED = True
+    bob_client.post("/settings/notifications/", CHOICES)
+    settings.PUSH_ENABLED = False
+    page = bob_client.get("/settings/")
+    assert checked(page, "notify-agreement") == "push"
+    assert 'name="notify-shared" value="push"' not in markup(page)
+    bob_client.post("/settings/notifications/", {**CHOICES, "notify-turn": "email"})
+    chosen = NotificationPreference.of(bob)
+    assert (chosen.agreement, chosen.turn) == (Channel.PUSH, Channel.EMAIL)
