@@ -6,6 +6,8 @@ static/js/push.js) and removing one."""
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -17,9 +19,9 @@ from django_htmx.middleware import HtmxDetails
 from couples import access
 from couples.models import User
 from notices import push, selectors, services
-from notices.forms import NotificationForm, PushSubscriptionForm
+from notices.forms import SUGGESTED_QUIET, NotificationForm, PushSubscriptionForm
 from notices.middleware import remember_asked
-from notices.models import NotificationPreference, PushSubscription
+from notices.models import Channel, Kind, NotificationPreference, PushSubscription
 
 
 @login_required
@@ -61,21 +63,33 @@ def ask(request: HttpRequest) -> HttpResponse:
             services.decide_later(user=user)
             remember_asked(request, True)
             return redirect("home")
+        if request.POST.get("all") == Channel.EMAIL:
+            # The one-tap answer, exactly as its button's words say.
+            everything = {kind.value: str(Channel.EMAIL) for kind in Kind}
+            return _answered(request, user, everything, *SUGGESTED_QUIET)
         form = NotificationForm(request.POST, instance=NotificationPreference.of(user))
         if form.is_valid():
-            services.save_preferences(
-                user=user,
-                channels=form.channels(),
-                quiet_start=form.cleaned_data["quiet_start"],
-                quiet_end=form.cleaned_data["quiet_end"],
-            )
-            remember_asked(request, True)
-            messages.success(request, _("Saved. You can change this any time in your settings."))
-            return redirect("home")
+            quiet = form.cleaned_data["quiet_start"], form.cleaned_data["quiet_end"]
+            return _answered(request, user, form.channels(), *quiet)
     else:
         form = selectors.notification_form(user, suggest=True)
-    ctx = {"form": form, "previews": selectors.PREVIEWS}
+    ctx = {"form": form, "previews": selectors.PREVIEWS, "quiet": SUGGESTED_QUIET}
     return render(request, "notices/ask.html", ctx)
+
+
+def _answered(
+    request: HttpRequest,
+    user: User,
+    channels: dict[str, str],
+    quiet_start: time | None,
+    quiet_end: time | None,
+) -> HttpResponse:
+    services.save_preferences(
+        user=user, channels=channels, quiet_start=quiet_start, quiet_end=quiet_end
+    )
+    remember_asked(request, True)
+    messages.success(request, _("Saved. You can change this any time in your settings."))
+    return redirect("home")
 
 
 class HtmxHttpRequest(HttpRequest):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import time
 
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries, Settings
@@ -13,7 +14,7 @@ from pytest_django import DjangoAssertNumQueries, Settings
 from couples.models import Couple, User
 from notices.models import Channel, NotificationPreference
 from tests.factories import CoupleFactory, UserFactory, pair
-from tests.support.pages import Response, markup
+from tests.support.pages import Response, markup, visible_words
 from tests.support.people import client_for
 
 ANSWER = {
@@ -119,3 +120,33 @@ def test_the_question_costs_the_same_queries_with_more_in_the_space(
     client = client_for(dana)
     with django_assert_num_queries(5):
         client.get("/notifications/ask/")
+
+
+def test_one_tap_emails_every_kind_outside_the_quiet_hours_it_names(alice: User) -> None:
+    couple = pair(alice)
+    dana = newcomer(couple)
+    client = client_for(dana)
+    page = client.get("/notifications/ask/")
+    simple = visible_words(
+        markup(page).split('aria-labelledby="simple-heading">', 1)[1].split("</section>")[0]
+    )
+    assert simple == (
+        "The simple way An email for each of the things below, never between 22:00 and 08:00 "
+        "your time. You can change any of it later in your settings. Email me for each "
+        "Decide later"
+    )
+    response = client.post("/notifications/ask/", {"all": "email"})
+    assert response.headers["Location"] == "/"
+    p = NotificationPreference.objects.get(user=dana)
+    assert {p.shared, p.turn, p.agreement, p.pause, p.repair, p.reminder} == {Channel.EMAIL}
+    assert (p.quiet_start, p.quiet_end, p.asked) == (time(22), time(8), True)
+    assert client.get("/").status_code == 200
+
+
+def test_a_one_tap_answer_naming_anything_else_switches_nothing_on(alice: User) -> None:
+    couple = pair(alice)
+    dana = newcomer(couple)
+    client = client_for(dana)
+    response = client.post("/notifications/ask/", {"all": "push"})
+    assert response.status_code == 200
+    assert not NotificationPreference.objects.filter(user=dana).exists()
