@@ -63,7 +63,7 @@ def ask(request: HttpRequest) -> HttpResponse:
             services.decide_later(user=user)
             remember_asked(request, True)
             return redirect("home")
-        if request.POST.get("all") == Channel.EMAIL:
+        if "email_each" in request.POST:
             # The one-tap answer, exactly as its button's words say.
             everything = {kind.value: str(Channel.EMAIL) for kind in Kind}
             return _answered(request, user, everything, *SUGGESTED_QUIET)
