@@ -8,6 +8,7 @@ bench/RESULTS.md, "One fast path"); one that stops paying goes back to the ordin
 - `pause_stamp`, `session_user_id`, `session_is_valid`: the banner poll's unchanged answer,
   from the session and one SQL query that also checks it; anything else takes the full path.
 - `loaded`: a model instance built from columns another query already read.
+- `week_row`: what the home page (and the turn email) know of a member's week, as SQL.
 """
 
 from __future__ import annotations
@@ -138,3 +139,105 @@ def loaded[M: models.Model](model: type[M], db: str | None, **values: object) ->
     bench-profile`, "this week's check-in"; tests/checkins/test_queries.py); reading the
     prompt on offer with the week instead of on its own keeps it one query fewer."""
     return model.from_db(db, list(values), list(values.values()))
+
+
+@cache
+def _week_row_sql() -> str:
+    # The reader's membership row, so the one row is there whether or not the week has begun;
+    # the week (if any) joined to it, and what each partner did in it read from its id.
+    membership, checkin, entry, reflection, preference, value = (
+        _table(label)
+        for label in (
+            "couples.Membership",
+            "checkins.CheckIn",
+            "checkins.Entry",
+            "checkins.Reflection",
+            "notices.NotificationPreference",
+            "toolkit.SharedValue",
+        )
+    )
+    entry_by = f"SELECT 1 FROM {entry} e WHERE e.checkin_id = w.id AND e.author_id = %s"  # noqa: S608 (names from models)
+    heard = (
+        f"SELECT r.answer FROM {reflection} r JOIN {entry} e ON e.id = r.entry_id"  # noqa: S608 (names from models)
+        " WHERE e.checkin_id = w.id AND e.author_id = %s AND r.listener_id = %s"
+        " ORDER BY r.created_at DESC, r.id DESC LIMIT 1"
+    )
+    return (
+        "SELECT w.revealed_at IS NOT NULL, w.closed_at IS NOT NULL, w.next_step,"  # noqa: S608 (names from models)
+        " w.next_step_by_id, w.next_step_at >= %s,"
+        f" EXISTS({entry_by}),"
+        f" EXISTS({entry_by} AND e.shared_at IS NOT NULL),"
+        f" EXISTS({entry_by} AND e.shared_at IS NOT NULL),"
+        f" ({heard}), ({heard}),"
+        f" EXISTS(SELECT 1 FROM {preference} p WHERE p.user_id = %s AND p.asked),"
+        f" EXISTS(SELECT 1 FROM {value} v WHERE v.couple_id = m.couple_id"
+        " AND v.agreed_at IS NOT NULL)"
+        f" FROM {membership} m"
+        f" LEFT JOIN {checkin} w ON w.couple_id = m.couple_id AND w.week_start = %s"
+        " WHERE m.id = %s"
+    )
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    """A member's week as `checkins.selectors` reads it: statuses and answers, never words."""
+
+    revealed: bool
+    closed: bool
+    next_step: str
+    next_step_by_id: int | None
+    # The step was chosen after the reader joined (else it was the former partners' week).
+    step_seen: bool
+    own_started: bool
+    own_shared: bool
+    partner_shared: bool
+    # The answer to the latest paraphrase of the partner's challenge by the reader ("" while
+    # unanswered), and of the reader's by the partner; None without one.
+    i_heard: str | None
+    they_heard: str | None
+    # The reader answered how they want to hear from Hearth; the couple has values of its own.
+    chose_hearing: bool
+    has_values: bool
+
+
+def week_row(
+    *, membership_id: int, joined_at: datetime, me: int, partner: int, monday: date
+) -> WeekRow:
+    """The week starting `monday` of the couple of membership `membership_id` (whose member,
+    `me`, joined at `joined_at`), as one row; `partner` is the other member's id (0 for none).
+
+    Figure: the home page, the heaviest signed-in page, spent 9.6 of its 28 ms building this
+    query's twelve subqueries through the ORM, and 0.03 ms running it (SQLite, `make
+    bench-profile`'s data; bench/RESULTS.md, "The heaviest pages")."""
+    connection = connections["default"]
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _week_row_sql(),
+            [
+                ops.adapt_datetimefield_value(joined_at),
+                *(me, me, partner),
+                *(partner, me, me, partner),
+                me,
+                ops.adapt_datefield_value(monday),
+                membership_id,
+            ],
+        )
+        row = cursor.fetchone()
+    assert row is not None, "a membership always has its row"
+    revealed, closed, step, step_by, seen, started, shared, partner_shared, *rest = row
+    i_heard, they_heard, chose, values = rest
+    return WeekRow(
+        revealed=bool(revealed),
+        closed=bool(closed),
+        next_step=step or "",
+        next_step_by_id=step_by,
+        step_seen=bool(seen),
+        own_started=bool(started),
+        own_shared=bool(shared),
+        partner_shared=bool(partner_shared),
+        i_heard=i_heard,
+        they_heard=they_heard,
+        chose_hearing=bool(chose),
+        has_values=bool(values),
+    )

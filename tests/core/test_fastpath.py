@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.db import connection
 from django.http import HttpRequest
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from agreements import services
-from checkins.models import CheckIn, Prompt, PromptCategory, parse_week
+from checkins.models import CheckIn, Entry, Prompt, PromptCategory, Reflection, parse_week
 from core import fastpath
-from couples.models import Couple, User
+from couples.models import Couple, Membership, User
+from notices.models import NotificationPreference
+from toolkit.models import SharedValue
 
 
 def test_an_instance_made_from_read_columns_is_the_stored_row_without_a_query(
@@ -80,3 +85,77 @@ def test_the_week_progress_of_another_couples_week_is_empty(
     rows = fastpath.week_progress(user_id=alice.pk, week_start=monday)
     # No entry yet: one row, the week not opened, nobody's progress.
     assert [(revealed, author) for revealed, author, *_ in rows] == [(None, None)]
+
+
+def test_the_week_row_reads_each_partners_progress_and_answers_of_that_week_only(
+    couple: Couple, alice: User, bob: User
+) -> None:
+    monday = parse_week("2026-W48")
+    assert monday is not None
+    membership = Membership.objects.get(user=alice)
+    NotificationPreference.objects.filter(user=alice).update(asked=False)
+
+    def row_of(week: date = monday) -> fastpath.WeekRow:
+        return fastpath.week_row(
+            membership_id=membership.pk,
+            joined_at=membership.joined_at,
+            me=alice.pk,
+            partner=bob.pk,
+            monday=week,
+        )
+
+    nothing = row_of()
+    assert nothing == fastpath.WeekRow(
+        revealed=False,
+        closed=False,
+        next_step="",
+        next_step_by_id=None,
+        step_seen=False,
+        own_started=False,
+        own_shared=False,
+        partner_shared=False,
+        i_heard=None,
+        they_heard=None,
+        chose_hearing=False,
+        has_values=False,
+    )
+    now = timezone.now()
+    week = CheckIn.objects.create(
+        couple=couple,
+        week_start=monday,
+        revealed_at=now,
+        next_step="A walk",
+        next_step_by=bob,
+        next_step_at=now,
+        closed_at=now,
+    )
+    own = Entry.objects.create(checkin=week, author=alice, small_win="Tea", shared_at=now)
+    theirs = Entry.objects.create(checkin=week, author=bob, small_win="Bread")
+    Reflection.objects.create(entry=own, listener=bob, heard="Tired", answer="no")
+    Reflection.objects.create(entry=own, listener=bob, heard="Rushed", answer="yes")
+    Reflection.objects.create(entry=theirs, listener=alice, heard="Proud")
+    # Another week's entries change nothing of this one.
+    other_week = CheckIn.objects.create(couple=couple, week_start=monday - timedelta(weeks=1))
+    Entry.objects.create(checkin=other_week, author=bob, shared_at=now)
+    NotificationPreference.objects.filter(user=alice).update(asked=True)
+    SharedValue.objects.create(couple=couple, name="Curiosity", agreed_at=now)
+
+    assert row_of() == fastpath.WeekRow(
+        revealed=True,
+        closed=True,
+        next_step="A walk",
+        next_step_by_id=bob.pk,
+        step_seen=True,
+        own_started=True,
+        own_shared=True,
+        partner_shared=False,
+        i_heard="",
+        they_heard="yes",
+        chose_hearing=True,
+        has_values=True,
+    )
+    # A step chosen before the reader joined was not theirs to see.
+    Membership.objects.filter(pk=membership.pk).update(joined_at=now + timedelta(minutes=1))
+    membership.refresh_from_db()
+    assert row_of().step_seen is False
+    assert row_of(monday - timedelta(weeks=1)).partner_shared is True
