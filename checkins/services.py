@@ -413,7 +413,7 @@ def history(*, membership: Membership, q: str = "", carried: int = CARRIED_OVER_
     open challenges, the newest `carried`: the page grows the list on request rather than
     render them all every time."""
     couple = membership.couple
-    readable = Entry.objects.visible_to(membership).select_related("author")
+    readable = Entry.objects.visible_to(membership)
     weeks = CheckIn.objects.visible_to(membership).with_step_for(membership)
     if q:
         weeks = weeks.matching(q, membership)
