@@ -1,7 +1,8 @@
 """Every shortcut Hearth takes around Django's ordinary ORM for speed, in one place.
 
 A shortcut stays here only while a figure says it pays (each names its figure, from
-bench/RESULTS.md, "One fast path"); one that stops paying goes back to the ordinary ORM.
+bench/RESULTS.md, "One fast path" and "The heaviest pages"); one that stops paying goes back to
+the ordinary ORM. tests/core/test_fastpath.py holds each to what the ORM reads.
 
 - `week_progress`: the status poll's query, as SQL. The status poll signs in through
   `request.user` like every view.
@@ -254,7 +255,7 @@ def latest_of_couple[M: models.Model](model: type[M], couple_id: int) -> M | Non
     `Manager.raw`: every column of the model's own, converted as the ORM converts them.
 
     Figure: every page of a member renders the pause banner, which reads the couple's latest
-    pause: 0.9 ms through the ORM, 0.3 ms as this SQL (SQLite, `make bench-profile`'s data;
+    pause: 0.9 ms through the ORM, 0.4 ms as this SQL (SQLite, `make bench-profile`'s data;
     bench/RESULTS.md, "The heaviest pages")."""
     table = connections["default"].ops.quote_name(model._meta.db_table)
     sql = f"SELECT * FROM {table} WHERE couple_id = %s ORDER BY id DESC LIMIT 1"  # noqa: S608 (names from models)
@@ -314,7 +315,7 @@ def week_page[M: models.Model](
     `partner_shared_at` and the prompt on offer (`on_offer_*`).
 
     Figure: the week page spent 4.7 of its 22 ms opening the week through the ORM (three
-    subqueries and two joins built per request), and 0.03 ms running the query (SQLite, `make
+    subqueries and two joins built for every request), 0.5 ms as this SQL (SQLite, `make
     bench-profile`'s data; bench/RESULTS.md, "The heaviest pages")."""
     connection = connections["default"]
     ops = connection.ops
