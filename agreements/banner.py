@@ -56,7 +56,7 @@ def for_member(
     `members` are the couple's current members, as the page read them with its membership
     (`couples.access.current_partners`): the sender is named from them, or is a former
     partner when not among them."""
-    latest = PauseSignal.objects.filter(couple=couple).order_by("-pk").first()
+    latest = fastpath.latest_of_couple(PauseSignal, couple.pk)
     if latest is None:
         return Banner(stamp=NO_PAUSE)
     shown = stamp(latest.pk, latest.version)

@@ -176,9 +176,27 @@ def start_server() -> subprocess.Popen[bytes]:
     sys.exit(f"gunicorn did not answer on port {PORT}; see {VAR / 'gunicorn.log'}")
 
 
+def _children(pid: int) -> list[str]:
+    """The ids of the processes `pid` started."""
+    listed = Path(f"/proc/{pid}/task/{pid}/children")
+    if listed.exists():
+        return listed.read_text().split()
+    # A kernel built without that file: the processes whose parent is `pid`, from their stat
+    # ("pid (name) state ppid ...").
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state_and_parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
+        except (OSError, IndexError):
+            continue
+        if state_and_parent[1:] == [str(pid)]:
+            found.append(stat.parent.name)
+    return found
+
+
 def resident_mb(server: subprocess.Popen[bytes]) -> list[tuple[str, float]]:
     """Resident memory of the gunicorn master and each worker, read from /proc."""
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    children = _children(server.pid)
     found = []
     for role, pid in [("master", str(server.pid))] + [("worker", p) for p in children]:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():

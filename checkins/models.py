@@ -145,7 +145,9 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
         partner's progress without their words, `partner_started` and `partner_shared_at`
         (None while a draft), for `Status.of`. An entry by someone who has left the couple is
         nobody's progress. Only the weeks of `membership`'s couple: the week page and its forms
-        open any week of it (what they show of it is read through `visible_to`)."""
+        open any week of it (what they show of it is read through `visible_to`). The week page
+        reads this week with these and `with_prompt_on_offer` as SQL (`core.fastpath.week_page`,
+        held to the same reads by its test)."""
         earlier = (
             CheckIn.objects.filter(
                 couple_id=OuterRef("couple_id"), week_start__lt=OuterRef("week_start")

@@ -30,7 +30,7 @@ from checkins.models import (
 )
 from checkins.ritual import Kind as Step
 from checkins.ritual import next_step as next_step_of
-from core import registry
+from core import fastpath, registry
 from core.errors import RefusedError
 from core.time import to_utc
 from couples.models import Couple, Membership, User
@@ -50,12 +50,33 @@ def open_week(*, membership: Membership, monday: date) -> CheckIn | None:
     this_week = current_week(couple)
     if monday > this_week:
         raise RefusedError(_("That week hasn't begun yet. Here is this week instead."))
-    weeks = CheckIn.objects.for_week_page(membership).with_prompt_on_offer()
     if monday < this_week:
+        weeks = CheckIn.objects.for_week_page(membership).with_prompt_on_offer()
         return weeks.visible_to(membership).filter(week_start=monday).first()
-    checkin, created = weeks.get_or_create(couple=couple, week_start=monday)
-    # A week just begun is read once more, with its agenda's last step.
-    return weeks.get(pk=checkin.pk) if created else checkin
+    found = _this_week_page(membership, monday)
+    if found is None:
+        # The week's first visit begins it (or finds it begun by the partner a moment ago),
+        # then reads it once more, with its agenda's last step.
+        try:
+            with transaction.atomic():
+                CheckIn.objects.create(couple=couple, week_start=monday)
+        except IntegrityError:
+            pass
+        found = _this_week_page(membership, monday)
+    assert found is not None, "this week's check-in was begun above"
+    return found
+
+
+def _this_week_page(membership: Membership, monday: date) -> CheckIn | None:
+    """The couple's week as `CheckIn.objects.for_week_page(membership).with_prompt_on_offer()`
+    reads it (`core.fastpath.week_page`)."""
+    return fastpath.week_page(
+        CheckIn,
+        couple_id=membership.couple_id,
+        week_start=monday,
+        me=membership.user_id,
+        joined_at=membership.joined_at,
+    )
 
 
 def _refuse_unless_current(checkin: CheckIn, couple: Couple) -> None:
@@ -392,7 +413,7 @@ def history(*, membership: Membership, q: str = "", carried: int = CARRIED_OVER_
     open challenges, the newest `carried`: the page grows the list on request rather than
     render them all every time."""
     couple = membership.couple
-    readable = Entry.objects.visible_to(membership).select_related("author")
+    readable = Entry.objects.visible_to(membership)
     weeks = CheckIn.objects.visible_to(membership).with_step_for(membership)
     if q:
         weeks = weeks.matching(q, membership)
